@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { Id, Timestamp } from "./common";
+import { ProfileSummary } from "./users";
+
+export const CommentStatus = z.enum(["visible", "held", "hidden"]);
+export type CommentStatus = z.infer<typeof CommentStatus>;
+
+const CommentBody = z.string().trim().min(1, "must not be empty").max(2000);
+
+export const CreateCommentInput = z.object({ body: CommentBody, parentId: Id.optional() });
+export type CreateCommentInput = z.infer<typeof CreateCommentInput>;
+
+export const UpdateCommentInput = z.object({ body: CommentBody });
+export type UpdateCommentInput = z.infer<typeof UpdateCommentInput>;
+
+export const ReportInput = z.object({ reason: z.string().trim().min(1).max(500) });
+export type ReportInput = z.infer<typeof ReportInput>;
+
+/** A comment as the comments service keeps it; the gateway composes the author. */
+export type CommentRecord = {
+  id: string;
+  postId: string;
+  parentId: string | null;
+  authorId: string;
+  body: string;
+  status: CommentStatus;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const Comment = z.object({
+  id: Id,
+  postId: Id,
+  parentId: Id.nullable(),
+  author: ProfileSummary,
+  body: z.string(),
+  status: CommentStatus,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Comment = z.infer<typeof Comment>;

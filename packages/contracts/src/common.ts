@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** A time-sortable identifier (ULID, 26 Crockford base32 characters). */
+export const Id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be a valid id");
+export type Id = z.infer<typeof Id>;
+
+/** A user handle: 3 to 30 letters, digits or underscores, compared case-insensitively. */
+export const Handle = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_]{3,30}$/, "must be 3 to 30 letters, digits or underscores")
+  .transform((handle) => handle.toLowerCase());
+export type Handle = z.infer<typeof Handle>;
+
+export const Timestamp = z.iso.datetime();
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+/** One page of a list, newest first unless a route says otherwise. */
+export function Page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** What every RPC call carries: who acts (already authenticated by the gateway) and the request id. */
+export const CallContext = z.object({
+  requestId: z.string(),
+  actorId: Id.nullable(),
+});
+export type CallContext = z.infer<typeof CallContext>;
+
+/** Mentions are `@handle` tokens in user-written text. */
+export function extractMentions(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(/(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{3,30})\b/g)) {
+    if (match[1]) found.add(match[1].toLowerCase());
+  }
+  return [...found];
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { CommentStatus } from "./comments";
+import { Id, Timestamp } from "./common";
+
+export const Service = z.enum(["users", "posts", "comments", "notifications"]);
+export type Service = z.infer<typeof Service>;
+
+function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D) {
+  return z.object({
+    id: Id,
+    type: z.literal(type),
+    version: z.literal(1),
+    occurredAt: Timestamp,
+    producer: Service,
+    requestId: z.string(),
+    data: z.object(data),
+  });
+}
+
+const follow = { followerId: Id, followeeId: Id };
+const friendRequest = { friendRequestId: Id, fromId: Id, toId: Id };
+
+/** Every event any service emits: one discriminated union on `type`. */
+export const Event = z.discriminatedUnion("type", [
+  event("user.registered", { userId: Id, handle: z.string() }),
+  event("user.updated", { userId: Id, handle: z.string() }),
+  event("user.deleted", { userId: Id }),
+  event("user.followed", follow),
+  event("user.unfollowed", follow),
+  event("friend.requested", friendRequest),
+  event("friend.accepted", friendRequest),
+  event("post.created", {
+    postId: Id,
+    authorId: Id,
+    sharedPostId: Id.nullable(),
+    sharedPostAuthorId: Id.nullable(),
+    mentions: z.array(z.string()),
+  }),
+  event("post.deleted", { postId: Id, authorId: Id, sharedPostId: Id.nullable() }),
+  event("post.liked", { postId: Id, postAuthorId: Id, userId: Id }),
+  event("post.unliked", { postId: Id, postAuthorId: Id, userId: Id }),
+  event("comment.created", {
+    commentId: Id,
+    postId: Id,
+    postAuthorId: Id,
+    authorId: Id,
+    parentId: Id.nullable(),
+    parentAuthorId: Id.nullable(),
+    status: CommentStatus,
+    mentions: z.array(z.string()),
+  }),
+  event("comment.deleted", { commentId: Id, postId: Id, authorId: Id, wasVisible: z.boolean() }),
+  event("comment.visibility_changed", { commentId: Id, postId: Id, visible: z.boolean() }),
+]);
+export type Event = z.infer<typeof Event>;
+export type EventType = Event["type"];
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+export type EventData<T extends EventType> = EventOf<T>["data"];
+
+/** Which inboxes receive each event type. A producer sends every event to each inbox listed. */
+export const subscriptions = {
+  "user.registered": [],
+  "user.updated": [],
+  "user.deleted": ["posts", "comments", "notifications"],
+  "user.followed": ["posts", "notifications"],
+  "user.unfollowed": ["posts"],
+  "friend.requested": ["notifications"],
+  "friend.accepted": ["notifications"],
+  "post.created": ["posts", "users", "notifications"],
+  "post.deleted": ["posts", "users", "comments", "notifications"],
+  "post.liked": ["notifications"],
+  "post.unliked": ["notifications"],
+  "comment.created": ["posts", "notifications"],
+  "comment.deleted": ["posts", "notifications"],
+  "comment.visibility_changed": ["posts"],
+} as const satisfies Record<EventType, readonly Service[]>;
+
+/** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */
+export function eventsFor(inbox: Service): EventType[] {
+  return (Object.keys(subscriptions) as EventType[]).filter((type) =>
+    (subscriptions[type] as readonly Service[]).includes(inbox),
+  );
+}

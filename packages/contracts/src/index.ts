@@ -1,0 +1,8 @@
+export * from "./comments";
+export * from "./common";
+export * from "./errors";
+export * from "./events";
+export * from "./notifications";
+export * from "./posts";
+export type * from "./rpc";
+export * from "./users";

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { Id, Timestamp } from "./common";
+import { ProfileSummary } from "./users";
+
+export const NotificationType = z.enum([
+  "follow",
+  "friend_request",
+  "friend_accept",
+  "like",
+  "comment",
+  "reply",
+  "share",
+  "mention",
+]);
+export type NotificationType = z.infer<typeof NotificationType>;
+
+export type NotificationRecord = {
+  id: string;
+  type: NotificationType;
+  actorId: string;
+  postId: string | null;
+  commentId: string | null;
+  read: boolean;
+  createdAt: string;
+};
+
+export const Notification = z.object({
+  id: Id,
+  type: NotificationType,
+  actor: ProfileSummary.nullable(),
+  postId: Id.nullable(),
+  commentId: Id.nullable(),
+  read: z.boolean(),
+  createdAt: Timestamp,
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationPage = z.object({
+  items: z.array(Notification),
+  nextCursor: z.string().nullable(),
+  unreadCount: z.number().int(),
+});
+
+export const MarkReadInput = z.object({ upTo: Id.optional() });
+export type MarkReadInput = z.infer<typeof MarkReadInput>;
+
+export const UnreadCount = z.object({ unreadCount: z.number().int() });

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { Handle, Id, Timestamp } from "./common";
+
+const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email("must be a valid email address"))
+  .transform((email) => email.toLowerCase());
+const Password = z.string().min(8, "must be at least 8 characters").max(200);
+const DisplayName = z.string().trim().min(1).max(50);
+const Bio = z.string().trim().max(500);
+const AvatarUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500);
+
+export const RegisterInput = z.object({
+  handle: Handle,
+  email: Email,
+  password: Password,
+  displayName: DisplayName.optional(),
+});
+export type RegisterInput = z.infer<typeof RegisterInput>;
+
+export const LoginInput = z.object({
+  login: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(200),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const UpdateMeInput = z.object({
+  displayName: DisplayName.optional(),
+  bio: Bio.nullable().optional(),
+  avatarUrl: AvatarUrl.nullable().optional(),
+  email: Email.optional(),
+  password: Password.optional(),
+});
+export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
+
+/** The signed-in user's own account: the only shape that carries the email. */
+export const User = z.object({
+  id: Id,
+  handle: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  bio: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+export const ProfileSummary = z.object({
+  id: Id,
+  handle: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
+export type ProfileSummary = z.infer<typeof ProfileSummary>;
+
+export const Friendship = z.enum(["none", "outgoing", "incoming", "friends"]);
+export type Friendship = z.infer<typeof Friendship>;
+
+export const ProfileViewer = z.object({
+  following: z.boolean(),
+  followedBy: z.boolean(),
+  friendship: Friendship,
+});
+export type ProfileViewer = z.infer<typeof ProfileViewer>;
+
+export const Profile = ProfileSummary.extend({
+  bio: z.string().nullable(),
+  createdAt: Timestamp,
+  followerCount: z.number().int(),
+  followingCount: z.number().int(),
+  postCount: z.number().int(),
+  viewer: ProfileViewer.optional(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const AuthResponse = z.object({ user: User, token: z.string() });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const FriendRequestStatus = z.enum(["pending", "accepted", "declined", "canceled"]);
+
+export const FriendRequest = z.object({
+  id: Id,
+  from: ProfileSummary,
+  to: ProfileSummary,
+  status: FriendRequestStatus,
+  createdAt: Timestamp,
+});
+export type FriendRequest = z.infer<typeof FriendRequest>;
+
+export const FriendRequestQuery = z.object({
+  direction: z.enum(["incoming", "outgoing"]).default("incoming"),
+});

@@ -1,0 +1,20 @@
+// `npm run deploy`: applies remote migrations and deploys each service, then the gateway last, so
+// the gateway never points at a service version that does not exist yet. Needs a Cloudflare login
+// and the one-time setup in docs/DEPLOY.md.
+import { run } from "./run.ts";
+import { workers } from "./workers.ts";
+
+for (const worker of workers) {
+  if (worker.database) {
+    await run("wrangler", [
+      "d1",
+      "migrations",
+      "apply",
+      worker.database,
+      "--remote",
+      "-c",
+      worker.config,
+    ]);
+  }
+  await run("wrangler", ["deploy", "-c", worker.config]);
+}

@@ -1,0 +1,41 @@
+// `npm start`: applies every local D1 migration, then runs all workers and their queues in one
+// `wrangler dev` process, serving the gateway on http://localhost:8787 (PORT overrides).
+import { copyFileSync, existsSync } from "node:fs";
+import { run } from "./run.ts";
+import { devConfigs, workers } from "./workers.ts";
+
+const STATE = ".wrangler/state";
+
+if (!existsSync(".dev.vars")) {
+  copyFileSync(".dev.vars.example", ".dev.vars");
+  console.log("Created .dev.vars from .dev.vars.example (local development secrets).");
+}
+
+for (const worker of workers) {
+  if (!worker.database) continue;
+  await run("wrangler", [
+    "d1",
+    "migrations",
+    "apply",
+    worker.database,
+    "--local",
+    "--persist-to",
+    STATE,
+    "-c",
+    worker.config,
+  ]);
+}
+
+const port = process.env.PORT ?? "8787";
+await run("wrangler", [
+  "dev",
+  ...devConfigs.flatMap((config) => ["-c", config]),
+  "--persist-to",
+  STATE,
+  "--port",
+  port,
+  "--ip",
+  process.env.HOST ?? "127.0.0.1",
+  "--test-scheduled",
+  ...process.argv.slice(2),
+]);

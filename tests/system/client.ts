@@ -1,0 +1,56 @@
+import type { Flock } from "./harness";
+
+// biome-ignore lint/suspicious/noExplicitAny: a response body is checked by the assertions that read it.
+export type Reply = { status: number; headers: Headers; body: any };
+
+/** A small HTTP client for the gateway: JSON in, parsed JSON (or problem) out. */
+export function client(server: Flock) {
+  async function request(
+    method: string,
+    path: string,
+    options: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      raw?: string;
+    } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await server.fetch(`http://localhost${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+  let counter = 0;
+  return {
+    request,
+    get: (path: string, token?: string) => request("GET", path, { token }),
+    post: (path: string, body?: unknown, token?: string) => request("POST", path, { body, token }),
+    put: (path: string, token?: string) => request("PUT", path, { token }),
+    patch: (path: string, body: unknown, token?: string) => request("PATCH", path, { body, token }),
+    del: (path: string, token?: string) => request("DELETE", path, { token }),
+    /** Registers a fresh user and returns its handle, id and token. */
+    async signUp(name = "user") {
+      counter += 1;
+      const handle = `${name}_${counter}_${Math.floor(Math.random() * 1e5)}`.slice(0, 30);
+      const reply = await request("POST", "/v1/auth/register", {
+        body: { handle, email: `${handle}@example.com`, password: "correct horse battery" },
+      });
+      if (reply.status !== 201)
+        throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+      return { handle, id: reply.body.user.id as string, token: reply.body.token as string };
+    },
+  };
+}

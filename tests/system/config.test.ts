@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
+import { workers } from "../../scripts/workers.ts";
+import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
+import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
+import { root } from "./harness.ts";
+
+type Kind = "d1" | "queue" | "service" | "var" | "secret";
+
+/** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
+const declared: Record<string, Record<string, Kind>> = {
+  "flock-gateway": gatewayBindings,
+  "flock-users": usersBindings,
+};
+
+const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")
+  .split("\n")
+  .filter((line) => /^[A-Z_]+=/.test(line))
+  .map((line) => line.split("=")[0]);
+
+describe("each worker's Env matches its wrangler.toml", () => {
+  for (const worker of workers) {
+    it(`${worker.name}`, () => {
+      const config = unstable_readConfig({ config: path.join(root, worker.config) });
+      expect(config.name).toBe(worker.name);
+      const actual: Record<string, Kind> = {};
+      for (const d1 of config.d1_databases) actual[d1.binding] = "d1";
+      for (const queue of config.queues.producers ?? []) actual[queue.binding] = "queue";
+      for (const service of config.services ?? []) actual[service.binding] = "service";
+      for (const name of Object.keys(config.vars)) actual[name] = "var";
+      const expected = declared[worker.name] ?? {};
+      for (const [name, kind] of Object.entries(expected)) {
+        if (kind === "secret") {
+          expect(devSecrets, `${name} is a secret of ${worker.name}`).toContain(name);
+          actual[name] = "secret";
+        }
+      }
+      expect(actual).toEqual(expected);
+    });
+  }
+
+  it("internal services are not reachable from the internet", () => {
+    for (const worker of workers.filter((w) => w.name !== "flock-gateway")) {
+      const config = unstable_readConfig({ config: path.join(root, worker.config) });
+      expect(config.workers_dev, worker.name).toBe(false);
+      expect(config.routes ?? [], worker.name).toEqual([]);
+    }
+  });
+});

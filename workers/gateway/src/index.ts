@@ -1,0 +1,66 @@
+import { AppError } from "@flock/kit";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import type { Env } from "./env";
+import { authenticate, requestId } from "./middleware";
+import { router } from "./openapi";
+import { notFound, onError } from "./problems";
+import { auth } from "./routes/auth";
+import { health } from "./routes/health";
+import { me } from "./routes/me";
+import { users } from "./routes/users";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const app = router();
+
+app.use("*", requestId);
+app.use("*", (c, next) =>
+  cors({
+    origin: c.env.CORS_ORIGINS === "*" ? "*" : c.env.CORS_ORIGINS.split(","),
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    exposeHeaders: ["X-Request-Id", "Retry-After"],
+    maxAge: 600,
+  })(c, next),
+);
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(
+        "payload_too_large",
+        `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
+      );
+    },
+  }),
+);
+app.use("/v1/*", authenticate);
+
+app.route("/v1/auth", auth);
+app.route("/v1/me", me);
+app.route("/v1/users", users);
+app.route("/v1/health", health);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+});
+app.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "flock",
+    version: "1.0.0",
+    description:
+      "A social-posts application on a mesh of Cloudflare Workers. Errors are application/problem+json.",
+  },
+});
+app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
+
+app.onError(onError);
+app.notFound(notFound);
+
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -1,0 +1,44 @@
+import { AuthResponse, LoginInput, RegisterInput, type User } from "@flock/contracts";
+import { issueToken } from "@flock/kit/auth";
+import { createRoute } from "@hono/zod-openapi";
+import { body, json, problems, router } from "../openapi";
+import { call, callContext } from "../rpc";
+
+const tags = ["auth"];
+
+async function withToken(user: User, secret: string) {
+  return { user, token: await issueToken({ sub: user.id, handle: user.handle }, secret) };
+}
+
+export const auth = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/register",
+      tags,
+      summary: "Create an account",
+      request: body(RegisterInput),
+      responses: {
+        201: json(AuthResponse, "The new account and a token"),
+        ...problems(400, 409, 422),
+      },
+    }),
+    async (c) => {
+      const user = await call("users", c.env.USERS.register(callContext(c), c.req.valid("json")));
+      return c.json(await withToken(user, c.env.JWT_SECRET), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/login",
+      tags,
+      summary: "Sign in with a handle or email and a password",
+      request: body(LoginInput),
+      responses: { 200: json(AuthResponse, "The account and a token"), ...problems(400, 401, 422) },
+    }),
+    async (c) => {
+      const user = await call("users", c.env.USERS.login(callContext(c), c.req.valid("json")));
+      return c.json(await withToken(user, c.env.JWT_SECRET), 200);
+    },
+  );

@@ -1,0 +1,127 @@
+import { FriendRequest, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
+import { createRoute } from "@hono/zod-openapi";
+import { signedIn } from "../middleware";
+import { bearer, HandleParam, json, problems, router } from "../openapi";
+import { call, callContext } from "../rpc";
+
+const tags = ["users"];
+const middleware = [signedIn];
+
+const listRoute = (path: string, summary: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags,
+    summary,
+    request: { params: HandleParam, query: ListQuery },
+    responses: { 200: json(Page(ProfileSummary), "A page of profiles"), ...problems(404, 422) },
+  });
+
+export const users = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{handle}",
+      tags,
+      summary: "A profile with counts; signed in, also how you relate to it",
+      request: { params: HandleParam },
+      responses: { 200: json(Profile, "The profile"), ...problems(401, 404) },
+    }),
+    async (c) =>
+      c.json(
+        await call("users", c.env.USERS.getProfile(callContext(c), c.req.valid("param").handle)),
+        200,
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/{handle}/follow",
+      tags,
+      summary: "Follow a user (idempotent)",
+      security: bearer,
+      middleware,
+      request: { params: HandleParam },
+      responses: { 200: json(Profile, "The followed profile"), ...problems(401, 404, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await call("users", c.env.USERS.follow(callContext(c), c.req.valid("param").handle)),
+        200,
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{handle}/follow",
+      tags,
+      summary: "Stop following a user (idempotent)",
+      security: bearer,
+      middleware,
+      request: { params: HandleParam },
+      responses: { 200: json(Profile, "The unfollowed profile"), ...problems(401, 404) },
+    }),
+    async (c) =>
+      c.json(
+        await call("users", c.env.USERS.unfollow(callContext(c), c.req.valid("param").handle)),
+        200,
+      ),
+  )
+  .openapi(listRoute("/{handle}/followers", "Who follows a user, newest first"), async (c) => {
+    const { handle } = c.req.valid("param");
+    return c.json(
+      await call("users", c.env.USERS.listFollowers(callContext(c), handle, c.req.valid("query"))),
+      200,
+    );
+  })
+  .openapi(listRoute("/{handle}/following", "Whom a user follows, newest first"), async (c) => {
+    const { handle } = c.req.valid("param");
+    return c.json(
+      await call("users", c.env.USERS.listFollowing(callContext(c), handle, c.req.valid("query"))),
+      200,
+    );
+  })
+  .openapi(listRoute("/{handle}/friends", "A user's friends, newest first"), async (c) => {
+    const { handle } = c.req.valid("param");
+    return c.json(
+      await call("users", c.env.USERS.listFriends(callContext(c), handle, c.req.valid("query"))),
+      200,
+    );
+  })
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{handle}/friend-request",
+      tags,
+      summary: "Ask a user to be friends (accepts theirs if they already asked you)",
+      security: bearer,
+      middleware,
+      request: { params: HandleParam },
+      responses: { 201: json(FriendRequest, "The request"), ...problems(401, 404, 409, 422) },
+    }),
+    async (c) =>
+      c.json(
+        await call(
+          "users",
+          c.env.USERS.sendFriendRequest(callContext(c), c.req.valid("param").handle),
+        ),
+        201,
+      ),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{handle}/friend",
+      tags,
+      summary: "End a friendship",
+      security: bearer,
+      middleware,
+      request: { params: HandleParam },
+      responses: { 200: json(Profile, "The profile"), ...problems(401, 404) },
+    }),
+    async (c) =>
+      c.json(
+        await call("users", c.env.USERS.unfriend(callContext(c), c.req.valid("param").handle)),
+        200,
+      ),
+  );

@@ -1,0 +1,128 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
+import { deleteMe, getMe, login, register, updateMe } from "./accounts";
+import { follow } from "./follows";
+import { getProfile } from "./profiles";
+
+describe("accounts", () => {
+  it("registers a user and records user.registered in the outbox", async () => {
+    const user = await register(scopeOf(), {
+      handle: "Alice_1",
+      email: "Alice@Example.com",
+      password: "correct horse battery",
+    });
+    expect(user).toMatchObject({
+      handle: "alice_1",
+      email: "alice@example.com",
+      displayName: "alice_1",
+    });
+    expect(user.id).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await outboxTypes()).toContain("user.registered");
+  });
+
+  it("stores a PBKDF2 hash, never the password", async () => {
+    const user = await newUser();
+    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
+      .bind(user.id)
+      .first<{ password_hash: string }>();
+    expect(row?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
+    expect(row?.password_hash).not.toContain("correct horse");
+  });
+
+  it("refuses a handle taken in another case, and a taken email", async () => {
+    const user = await newUser("bob");
+    expect(
+      await failureCode(
+        register(scopeOf(), {
+          handle: user.handle.toUpperCase(),
+          email: "x@example.com",
+          password: "12345678",
+        }),
+      ),
+    ).toBe("conflict");
+    expect(
+      await failureCode(
+        register(scopeOf(), {
+          handle: "other_handle",
+          email: user.email.toUpperCase(),
+          password: "12345678",
+        }),
+      ),
+    ).toBe("conflict");
+  });
+
+  it("rejects invalid fields with one entry per field", async () => {
+    try {
+      await register(scopeOf(), { handle: "a!", email: "nope", password: "short" });
+      expect.unreachable();
+    } catch (error) {
+      const { code, errors } = error as { code: string; errors: Array<{ path: string }> };
+      expect(code).toBe("validation");
+      expect(errors.map((entry) => entry.path).sort()).toEqual(["email", "handle", "password"]);
+    }
+  });
+
+  it("logs in by handle or email, in any case", async () => {
+    const user = await newUser("carol");
+    expect(
+      (
+        await login(scopeOf(), {
+          login: user.handle.toUpperCase(),
+          password: "correct horse battery",
+        })
+      ).id,
+    ).toBe(user.id);
+    expect(
+      (await login(scopeOf(), { login: user.email, password: "correct horse battery" })).id,
+    ).toBe(user.id);
+  });
+
+  it("answers a wrong password and an unknown login the same way", async () => {
+    const user = await newUser("dave");
+    const wrongPassword = login(scopeOf(), { login: user.handle, password: "not the password" });
+    const unknownUser = login(scopeOf(), {
+      login: "nobody_at_all",
+      password: "correct horse battery",
+    });
+    const errors = await Promise.all([wrongPassword.catch((e) => e), unknownUser.catch((e) => e)]);
+    expect(errors.map((e) => [e.code, e.detail])).toEqual([
+      ["unauthorized", "Wrong login or password."],
+      ["unauthorized", "Wrong login or password."],
+    ]);
+  });
+
+  it("updates the account, including the password", async () => {
+    const user = await newUser("erin");
+    const updated = await updateMe(scopeOf(user.id), {
+      displayName: "Erin",
+      bio: "hi",
+      password: "a new password",
+    });
+    expect(updated).toMatchObject({ displayName: "Erin", bio: "hi" });
+    expect((await login(scopeOf(), { login: user.handle, password: "a new password" })).id).toBe(
+      user.id,
+    );
+    expect(
+      await failureCode(
+        login(scopeOf(), { login: user.handle, password: "correct horse battery" }),
+      ),
+    ).toBe("unauthorized");
+  });
+
+  it("refuses an email that another account uses", async () => {
+    const [a, b] = [await newUser("fay"), await newUser("gus")];
+    expect(await failureCode(updateMe(scopeOf(a.id), { email: b.email }))).toBe("conflict");
+  });
+
+  it("deletes the account, its follows, and corrects the counts of others", async () => {
+    const [leaving, staying] = [await newUser("hal"), await newUser("ida")];
+    await follow(scopeOf(leaving.id), staying.handle);
+    await follow(scopeOf(staying.id), leaving.handle);
+    await deleteMe(scopeOf(leaving.id));
+    expect(await failureCode(getMe(scopeOf(leaving.id)))).toBe("not_found");
+    const profile = await getProfile(scopeOf(), staying.handle);
+    expect([profile.followerCount, profile.followingCount]).toEqual([0, 0]);
+    expect(await outboxTypes()).toContain("user.deleted");
+  });
+});

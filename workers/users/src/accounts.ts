@@ -1,0 +1,140 @@
+import {
+  type LoginInput,
+  LoginInput as LoginInputSchema,
+  type RegisterInput,
+  RegisterInput as RegisterInputSchema,
+  type UpdateMeInput,
+  UpdateMeInput as UpdateMeInputSchema,
+  type User,
+} from "@flock/contracts";
+import { AppError, enqueue, makeEvent, newId, nowIso, parseInput } from "@flock/kit";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "@flock/kit/auth";
+import { eq, or } from "drizzle-orm";
+import { outbox, users } from "./db/schema";
+import { findById, toUser } from "./profiles";
+import { actor, type Scope } from "./scope";
+
+/** Creates an account. Handle and email are unique case-insensitively: a taken one is a 409. */
+export async function register(scope: Scope, raw: RegisterInput): Promise<User> {
+  const input = parseInput(RegisterInputSchema, raw);
+  const { db } = scope;
+  await assertAvailable(scope, { handle: input.handle, email: input.email });
+  const now = nowIso();
+  const row = {
+    id: newId(),
+    handle: input.handle,
+    email: input.email,
+    displayName: input.displayName ?? input.handle,
+    bio: null,
+    avatarUrl: null,
+    passwordHash: await hashPassword(input.password),
+    followerCount: 0,
+    followingCount: 0,
+    postCount: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const event = makeEvent("users", scope.ctx.requestId, "user.registered", {
+    userId: row.id,
+    handle: row.handle,
+  });
+  await uniquely(() => db.batch([db.insert(users).values(row), enqueue(db, outbox, event)]));
+  return toUser(row);
+}
+
+/** Checks a handle-or-email and password; a wrong handle and a wrong password look the same. */
+export async function login(scope: Scope, raw: LoginInput): Promise<User> {
+  const input = parseInput(LoginInputSchema, raw);
+  const login = input.login.toLowerCase().replace(/^@/, "");
+  const [row] = await scope.db
+    .select()
+    .from(users)
+    .where(login.includes("@") ? eq(users.email, login) : eq(users.handle, login))
+    .limit(1);
+  // Hash even when there is no such user, so the answer takes as long either way.
+  const valid = await verifyPassword(input.password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!row || !valid) throw new AppError("unauthorized", "Wrong login or password.");
+  return toUser(row);
+}
+
+export async function getMe(scope: Scope): Promise<User> {
+  return toUser(await findById(scope, actor(scope)));
+}
+
+export async function updateMe(scope: Scope, raw: UpdateMeInput): Promise<User> {
+  const input = parseInput(UpdateMeInputSchema, raw);
+  const { db } = scope;
+  const current = await findById(scope, actor(scope));
+  if (input.email && input.email !== current.email)
+    await assertAvailable(scope, { email: input.email });
+  const changes: Partial<typeof users.$inferInsert> = { updatedAt: nowIso() };
+  if (input.displayName !== undefined) changes.displayName = input.displayName;
+  if (input.bio !== undefined) changes.bio = input.bio || null;
+  if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
+  if (input.email !== undefined) changes.email = input.email;
+  if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
+  const event = makeEvent("users", scope.ctx.requestId, "user.updated", {
+    userId: current.id,
+    handle: current.handle,
+  });
+  const [updated] = await uniquely(() =>
+    db.batch([
+      db.update(users).set(changes).where(eq(users.id, current.id)).returning(),
+      enqueue(db, outbox, event),
+    ]),
+  );
+  const row = updated[0];
+  if (!row) throw new AppError("not_found", "That account no longer exists.");
+  return toUser(row);
+}
+
+/**
+ * Deletes the account with its follows and friendships (foreign keys cascade, triggers fix the
+ * counts) and tells the other services, which remove the user's posts, comments and notifications.
+ */
+export async function deleteMe(scope: Scope): Promise<null> {
+  const { db } = scope;
+  const id = actor(scope);
+  const event = makeEvent("users", scope.ctx.requestId, "user.deleted", { userId: id });
+  const [deleted] = await db.batch([
+    db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
+    enqueue(db, outbox, event),
+  ]);
+  if (deleted.length === 0) throw new AppError("not_found", "That account no longer exists.");
+  return null;
+}
+
+async function assertAvailable(
+  scope: Scope,
+  wanted: { handle?: string; email?: string },
+): Promise<void> {
+  const conditions = [];
+  if (wanted.handle) conditions.push(eq(users.handle, wanted.handle));
+  if (wanted.email) conditions.push(eq(users.email, wanted.email));
+  const taken = await scope.db
+    .select({ handle: users.handle, email: users.email })
+    .from(users)
+    .where(or(...conditions))
+    .limit(2);
+  const errors = [];
+  if (wanted.handle && taken.some((row) => row.handle === wanted.handle)) {
+    errors.push({ path: "handle", message: "is already taken" });
+  }
+  if (wanted.email && taken.some((row) => row.email === wanted.email)) {
+    errors.push({ path: "email", message: "is already registered" });
+  }
+  if (errors.length > 0)
+    throw new AppError("conflict", "That handle or email is already in use.", errors);
+}
+
+/** Two sign-ups racing for one handle: the unique index decides, and the loser gets a 409. */
+async function uniquely<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (String(error).includes("UNIQUE constraint failed")) {
+      throw new AppError("conflict", "That handle or email is already in use.");
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+import { outboxTable, processedEventsTable } from "@flock/kit";
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  handle: text("handle").notNull().unique(),
+  email: text("email").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  bio: text("bio"),
+  avatarUrl: text("avatar_url"),
+  passwordHash: text("password_hash").notNull(),
+  // Kept equal to the rows they count by triggers (migrations/0001_counters.sql) and the inbox.
+  followerCount: integer("follower_count").notNull().default(0),
+  followingCount: integer("following_count").notNull().default(0),
+  postCount: integer("post_count").notNull().default(0),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const follows = sqliteTable(
+  "follows",
+  {
+    // A ULID per follow: the keyset for follower and following lists, newest first.
+    id: text("id").notNull().unique(),
+    followerId: text("follower_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    followeeId: text("followee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.followerId, table.followeeId] }),
+    index("follows_by_followee").on(table.followeeId, table.id),
+    index("follows_by_follower").on(table.followerId, table.id),
+  ],
+);
+
+export const friendRequests = sqliteTable(
+  "friend_requests",
+  {
+    id: text("id").primaryKey(),
+    fromId: text("from_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    toId: text("to_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "accepted", "declined", "canceled"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("friend_requests_one_pending")
+      .on(table.fromId, table.toId)
+      .where(sql`status = 'pending'`),
+    index("friend_requests_incoming").on(table.toId, table.status, table.id),
+    index("friend_requests_outgoing").on(table.fromId, table.status, table.id),
+  ],
+);
+
+/** Friendship is mutual: one row each way, so either side lists its friends with one index. */
+export const friendships = sqliteTable(
+  "friendships",
+  {
+    id: text("id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    friendId: text("friend_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.friendId] }),
+    index("friendships_by_user").on(table.userId, table.id),
+  ],
+);
+
+export const outbox = outboxTable();
+export const processedEvents = processedEventsTable();

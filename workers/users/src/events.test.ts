@@ -1,0 +1,89 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { Event } from "@flock/contracts";
+import { createDb, makeEvent, relayOutbox } from "@flock/kit";
+import { describe, expect, it } from "vitest";
+import { newUser, scopeOf } from "../test/helpers";
+import { outbox } from "./db/schema";
+import { follow } from "./follows";
+import worker from "./index";
+import { getProfile } from "./profiles";
+import { inboxes } from "./service";
+
+function postCreated(authorId: string): Event {
+  return makeEvent("posts", "test", "post.created", {
+    postId: "01JD0000000000000000000000",
+    authorId,
+    sharedPostId: null,
+    sharedPostAuthorId: null,
+    mentions: [],
+  });
+}
+
+async function deliver(bodies: unknown[]) {
+  const batch = createMessageBatch(
+    "users-inbox",
+    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+const unsent = async () =>
+  (
+    await env.DB.prepare("SELECT type FROM outbox WHERE sent_at IS NULL").all<{ type: string }>()
+  ).results.map((r) => r.type);
+
+describe("the outbox", () => {
+  it("keeps an event whose send failed, and the cron relay sends it later", async () => {
+    const [fan, star] = [await newUser("fan"), await newUser("star")];
+    await follow(scopeOf(fan.id), star.handle);
+    const failing = {
+      send: () => Promise.reject(new Error("queue down")),
+      sendBatch: () => Promise.reject(new Error("queue down")),
+    } as unknown as Queue;
+    const broken = await relayOutbox(createDb(env.DB), outbox, {
+      ...inboxes(env),
+      notifications: failing,
+    });
+    expect(broken.failed).toBeGreaterThan(0);
+    expect(await unsent()).toContain("user.followed");
+
+    await worker.scheduled(createScheduledController(), env);
+    expect(await unsent()).toEqual([]);
+  });
+});
+
+describe("the users inbox", () => {
+  it("counts a post once, however often its event is delivered", async () => {
+    const author = await newUser("author");
+    const event = postCreated(author.id);
+    const first = await deliver([event, event]);
+    expect(first.explicitAcks).toEqual(["m0", "m1"]);
+    await deliver([event]);
+    expect((await getProfile(scopeOf(), author.handle)).postCount).toBe(1);
+  });
+
+  it("retries a malformed message instead of dropping it", async () => {
+    const result = await deliver([{ type: "post.created", version: 99 }]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
+    expect(result.explicitAcks).toEqual([]);
+  });
+
+  it("retries an event meant for another inbox", async () => {
+    const author = await newUser("author");
+    const event = makeEvent("users", "test", "friend.requested", {
+      friendRequestId: "01JD0000000000000000000001",
+      fromId: author.id,
+      toId: author.id,
+    });
+    const result = await deliver([event]);
+    expect(result.retryMessages).toHaveLength(1);
+  });
+});

@@ -1,0 +1,125 @@
+import type { ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
+import {
+  AppError,
+  decodeCursor,
+  enqueueIfChanged,
+  makeEvent,
+  newId,
+  nowIso,
+  toPage,
+} from "@flock/kit";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { follows, outbox, users } from "./db/schema";
+import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
+import { actor, type Scope } from "./scope";
+
+/** Follows a user; following twice changes nothing and emits nothing. Returns the followed profile. */
+export async function follow(scope: Scope, handle: string): Promise<Profile> {
+  const { db } = scope;
+  const followerId = actor(scope);
+  const target = await findByHandle(scope, handle);
+  if (target.id === followerId) {
+    throw new AppError("validation", "You cannot follow yourself.", [
+      { path: "handle", message: "is your own" },
+    ]);
+  }
+  const event = makeEvent("users", scope.ctx.requestId, "user.followed", {
+    followerId,
+    followeeId: target.id,
+  });
+  await db.batch([
+    db
+      .insert(follows)
+      .values({ id: newId(), followerId, followeeId: target.id, createdAt: nowIso() })
+      .onConflictDoNothing(),
+    enqueueIfChanged(db, outbox, event),
+  ]);
+  return getProfile(scope, handle);
+}
+
+/** Stops following a user; unfollowing someone you do not follow changes nothing. */
+export async function unfollow(scope: Scope, handle: string): Promise<Profile> {
+  const { db } = scope;
+  const followerId = actor(scope);
+  const target = await findByHandle(scope, handle);
+  const event = makeEvent("users", scope.ctx.requestId, "user.unfollowed", {
+    followerId,
+    followeeId: target.id,
+  });
+  await db.batch([
+    db
+      .delete(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, target.id))),
+    enqueueIfChanged(db, outbox, event),
+  ]);
+  return getProfile(scope, handle);
+}
+
+export async function listFollowers(
+  scope: Scope,
+  handle: string,
+  query: ListQuery,
+): Promise<Page<ProfileSummary>> {
+  const target = await findByHandle(scope, handle);
+  const after = decodeCursor(query.cursor);
+  const rows = await scope.db
+    .select({ ...summaryColumns, key: follows.id })
+    .from(follows)
+    .innerJoin(users, eq(users.id, follows.followerId))
+    .where(and(eq(follows.followeeId, target.id), after ? lt(follows.id, after) : undefined))
+    .orderBy(desc(follows.id))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (row) => row.key, toSummary);
+}
+
+export async function listFollowing(
+  scope: Scope,
+  handle: string,
+  query: ListQuery,
+): Promise<Page<ProfileSummary>> {
+  const target = await findByHandle(scope, handle);
+  const after = decodeCursor(query.cursor);
+  const rows = await scope.db
+    .select({ ...summaryColumns, key: follows.id })
+    .from(follows)
+    .innerJoin(users, eq(users.id, follows.followeeId))
+    .where(and(eq(follows.followerId, target.id), after ? lt(follows.id, after) : undefined))
+    .orderBy(desc(follows.id))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (row) => row.key, toSummary);
+}
+
+/** Follower ids, newest follow first: the posts service fans a new post out to these. */
+export async function followerIds(
+  scope: Scope,
+  userId: string,
+  query: ListQuery,
+): Promise<Page<string>> {
+  const after = decodeCursor(query.cursor);
+  const rows = await scope.db
+    .select({ id: follows.followerId, key: follows.id })
+    .from(follows)
+    .where(and(eq(follows.followeeId, userId), after ? lt(follows.id, after) : undefined))
+    .orderBy(desc(follows.id))
+    .limit(query.limit + 1);
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row.key,
+    (row) => row.id,
+  );
+}
+
+/** The accounts a user follows that have at least `minFollowers` followers: merged into feeds at read time. */
+export async function followeeIdsWithMinFollowers(
+  scope: Scope,
+  userId: string,
+  minFollowers: number,
+): Promise<string[]> {
+  const rows = await scope.db
+    .select({ id: follows.followeeId })
+    .from(follows)
+    .innerJoin(users, eq(users.id, follows.followeeId))
+    .where(and(eq(follows.followerId, userId), gte(users.followerCount, minFollowers)));
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,116 @@
+import type { Friendship, Profile, ProfileSummary, User } from "@flock/contracts";
+import { AppError, inList } from "@flock/kit";
+import { eq, sql } from "drizzle-orm";
+import { users } from "./db/schema";
+import type { Scope } from "./scope";
+
+export type UserRow = typeof users.$inferSelect;
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    handle: row.handle,
+    email: row.email,
+    displayName: row.displayName,
+    bio: row.bio,
+    avatarUrl: row.avatarUrl,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toSummary(
+  row: Pick<UserRow, "id" | "handle" | "displayName" | "avatarUrl">,
+): ProfileSummary {
+  return { id: row.id, handle: row.handle, displayName: row.displayName, avatarUrl: row.avatarUrl };
+}
+
+export const summaryColumns = {
+  id: users.id,
+  handle: users.handle,
+  displayName: users.displayName,
+  avatarUrl: users.avatarUrl,
+};
+
+export async function findByHandle(scope: Scope, handle: string): Promise<UserRow> {
+  const [row] = await scope.db
+    .select()
+    .from(users)
+    .where(eq(users.handle, handle.toLowerCase()))
+    .limit(1);
+  if (!row) throw new AppError("not_found", `No user @${handle}.`);
+  return row;
+}
+
+export async function findById(scope: Scope, id: string): Promise<UserRow> {
+  const [row] = await scope.db.select().from(users).where(eq(users.id, id)).limit(1);
+  if (!row) throw new AppError("not_found", "That account no longer exists.");
+  return row;
+}
+
+/** A full profile; when someone is signed in, how they relate to its owner. One D1 query. */
+export async function getProfile(scope: Scope, handle: string): Promise<Profile> {
+  const viewerId = scope.ctx.actorId;
+  const byHandle = eq(users.handle, handle.toLowerCase());
+  if (!viewerId) {
+    const [row] = await scope.db.select().from(users).where(byHandle).limit(1);
+    if (!row) throw new AppError("not_found", `No user @${handle}.`);
+    return toProfile(row);
+  }
+  const [row] = await scope.db
+    .select({
+      user: users,
+      // Qualified by hand: drizzle leaves select-list columns unqualified, and "id" would bind to the subquery.
+      following: sql<number>`EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = users.id)`,
+      followedBy: sql<number>`EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = users.id AND f.followee_id = ${viewerId})`,
+      friends: sql<number>`EXISTS (SELECT 1 FROM friendships s WHERE s.user_id = ${viewerId} AND s.friend_id = users.id)`,
+      outgoing: sql<number>`EXISTS (SELECT 1 FROM friend_requests r WHERE r.from_id = ${viewerId} AND r.to_id = users.id AND r.status = 'pending')`,
+      incoming: sql<number>`EXISTS (SELECT 1 FROM friend_requests r WHERE r.from_id = users.id AND r.to_id = ${viewerId} AND r.status = 'pending')`,
+    })
+    .from(users)
+    .where(byHandle)
+    .limit(1);
+  if (!row) throw new AppError("not_found", `No user @${handle}.`);
+  let friendship: Friendship = "none";
+  if (row.friends) friendship = "friends";
+  else if (row.outgoing) friendship = "outgoing";
+  else if (row.incoming) friendship = "incoming";
+  return {
+    ...toProfile(row.user),
+    viewer: { following: Boolean(row.following), followedBy: Boolean(row.followedBy), friendship },
+  };
+}
+
+function toProfile(row: UserRow): Profile {
+  return {
+    ...toSummary(row),
+    bio: row.bio,
+    createdAt: row.createdAt,
+    followerCount: row.followerCount,
+    followingCount: row.followingCount,
+    postCount: row.postCount,
+  };
+}
+
+/** Profile summaries for many ids in one query, in no particular order; unknown ids are left out. */
+export async function getProfiles(scope: Scope, ids: readonly string[]): Promise<ProfileSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await scope.db
+    .select(summaryColumns)
+    .from(users)
+    .where(inList(users.id, [...new Set(ids)]));
+  return rows.map(toSummary);
+}
+
+export async function getProfilesByHandles(
+  scope: Scope,
+  handles: readonly string[],
+): Promise<ProfileSummary[]> {
+  if (handles.length === 0) return [];
+  const wanted = [...new Set(handles.map((handle) => handle.toLowerCase()))];
+  const rows = await scope.db
+    .select(summaryColumns)
+    .from(users)
+    .where(inList(users.handle, wanted));
+  return rows.map(toSummary);
+}
