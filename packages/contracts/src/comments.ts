@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { CallContext, Health, ListQuery, Page } from "./common";
 import { Id, Timestamp } from "./common";
+import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
 export const CommentStatus = z.enum(["visible", "held", "hidden"]);
@@ -39,3 +41,26 @@ export const Comment = z.object({
   updatedAt: Timestamp,
 });
 export type Comment = z.infer<typeof Comment>;
+
+/** The comments service as other workers call it. */
+export interface CommentsRpc {
+  createComment(
+    ctx: CallContext,
+    postId: string,
+    input: CreateCommentInput,
+  ): Promise<Result<CommentRecord>>;
+  listComments(
+    ctx: CallContext,
+    postId: string,
+    query: ListQuery,
+  ): Promise<Result<Page<CommentRecord>>>;
+  updateComment(
+    ctx: CallContext,
+    commentId: string,
+    input: UpdateCommentInput,
+  ): Promise<Result<CommentRecord>>;
+  deleteComment(ctx: CallContext, commentId: string): Promise<Result<null>>;
+  reportComment(ctx: CallContext, commentId: string, input: ReportInput): Promise<Result<null>>;
+  approveComment(ctx: CallContext, commentId: string): Promise<Result<CommentRecord>>;
+  health(): Promise<Health>;
+}

@@ -41,3 +41,6 @@ export function extractMentions(text: string): string[] {
   }
   return [...found];
 }
+
+/** What each service's `health()` RPC answers. */
+export type Health = { service: string; ok: boolean; detail?: string };

@@ -4,5 +4,4 @@ export * from "./errors";
 export * from "./events";
 export * from "./notifications";
 export * from "./posts";
-export type * from "./rpc";
 export * from "./users";

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { CallContext, Health, ListQuery, Page } from "./common";
 import { Id, Timestamp } from "./common";
+import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
 export const NotificationType = z.enum([
@@ -45,3 +47,13 @@ export const MarkReadInput = z.object({ upTo: Id.optional() });
 export type MarkReadInput = z.infer<typeof MarkReadInput>;
 
 export const UnreadCount = z.object({ unreadCount: z.number().int() });
+
+/** The notifications service as other workers call it. */
+export interface NotificationsRpc {
+  list(
+    ctx: CallContext,
+    query: ListQuery,
+  ): Promise<Result<Page<NotificationRecord> & { unreadCount: number }>>;
+  markRead(ctx: CallContext, input: MarkReadInput): Promise<Result<{ unreadCount: number }>>;
+  health(): Promise<Health>;
+}

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { CallContext, Health, ListQuery, Page } from "./common";
 import { Id, Timestamp } from "./common";
+import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
 export const Tag = z
@@ -78,3 +80,40 @@ export const LikeState = z.object({ liked: z.boolean(), likeCount: z.number().in
 export type LikeState = z.infer<typeof LikeState>;
 
 export const TimelineQuery = z.object({ tag: Tag.optional() });
+
+/** The posts service as other workers call it. */
+export interface PostsRpc {
+  createPost(
+    ctx: CallContext,
+    input: CreatePostInput,
+    idempotencyKey?: string,
+  ): Promise<Result<PostRecord>>;
+  sharePost(
+    ctx: CallContext,
+    postId: string,
+    input: ShareInput,
+    idempotencyKey?: string,
+  ): Promise<Result<PostRecord>>;
+  getPost(ctx: CallContext, postId: string): Promise<Result<PostRecord>>;
+  updatePost(ctx: CallContext, postId: string, input: UpdatePostInput): Promise<Result<PostRecord>>;
+  deletePost(ctx: CallContext, postId: string): Promise<Result<null>>;
+  like(ctx: CallContext, postId: string): Promise<Result<LikeState>>;
+  unlike(ctx: CallContext, postId: string): Promise<Result<LikeState>>;
+  userTimeline(
+    ctx: CallContext,
+    authorId: string,
+    query: ListQuery,
+  ): Promise<Result<Page<PostRecord>>>;
+  homeFeed(ctx: CallContext, query: ListQuery): Promise<Result<Page<PostRecord>>>;
+  publicTimeline(
+    ctx: CallContext,
+    tag: string | undefined,
+    query: ListQuery,
+  ): Promise<Result<Page<PostRecord>>>;
+  /** The author of a post, for services that authorize against it; not_found when it does not exist. */
+  postAuthor(
+    ctx: CallContext,
+    postId: string,
+  ): Promise<Result<{ postId: string; authorId: string }>>;
+  health(): Promise<Health>;
+}

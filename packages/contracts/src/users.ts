@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { CallContext, Health, ListQuery, Page } from "./common";
 import { Handle, Id, Timestamp } from "./common";
+import type { Result } from "./errors";
 
 const Email = z
   .string()
@@ -93,3 +95,55 @@ export type FriendRequest = z.infer<typeof FriendRequest>;
 export const FriendRequestQuery = z.object({
   direction: z.enum(["incoming", "outgoing"]).default("incoming"),
 });
+
+/** The users service as other workers call it through a service binding. */
+export interface UsersRpc {
+  register(ctx: CallContext, input: RegisterInput): Promise<Result<User>>;
+  login(ctx: CallContext, input: LoginInput): Promise<Result<User>>;
+  getMe(ctx: CallContext): Promise<Result<User>>;
+  updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;
+  deleteMe(ctx: CallContext): Promise<Result<null>>;
+  getProfile(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileSummary[]>>;
+  getProfilesByHandles(ctx: CallContext, handles: string[]): Promise<Result<ProfileSummary[]>>;
+  follow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  unfollow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  listFollowers(
+    ctx: CallContext,
+    handle: string,
+    query: ListQuery,
+  ): Promise<Result<Page<ProfileSummary>>>;
+  listFollowing(
+    ctx: CallContext,
+    handle: string,
+    query: ListQuery,
+  ): Promise<Result<Page<ProfileSummary>>>;
+  listFriends(
+    ctx: CallContext,
+    handle: string,
+    query: ListQuery,
+  ): Promise<Result<Page<ProfileSummary>>>;
+  sendFriendRequest(ctx: CallContext, handle: string): Promise<Result<FriendRequest>>;
+  listFriendRequests(
+    ctx: CallContext,
+    direction: "incoming" | "outgoing",
+    query: ListQuery,
+  ): Promise<Result<Page<FriendRequest>>>;
+  acceptFriendRequest(ctx: CallContext, id: string): Promise<Result<FriendRequest>>;
+  declineFriendRequest(ctx: CallContext, id: string): Promise<Result<FriendRequest>>;
+  cancelFriendRequest(ctx: CallContext, id: string): Promise<Result<null>>;
+  unfriend(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** Follower ids of a user, newest follow first, for fan-out. */
+  followerIds(
+    ctx: CallContext,
+    userId: string,
+    query: ListQuery,
+  ): Promise<Result<Page<string> & { total: number }>>;
+  /** Accounts the user follows whose follower count is at least `minFollowers` (read-time merge). */
+  followeeIdsWithMinFollowers(
+    ctx: CallContext,
+    userId: string,
+    minFollowers: number,
+  ): Promise<Result<string[]>>;
+  health(): Promise<Health>;
+}

@@ -64,6 +64,7 @@ describe("follows", () => {
     expect(seen).toEqual([...fans].reverse());
     const ids = await followerIds(scopeOf(), star.id, { limit: 100 });
     expect(ids.items).toEqual([...fans].reverse());
+    expect(ids.total).toBe(7);
   });
 
   it("lists followees above a follower threshold", async () => {

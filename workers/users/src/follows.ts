@@ -89,25 +89,33 @@ export async function listFollowing(
   return toPage(rows, query.limit, (row) => row.key, toSummary);
 }
 
-/** Follower ids, newest follow first: the posts service fans a new post out to these. */
+/**
+ * Follower ids, newest follow first, with the total follower count: the posts service fans a new
+ * post out to these, and decides from the total whether the author is merged in at read time instead.
+ */
 export async function followerIds(
   scope: Scope,
   userId: string,
   query: ListQuery,
-): Promise<Page<string>> {
+): Promise<Page<string> & { total: number }> {
+  const { db } = scope;
   const after = decodeCursor(query.cursor);
-  const rows = await scope.db
-    .select({ id: follows.followerId, key: follows.id })
-    .from(follows)
-    .where(and(eq(follows.followeeId, userId), after ? lt(follows.id, after) : undefined))
-    .orderBy(desc(follows.id))
-    .limit(query.limit + 1);
-  return toPage(
+  const [rows, authors] = await db.batch([
+    db
+      .select({ id: follows.followerId, key: follows.id })
+      .from(follows)
+      .where(and(eq(follows.followeeId, userId), after ? lt(follows.id, after) : undefined))
+      .orderBy(desc(follows.id))
+      .limit(query.limit + 1),
+    db.select({ total: users.followerCount }).from(users).where(eq(users.id, userId)),
+  ]);
+  const page = toPage(
     rows,
     query.limit,
     (row) => row.key,
     (row) => row.id,
   );
+  return { ...page, total: authors[0]?.total ?? 0 };
 }
 
 /** The accounts a user follows that have at least `minFollowers` followers: merged into feeds at read time. */
