@@ -4,6 +4,13 @@
  */
 export const workers = [
   { name: "flock-users", config: "workers/users/wrangler.toml", database: "users-db" },
+  { name: "flock-posts", config: "workers/posts/wrangler.toml", database: "posts-db" },
+  { name: "flock-comments", config: "workers/comments/wrangler.toml", database: "comments-db" },
+  {
+    name: "flock-notifications",
+    config: "workers/notifications/wrangler.toml",
+    database: "notifications-db",
+  },
   { name: "flock-gateway", config: "wrangler.toml", database: null },
 ] as const;
 

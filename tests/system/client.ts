@@ -54,3 +54,16 @@ export function client(server: Flock) {
     },
   };
 }
+
+/** Polls until `check` stops throwing (events travel through queues), or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T>, ms = 8000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -3,7 +3,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { workers } from "../../scripts/workers.ts";
+import { bindings as commentsBindings } from "../../workers/comments/src/bindings.ts";
 import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
+import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
+import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
@@ -13,6 +16,9 @@ type Kind = "d1" | "queue" | "service" | "var" | "secret";
 const declared: Record<string, Record<string, Kind>> = {
   "flock-gateway": gatewayBindings,
   "flock-users": usersBindings,
+  "flock-posts": postsBindings,
+  "flock-comments": commentsBindings,
+  "flock-notifications": notificationsBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")

@@ -42,25 +42,34 @@ export const Comment = z.object({
 });
 export type Comment = z.infer<typeof Comment>;
 
-/** The comments service as other workers call it. */
+/**
+ * The comments service as other workers call it. A `held` or `hidden` comment exists only for its
+ * author and the post's author: anyone else gets not_found for it and never sees it listed.
+ */
 export interface CommentsRpc {
+  /** not_found when the post does not exist; `status` says whether moderation held the comment. */
   createComment(
     ctx: CallContext,
     postId: string,
     input: CreateCommentInput,
   ): Promise<Result<CommentRecord>>;
+  /** Oldest first. The service keeps no posts: an unknown post gives an empty page, not not_found. */
   listComments(
     ctx: CallContext,
     postId: string,
     query: ListQuery,
   ): Promise<Result<Page<CommentRecord>>>;
+  /** By the comment's author only; the new body is moderated again. */
   updateComment(
     ctx: CallContext,
     commentId: string,
     input: UpdateCommentInput,
   ): Promise<Result<CommentRecord>>;
+  /** By the comment's author or the post's author; replies stay, their parentId then dangling. */
   deleteComment(ctx: CallContext, commentId: string): Promise<Result<null>>;
+  /** Accepted (202) whatever the outcome; validation for your own comment. */
   reportComment(ctx: CallContext, commentId: string, input: ReportInput): Promise<Result<null>>;
+  /** By the post's author only: a held or hidden comment becomes visible; a visible one is returned as is. */
   approveComment(ctx: CallContext, commentId: string): Promise<Result<CommentRecord>>;
   health(): Promise<Health>;
 }

@@ -16,6 +16,10 @@ export const NotificationType = z.enum([
 ]);
 export type NotificationType = z.infer<typeof NotificationType>;
 
+/**
+ * A notification as the notifications service keeps it: the actor is an id, composed into a profile
+ * by the gateway (null once that account is gone).
+ */
 export type NotificationRecord = {
   id: string;
   type: NotificationType;
@@ -43,17 +47,20 @@ export const NotificationPage = z.object({
   unreadCount: z.number().int(),
 });
 
+/** A page of the signed-in user's notifications, and how many of all of them are unread. */
+export type NotificationList = Page<NotificationRecord> & { unreadCount: number };
+
+/** Marks read the signed-in user's notifications up to and including `upTo`; all of them without it. */
 export const MarkReadInput = z.object({ upTo: Id.optional() });
 export type MarkReadInput = z.infer<typeof MarkReadInput>;
 
 export const UnreadCount = z.object({ unreadCount: z.number().int() });
+export type UnreadCount = z.infer<typeof UnreadCount>;
 
 /** The notifications service as other workers call it. */
 export interface NotificationsRpc {
-  list(
-    ctx: CallContext,
-    query: ListQuery,
-  ): Promise<Result<Page<NotificationRecord> & { unreadCount: number }>>;
-  markRead(ctx: CallContext, input: MarkReadInput): Promise<Result<{ unreadCount: number }>>;
+  /** The signed-in user's notifications, newest first. */
+  list(ctx: CallContext, query: ListQuery): Promise<Result<NotificationList>>;
+  markRead(ctx: CallContext, input: MarkReadInput): Promise<Result<UnreadCount>>;
   health(): Promise<Health>;
 }

@@ -3,4 +3,7 @@ export const bindings = {
   JWT_SECRET: "secret",
   CORS_ORIGINS: "var",
   USERS: "service",
+  POSTS: "service",
+  COMMENTS: "service",
+  NOTIFICATIONS: "service",
 } as const;

@@ -1,4 +1,4 @@
-import type { UsersRpc } from "@flock/contracts";
+import type { CommentsRpc, NotificationsRpc, PostsRpc, UsersRpc } from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
@@ -6,6 +6,9 @@ export type Env = {
   JWT_SECRET: string;
   CORS_ORIGINS: string;
   USERS: Service & UsersRpc;
+  POSTS: Service & PostsRpc;
+  COMMENTS: Service & CommentsRpc;
+  NOTIFICATIONS: Service & NotificationsRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -7,8 +7,12 @@ import { authenticate, requestId } from "./middleware";
 import { router } from "./openapi";
 import { notFound, onError } from "./problems";
 import { auth } from "./routes/auth";
+import { comments } from "./routes/comments";
+import { feed } from "./routes/feed";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
+import { notifications } from "./routes/notifications";
+import { posts } from "./routes/posts";
 import { users } from "./routes/users";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +46,10 @@ app.use("/v1/*", authenticate);
 app.route("/v1/auth", auth);
 app.route("/v1/me", me);
 app.route("/v1/users", users);
+app.route("/v1/posts", posts);
+app.route("/v1/feed", feed);
+app.route("/v1/comments", comments);
+app.route("/v1/notifications", notifications);
 app.route("/v1/health", health);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

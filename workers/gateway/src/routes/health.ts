@@ -30,7 +30,12 @@ async function probe(name: string, check: () => Promise<z.infer<typeof ServiceHe
 }
 
 function services(env: Env) {
-  return [probe("users", () => env.USERS.health())];
+  return [
+    probe("users", () => env.USERS.health()),
+    probe("posts", () => env.POSTS.health()),
+    probe("comments", () => env.COMMENTS.health()),
+    probe("notifications", () => env.NOTIFICATIONS.health()),
+  ];
 }
 
 export const health = router().openapi(

@@ -1,5 +1,6 @@
-import { FriendRequest, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
+import { FriendRequest, ListQuery, Page, Post, Profile, ProfileSummary } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
+import { composePostPage } from "../compose";
 import { signedIn } from "../middleware";
 import { bearer, HandleParam, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
@@ -124,4 +125,23 @@ export const users = router()
         await call("users", c.env.USERS.unfriend(callContext(c), c.req.valid("param").handle)),
         200,
       ),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{handle}/posts",
+      tags: ["posts"],
+      summary: "A user's posts and shares, newest first",
+      request: { params: HandleParam, query: ListQuery },
+      responses: { 200: json(Page(Post), "A page of posts"), ...problems(404, 422) },
+    }),
+    async (c) => {
+      const ctx = callContext(c);
+      const profile = await call("users", c.env.USERS.getProfile(ctx, c.req.valid("param").handle));
+      const page = await call(
+        "posts",
+        c.env.POSTS.userTimeline(ctx, profile.id, c.req.valid("query")),
+      );
+      return c.json(await composePostPage(c, page), 200);
+    },
   );

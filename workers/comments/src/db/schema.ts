@@ -1,0 +1,46 @@
+import { outboxTable, processedEventsTable } from "@flock/kit";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const comments = sqliteTable(
+  "comments",
+  {
+    id: text("id").primaryKey(),
+    postId: text("post_id").notNull(),
+    // No foreign key: replies outlive the comment they answer, whose id then points nowhere.
+    parentId: text("parent_id"),
+    authorId: text("author_id").notNull(),
+    // Copied from the posts service at creation, so the post's author can delete and approve
+    // comments, and see held ones, without a call to posts on every request.
+    postAuthorId: text("post_author_id").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["visible", "held", "hidden"] }).notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("comments_by_post").on(table.postId, table.id),
+    index("comments_by_author").on(table.authorId, table.id),
+  ],
+);
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    commentId: text("comment_id")
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+    reporterId: text("reporter_id").notNull(),
+    reason: text("reason").notNull(),
+    // Set when the post's author approves the comment: those reports no longer count towards hiding
+    // it, and their authors cannot report it again (one report per user and comment, ever).
+    dismissed: integer("dismissed", { mode: "boolean" }).notNull().default(false),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.commentId, table.reporterId] }),
+    index("reports_by_reporter").on(table.reporterId),
+  ],
+);
+
+export const outbox = outboxTable();
+export const processedEvents = processedEventsTable();

@@ -1,0 +1,13 @@
+import type { PostsRpc } from "@flock/contracts";
+import { bindings } from "./bindings";
+
+/** The comments worker's bindings. Each is listed in bindings.ts. */
+export type Env = {
+  DB: D1Database;
+  POSTS: Service & PostsRpc;
+  POSTS_INBOX: Queue;
+  NOTIFICATIONS_INBOX: Queue;
+};
+
+// Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.
+bindings satisfies Record<keyof Env, string>;

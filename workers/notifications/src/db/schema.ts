@@ -1,0 +1,35 @@
+import type { NotificationType } from "@flock/contracts";
+import { processedEventsTable } from "@flock/kit";
+import { sql } from "drizzle-orm";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    // Made when the event is applied, not when it occurred: a late event must sort after the
+    // notifications a user has already marked read up to, or it would be born read.
+    id: text("id").primaryKey(),
+    recipientId: text("recipient_id").notNull(),
+    type: text("type").$type<NotificationType>().notNull(),
+    actorId: text("actor_id").notNull(),
+    postId: text("post_id"),
+    commentId: text("comment_id"),
+    eventId: text("event_id").notNull(),
+    readAt: text("read_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("notifications_once_per_event").on(table.eventId, table.recipientId),
+    index("notifications_by_recipient").on(table.recipientId, table.id),
+    // Only unread rows, so counting them and marking them read touch nothing already seen;
+    // read_at is in it (always null) so that SQLite counts from the index without reading rows.
+    index("notifications_unread")
+      .on(table.recipientId, table.id, table.readAt)
+      .where(sql`read_at IS NULL`),
+    index("notifications_by_post").on(table.postId).where(sql`post_id IS NOT NULL`),
+    index("notifications_by_comment").on(table.commentId).where(sql`comment_id IS NOT NULL`),
+    index("notifications_by_actor").on(table.actorId),
+  ],
+);
+
+export const processedEvents = processedEventsTable();

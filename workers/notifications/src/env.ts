@@ -1,0 +1,11 @@
+import type { UsersRpc } from "@flock/contracts";
+import { bindings } from "./bindings";
+
+/** The notifications worker's bindings. Each is listed in bindings.ts. */
+export type Env = {
+  DB: D1Database;
+  USERS: Service & UsersRpc;
+};
+
+// Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.
+bindings satisfies Record<keyof Env, string>;

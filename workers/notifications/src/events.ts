@@ -1,0 +1,143 @@
+import type { Event, NotificationType } from "@flock/contracts";
+import { type Db, newId, type Statement } from "@flock/kit";
+import { and, eq, lt } from "drizzle-orm";
+import { notifications } from "./db/schema";
+
+/** The ids of the users who hold these handles; handles nobody holds are left out. */
+export type ResolveHandles = (handles: string[]) => Promise<string[]>;
+
+/** A notification an event calls for, before it is known whether the recipient should get it. */
+type Draft = {
+  type: NotificationType;
+  recipientId: string;
+  postId?: string;
+  commentId?: string;
+};
+
+// Nine columns a row, under D1's limit of 100 bound parameters per statement.
+const ROWS_PER_INSERT = 11;
+
+/**
+ * What the notifications service does with the events it subscribes to: the statements that add
+ * or remove notifications, to run in one batch with the record that the event was applied.
+ */
+export async function applyEvent(
+  db: Db,
+  event: Event,
+  resolveHandles: ResolveHandles,
+): Promise<Statement[]> {
+  switch (event.type) {
+    case "user.followed":
+      return notify(db, event, event.data.followerId, [
+        { type: "follow", recipientId: event.data.followeeId },
+      ]);
+    case "friend.requested":
+      return notify(db, event, event.data.fromId, [
+        { type: "friend_request", recipientId: event.data.toId },
+      ]);
+    case "friend.accepted":
+      return notify(db, event, event.data.toId, [
+        { type: "friend_accept", recipientId: event.data.fromId },
+      ]);
+    case "post.liked":
+      return notify(db, event, event.data.userId, [
+        { type: "like", recipientId: event.data.postAuthorId, postId: event.data.postId },
+      ]);
+    case "post.unliked":
+      return [
+        db.delete(notifications).where(
+          and(
+            eq(notifications.postId, event.data.postId),
+            eq(notifications.type, "like"),
+            eq(notifications.actorId, event.data.userId),
+            eq(notifications.recipientId, event.data.postAuthorId),
+            // Event ids sort by when they were made: a like made after this unlike, but delivered
+            // before it, is a like that still stands.
+            lt(notifications.eventId, event.id),
+          ),
+        ),
+      ];
+    case "post.created": {
+      const { postId, authorId, sharedPostAuthorId, mentions } = event.data;
+      const drafts: Draft[] = [];
+      if (sharedPostAuthorId)
+        drafts.push({ type: "share", recipientId: sharedPostAuthorId, postId });
+      for (const recipientId of await mentioned(resolveHandles, mentions)) {
+        drafts.push({ type: "mention", recipientId, postId });
+      }
+      return notify(db, event, authorId, drafts);
+    }
+    case "comment.created": {
+      const { commentId, postId, postAuthorId, authorId, parentAuthorId, status } = event.data;
+      const about = { postId, commentId };
+      const drafts: Draft[] = [];
+      if (parentAuthorId) drafts.push({ type: "reply", recipientId: parentAuthorId, ...about });
+      drafts.push({ type: "comment", recipientId: postAuthorId, ...about });
+      // A held comment is shown to the post's author alone, who decides whether to release it; it
+      // must not reach anyone else, or holding it would not stop its mentions.
+      if (status !== "visible") {
+        return notify(
+          db,
+          event,
+          authorId,
+          drafts.filter((draft) => draft.recipientId === postAuthorId),
+        );
+      }
+      for (const recipientId of await mentioned(resolveHandles, event.data.mentions)) {
+        drafts.push({ type: "mention", recipientId, ...about });
+      }
+      return notify(db, event, authorId, drafts);
+    }
+    case "post.deleted":
+      return [db.delete(notifications).where(eq(notifications.postId, event.data.postId))];
+    case "comment.deleted":
+      return [db.delete(notifications).where(eq(notifications.commentId, event.data.commentId))];
+    case "user.deleted":
+      return [
+        db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
+        db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
+      ];
+    default:
+      return [];
+  }
+}
+
+async function mentioned(resolveHandles: ResolveHandles, handles: string[]): Promise<string[]> {
+  const wanted = [...new Set(handles.map((handle) => handle.toLowerCase()))];
+  return wanted.length > 0 ? resolveHandles(wanted) : [];
+}
+
+/**
+ * Inserts one notification per recipient, the first draft for each winning (drafts come in order of
+ * priority), and none for the actor: nobody is told about what they did themselves.
+ */
+function notify(db: Db, event: Event, actorId: string, drafts: Draft[]): Statement[] {
+  const recipients = new Set<string>([actorId]);
+  const rows: Array<typeof notifications.$inferInsert> = [];
+  for (const draft of drafts) {
+    if (recipients.has(draft.recipientId)) continue;
+    recipients.add(draft.recipientId);
+    rows.push({
+      id: newId(),
+      recipientId: draft.recipientId,
+      type: draft.type,
+      actorId,
+      postId: draft.postId ?? null,
+      commentId: draft.commentId ?? null,
+      eventId: event.id,
+      createdAt: event.occurredAt,
+    });
+  }
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    statements.push(
+      db
+        .insert(notifications)
+        .values(rows.slice(start, start + ROWS_PER_INSERT))
+        // The unique (event, recipient) index is what guarantees one notification per event,
+        // even for an event whose processed record is gone.
+        .onConflictDoNothing(),
+    );
+  }
+  return statements;
+}

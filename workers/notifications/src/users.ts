@@ -1,0 +1,18 @@
+import { ProfileSummary } from "@flock/contracts";
+import { unwrap } from "@flock/kit";
+import { z } from "zod";
+import type { Env } from "./env";
+import type { ResolveHandles } from "./events";
+
+const Profiles = z.array(ProfileSummary);
+
+/**
+ * Resolves handles through the users service. A failure throws, so the queue retries the event
+ * rather than applying it without its mentions.
+ */
+export function handleResolver(users: Env["USERS"], requestId: string): ResolveHandles {
+  return async (handles) => {
+    const result = await users.getProfilesByHandles({ requestId, actorId: null }, handles);
+    return Profiles.parse(unwrap(result)).map((profile) => profile.id);
+  };
+}

@@ -1,0 +1,84 @@
+import { outboxTable, processedEventsTable } from "@flock/kit";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: text("id").primaryKey(),
+    authorId: text("author_id").notNull(),
+    body: text("body").notNull(),
+    title: text("title"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    sharedPostId: text("shared_post_id"),
+    // like_count and share_count follow their rows through triggers (migrations/0001_counters.sql);
+    // comment_count is fed by the comments service's events.
+    likeCount: integer("like_count").notNull().default(0),
+    commentCount: integer("comment_count").notNull().default(0),
+    shareCount: integer("share_count").notNull().default(0),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [
+    index("posts_by_author").on(table.authorId, table.id),
+    index("posts_by_shared").on(table.sharedPostId, table.authorId),
+  ],
+);
+
+/** One row per tag of a post: the tag timeline is one index range. */
+export const postTags = sqliteTable(
+  "post_tags",
+  {
+    tag: text("tag").notNull(),
+    postId: text("post_id").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tag, table.postId] }),
+    index("post_tags_by_post").on(table.postId),
+  ],
+);
+
+export const likes = sqliteTable(
+  "likes",
+  {
+    postId: text("post_id").notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.userId] }),
+    index("likes_by_user").on(table.userId, table.postId),
+  ],
+);
+
+/**
+ * The home timeline, fanned out on write: one row per (reader, post). A feed page is one range of
+ * the primary key, however many accounts the reader follows.
+ */
+export const timelineEntries = sqliteTable(
+  "timeline_entries",
+  {
+    userId: text("user_id").notNull(),
+    postId: text("post_id").notNull(),
+    authorId: text("author_id").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.postId] }),
+    index("timeline_by_reader_author").on(table.userId, table.authorId),
+    index("timeline_by_post").on(table.postId),
+  ],
+);
+
+/** A retried create with the same Idempotency-Key returns the first post instead of making another. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    postId: text("post_id").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.key] })],
+);
+
+export const outbox = outboxTable();
+export const processedEvents = processedEventsTable();

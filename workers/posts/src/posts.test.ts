@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { CELEBRITY, failureCode, followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
+import { like, unlike } from "./likes";
+import {
+  createPost,
+  deletePost,
+  findByIdempotencyKey,
+  getPost,
+  sharePost,
+  updatePost,
+} from "./posts";
+import { homeFeed, publicTimeline, userTimeline } from "./timelines";
+
+const feedIds = async (graph: ReturnType<typeof followGraph>, reader: string) =>
+  (await homeFeed(scopeOf(reader), graph.audience, { limit: 100 })).items.map((post) => post.id);
+
+describe("posts", () => {
+  it("creates a post with tags and records post.created with its mentions", async () => {
+    const author = userId();
+    const post = await createPost(
+      scopeOf(author),
+      { body: "hello @Bob and @carol", title: "Hi", tags: ["Intro", "intro", "news"] },
+      { firstFollowers: null },
+    );
+    expect(post).toMatchObject({
+      authorId: author,
+      title: "Hi",
+      tags: ["intro", "news"],
+      likeCount: 0,
+      sharedPost: null,
+      viewer: { liked: false, shared: false },
+    });
+    expect(await outboxTypes()).toContain("post.created");
+  });
+
+  it("puts a new post in the author's feed and the first followers' feeds at once, not in others'", async () => {
+    const graph = followGraph();
+    const [author, fan, stranger] = [userId(), userId(), userId()];
+    graph.follow(fan, author);
+    const post = await createPost(
+      scopeOf(author),
+      { body: "fresh" },
+      { firstFollowers: await graph.firstFollowers(author) },
+    );
+    expect(await feedIds(graph, author)).toEqual([post.id]);
+    expect(await feedIds(graph, fan)).toEqual([post.id]);
+    expect(await feedIds(graph, stranger)).toEqual([]);
+  });
+
+  it("merges a celebrity's posts into followers' feeds at read time instead of fanning out", async () => {
+    const graph = followGraph();
+    const celebrity = userId();
+    const fans = Array.from({ length: CELEBRITY }, userId);
+    for (const fan of fans) graph.follow(fan, celebrity);
+    const post = await createPost(
+      scopeOf(celebrity),
+      { body: "to the many" },
+      { firstFollowers: await graph.firstFollowers(celebrity) },
+    );
+    const { results } = await scopeOf()
+      .db.$client.prepare("SELECT count(*) AS n FROM timeline_entries WHERE post_id = ?")
+      .bind(post.id)
+      .all<{ n: number }>();
+    expect(results[0]?.n).toBe(1); // the author's own entry only
+    for (const fan of fans) expect(await feedIds(graph, fan)).toEqual([post.id]);
+  });
+
+  it("returns the first post when a create is retried with the same Idempotency-Key", async () => {
+    const author = userId();
+    const first = await createPost(
+      scopeOf(author),
+      { body: "once" },
+      { idempotencyKey: "key-1", firstFollowers: null },
+    );
+    const replay = await findByIdempotencyKey(scopeOf(author), "key-1");
+    expect(replay?.id).toBe(first.id);
+    const raced = await createPost(
+      scopeOf(author),
+      { body: "once" },
+      { idempotencyKey: "key-1", firstFollowers: null },
+    );
+    expect(raced.id).toBe(first.id);
+    expect((await userTimeline(scopeOf(), author, { limit: 10 })).items).toHaveLength(1);
+    expect(await findByIdempotencyKey(scopeOf(userId()), "key-1")).toBeNull();
+  });
+
+  it("lets only the author edit or delete, and a deleted post leaves every feed at once", async () => {
+    const graph = followGraph();
+    const [author, fan] = [userId(), userId()];
+    graph.follow(fan, author);
+    const post = await createPost(
+      scopeOf(author),
+      { body: "v1", tags: ["a"] },
+      { firstFollowers: await graph.firstFollowers(author) },
+    );
+    expect(await failureCode(updatePost(scopeOf(fan), post.id, { body: "hacked" }))).toBe(
+      "forbidden",
+    );
+    expect(await failureCode(deletePost(scopeOf(fan), post.id))).toBe("forbidden");
+    const edited = await updatePost(scopeOf(author), post.id, {
+      body: "v2",
+      title: "T",
+      tags: ["b"],
+    });
+    expect(edited).toMatchObject({ body: "v2", title: "T", tags: ["b"] });
+    expect((await publicTimeline(scopeOf(), "a", { limit: 10 })).items).toEqual([]);
+    expect((await publicTimeline(scopeOf(), "b", { limit: 10 })).items.map((p) => p.id)).toEqual([
+      post.id,
+    ]);
+    await deletePost(scopeOf(author), post.id);
+    expect(await failureCode(getPost(scopeOf(), post.id))).toBe("not_found");
+    expect(await feedIds(graph, fan)).toEqual([]);
+    expect(await outboxTypes()).toContain("post.deleted");
+  });
+
+  it("likes idempotently with counts and the viewer's state", async () => {
+    const [author, fan] = [userId(), userId()];
+    const post = await createPost(scopeOf(author), { body: "like me" }, { firstFollowers: null });
+    expect(await like(scopeOf(fan), post.id)).toEqual({ liked: true, likeCount: 1 });
+    expect(await like(scopeOf(fan), post.id)).toEqual({ liked: true, likeCount: 1 });
+    expect((await getPost(scopeOf(fan), post.id)).viewer).toEqual({ liked: true, shared: false });
+    expect((await outboxTypes()).filter((type) => type === "post.liked")).toHaveLength(1);
+    expect(await unlike(scopeOf(fan), post.id)).toEqual({ liked: false, likeCount: 0 });
+    expect(await unlike(scopeOf(fan), post.id)).toEqual({ liked: false, likeCount: 0 });
+    expect(await failureCode(like(scopeOf(fan), "01JD0000000000000000000000"))).toBe("not_found");
+    expect(await failureCode(like(scopeOf(null), post.id))).toBe("unauthorized");
+  });
+
+  it("shares embed the original; a share of a share shares the original", async () => {
+    const [author, sharer, second] = [userId(), userId(), userId()];
+    const post = await createPost(scopeOf(author), { body: "original" }, { firstFollowers: null });
+    const share = await sharePost(
+      scopeOf(sharer),
+      post.id,
+      { body: "look" },
+      { firstFollowers: null },
+    );
+    expect(share.sharedPost).toMatchObject({ id: post.id, body: "original" });
+    const again = await sharePost(scopeOf(second), share.id, {}, { firstFollowers: null });
+    expect(again.sharedPostId).toBe(post.id);
+    const seen = await getPost(scopeOf(sharer), post.id);
+    expect(seen).toMatchObject({ shareCount: 2, viewer: { shared: true } });
+    await deletePost(scopeOf(author), post.id);
+    expect((await getPost(scopeOf(), share.id)).sharedPost).toBeNull();
+  });
+
+  it("pages every timeline so that each post is seen exactly once", async () => {
+    const graph = followGraph();
+    const reader = userId();
+    const celebrity = userId();
+    for (let i = 0; i < CELEBRITY; i++) graph.follow(i === 0 ? reader : userId(), celebrity);
+    const friend = userId();
+    graph.follow(reader, friend);
+    const made: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const author = i % 3 === 0 ? celebrity : friend;
+      made.push(
+        (
+          await createPost(
+            scopeOf(author),
+            { body: `post ${i}`, tags: ["t"] },
+            { firstFollowers: await graph.firstFollowers(author) },
+          )
+        ).id,
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await homeFeed(scopeOf(reader), graph.audience, { limit: 4, cursor });
+      seen.push(...page.items.map((post) => post.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...made].reverse());
+
+    const tagged: string[] = [];
+    cursor = undefined;
+    do {
+      const page = await publicTimeline(scopeOf(), "t", { limit: 2, cursor });
+      tagged.push(...page.items.map((post) => post.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(tagged).toEqual([...made].reverse());
+  });
+
+  it("rejects invalid posts with one entry per field", async () => {
+    try {
+      await createPost(
+        scopeOf(userId()),
+        { body: "  ", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) },
+        { firstFollowers: null },
+      );
+      expect.unreachable();
+    } catch (error) {
+      const { code, errors } = error as { code: string; errors: Array<{ path: string }> };
+      expect(code).toBe("validation");
+      expect(errors.map((entry) => entry.path).sort()).toEqual(["body", "tags"]);
+    }
+  });
+});

@@ -1,0 +1,210 @@
+import {
+  type CreatePostInput,
+  CreatePostInput as CreatePostInputSchema,
+  extractMentions,
+  type PostRecord,
+  type ShareInput,
+  ShareInput as ShareInputSchema,
+  type UpdatePostInput,
+  UpdatePostInput as UpdatePostInputSchema,
+} from "@flock/contracts";
+import {
+  AppError,
+  enqueue,
+  makeEvent,
+  newId,
+  nowIso,
+  parseInput,
+  type Statement,
+} from "@flock/kit";
+import { and, eq } from "drizzle-orm";
+import { idempotencyKeys, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
+import { deliver } from "./fanout";
+import { actor, type Scope } from "./scope";
+import { hydrate } from "./timelines";
+
+export type PostRow = typeof posts.$inferSelect;
+
+/** The followers who get a new post in the same request, and the author's follower count. */
+export type FirstFollowers = { ids: string[]; total: number };
+
+export async function findPost(scope: Scope, postId: string): Promise<PostRow> {
+  const [row] = await scope.db.select().from(posts).where(eq(posts.id, postId)).limit(1);
+  if (!row) throw new AppError("not_found", "No such post.");
+  return row;
+}
+
+export async function getPost(scope: Scope, postId: string): Promise<PostRecord> {
+  const [record] = await hydrate(scope, [await findPost(scope, postId)]);
+  if (!record) throw new AppError("not_found", "No such post.");
+  return record;
+}
+
+/** The post a retried request with this Idempotency-Key already created, if any. */
+export async function findByIdempotencyKey(scope: Scope, key: string): Promise<PostRecord | null> {
+  const [row] = await scope.db
+    .select({ postId: idempotencyKeys.postId })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, actor(scope)), eq(idempotencyKeys.key, key)))
+    .limit(1);
+  return row ? getPost(scope, row.postId).catch(() => null) : null;
+}
+
+export async function createPost(
+  scope: Scope,
+  raw: CreatePostInput,
+  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+): Promise<PostRecord> {
+  const input = parseInput(CreatePostInputSchema, raw);
+  return insertPost(
+    scope,
+    { body: input.body, title: input.title ?? null, tags: input.tags ?? [], shared: null },
+    options,
+  );
+}
+
+/** Shares a post: a new post that embeds it. Sharing a share shares its original. */
+export async function sharePost(
+  scope: Scope,
+  postId: string,
+  raw: ShareInput,
+  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+): Promise<PostRecord> {
+  const input = parseInput(ShareInputSchema, raw);
+  const target = await findPost(scope, postId);
+  const original = target.sharedPostId ? await findPost(scope, target.sharedPostId) : target;
+  return insertPost(
+    scope,
+    { body: input.body ?? "", title: null, tags: [], shared: original },
+    options,
+  );
+}
+
+/**
+ * Writes a post, its tags, the author's own timeline entry and the first followers' entries, the
+ * idempotency key and the post.created event in one D1 batch: all of it or none of it.
+ */
+async function insertPost(
+  scope: Scope,
+  post: { body: string; title: string | null; tags: string[]; shared: PostRow | null },
+  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+): Promise<PostRecord> {
+  const { db } = scope;
+  const authorId = actor(scope);
+  const now = nowIso();
+  const row: PostRow = {
+    id: newId(),
+    authorId,
+    body: post.body,
+    title: post.title,
+    tags: post.tags,
+    sharedPostId: post.shared?.id ?? null,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const followers = options.firstFollowers;
+  const celebrity = followers !== null && followers.total >= scope.celebrityFollowers;
+  const readers = [authorId, ...(celebrity || !followers ? [] : followers.ids)];
+  const event = makeEvent("posts", scope.ctx.requestId, "post.created", {
+    postId: row.id,
+    authorId,
+    sharedPostId: row.sharedPostId,
+    sharedPostAuthorId: post.shared?.authorId ?? null,
+    mentions: extractMentions(post.body),
+  });
+  const statements: Statement[] = [db.insert(posts).values(row)];
+  if (row.tags.length > 0)
+    statements.push(db.insert(postTags).values(row.tags.map((tag) => ({ tag, postId: row.id }))));
+  statements.push(deliver(db, row, readers), enqueue(db, outbox, event));
+  if (options.idempotencyKey) {
+    statements.push(
+      db
+        .insert(idempotencyKeys)
+        .values({ userId: authorId, key: options.idempotencyKey, postId: row.id, createdAt: now }),
+    );
+  }
+  try {
+    await db.batch(statements as [Statement, ...Statement[]]);
+  } catch (error) {
+    // Two requests with one key raced: the loser rolled back whole; answer with the winner's post.
+    if (
+      options.idempotencyKey &&
+      String(error).includes("UNIQUE constraint failed: idempotency_keys")
+    ) {
+      const first = await findByIdempotencyKey(scope, options.idempotencyKey);
+      if (first) return first;
+    }
+    throw error;
+  }
+  const [record] = await hydrate(scope, [row]);
+  if (!record) throw new AppError("internal", "The new post could not be read back.");
+  return record;
+}
+
+export async function updatePost(
+  scope: Scope,
+  postId: string,
+  raw: UpdatePostInput,
+): Promise<PostRecord> {
+  const input = parseInput(UpdatePostInputSchema, raw);
+  const { db } = scope;
+  const post = await findOwnPost(scope, postId);
+  const changes: Partial<PostRow> = { updatedAt: nowIso() };
+  if (input.body !== undefined) changes.body = input.body;
+  if (input.title !== undefined) changes.title = input.title;
+  if (input.tags !== undefined) changes.tags = input.tags;
+  const statements: Statement[] = [db.update(posts).set(changes).where(eq(posts.id, post.id))];
+  if (input.tags !== undefined) {
+    statements.push(db.delete(postTags).where(eq(postTags.postId, post.id)));
+    if (input.tags.length > 0)
+      statements.push(
+        db.insert(postTags).values(input.tags.map((tag) => ({ tag, postId: post.id }))),
+      );
+  }
+  await db.batch(statements as [Statement, ...Statement[]]);
+  return getPost(scope, post.id);
+}
+
+/**
+ * Deletes a post with its likes and tags at once; it leaves every feed at once too, since feeds read
+ * through the posts table. The post.deleted event removes its timeline rows, comments and
+ * notifications, and lowers the author's post count.
+ */
+export async function deletePost(scope: Scope, postId: string): Promise<null> {
+  const { db } = scope;
+  const post = await findOwnPost(scope, postId);
+  const event = makeEvent("posts", scope.ctx.requestId, "post.deleted", {
+    postId: post.id,
+    authorId: post.authorId,
+    sharedPostId: post.sharedPostId,
+  });
+  await db.batch([
+    db.delete(likes).where(eq(likes.postId, post.id)),
+    db.delete(postTags).where(eq(postTags.postId, post.id)),
+    db
+      .delete(timelineEntries)
+      .where(and(eq(timelineEntries.userId, post.authorId), eq(timelineEntries.postId, post.id))),
+    db.delete(posts).where(eq(posts.id, post.id)),
+    enqueue(db, outbox, event),
+  ]);
+  return null;
+}
+
+export async function postAuthor(
+  scope: Scope,
+  postId: string,
+): Promise<{ postId: string; authorId: string }> {
+  const post = await findPost(scope, postId);
+  return { postId: post.id, authorId: post.authorId };
+}
+
+async function findOwnPost(scope: Scope, postId: string): Promise<PostRow> {
+  const me = actor(scope);
+  const post = await findPost(scope, postId);
+  if (post.authorId !== me)
+    throw new AppError("forbidden", "Only the author can change or delete a post.");
+  return post;
+}

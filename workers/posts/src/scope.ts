@@ -1,0 +1,26 @@
+import type { CallContext, ListQuery, Page } from "@flock/contracts";
+import { AppError, type Db } from "@flock/kit";
+
+/**
+ * Who follows whom, as the posts service needs it. The users service owns the follow graph; the
+ * entrypoint adapts its RPC binding to this, so domain code does not care how it is reached.
+ */
+export type Audience = {
+  /** Follower ids of an author, newest follow first, with the author's total follower count. */
+  followerIds(authorId: string, query: ListQuery): Promise<Page<string> & { total: number }>;
+  /** The accounts a reader follows that are merged into feeds at read time. */
+  celebritiesFollowedBy(readerId: string): Promise<string[]>;
+};
+
+/** What every posts operation works with. */
+export type Scope = {
+  db: Db;
+  ctx: CallContext;
+  /** Authors with at least this many followers are merged at read time instead of fanned out. */
+  celebrityFollowers: number;
+};
+
+export function actor(scope: Scope): string {
+  if (!scope.ctx.actorId) throw new AppError("unauthorized", "Sign in first.");
+  return scope.ctx.actorId;
+}

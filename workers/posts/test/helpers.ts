@@ -1,0 +1,68 @@
+import { env } from "cloudflare:workers";
+import type { ListQuery } from "@flock/contracts";
+import { createDb, encodeCursor, newId } from "@flock/kit";
+import type { Audience, Scope } from "../src/scope";
+
+export const CELEBRITY = 5;
+
+export function scopeOf(actorId: string | null = null): Scope {
+  return {
+    db: createDb(env.DB),
+    ctx: { requestId: "test", actorId },
+    celebrityFollowers: CELEBRITY,
+  };
+}
+
+export const userId = () => newId();
+
+/**
+ * A follow graph kept in memory, answering as the users service does (newest follow first, with
+ * totals). The posts domain reaches the real graph through the same Audience port over RPC.
+ */
+export function followGraph() {
+  const followers = new Map<string, string[]>();
+  const audience: Audience = {
+    async followerIds(authorId: string, query: ListQuery) {
+      const all = [...(followers.get(authorId) ?? [])].reverse();
+      const start = query.cursor
+        ? all.indexOf(atob(query.cursor.replaceAll("-", "+").replaceAll("_", "/"))) + 1
+        : 0;
+      const items = all.slice(start, start + query.limit);
+      const last = items.at(-1);
+      const more = start + query.limit < all.length;
+      return { items, nextCursor: more && last ? encodeCursor(last) : null, total: all.length };
+    },
+    async celebritiesFollowedBy(readerId: string) {
+      return [...followers]
+        .filter(([, fans]) => fans.includes(readerId) && fans.length >= CELEBRITY)
+        .map(([author]) => author);
+    },
+  };
+  return {
+    audience,
+    follow(fan: string, author: string) {
+      followers.set(author, [...(followers.get(author) ?? []), fan]);
+    },
+    /** The first followers as the entrypoint hands them to createPost. */
+    async firstFollowers(author: string) {
+      const page = await audience.followerIds(author, { limit: 100 });
+      return { ids: page.items, total: page.total };
+    },
+  };
+}
+
+export async function failureCode(operation: Promise<unknown>): Promise<string> {
+  try {
+    await operation;
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+  throw new Error("expected the operation to fail");
+}
+
+export async function outboxTypes(): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT type FROM outbox ORDER BY id").all<{
+    type: string;
+  }>();
+  return results.map((row) => row.type);
+}
