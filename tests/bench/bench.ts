@@ -1,0 +1,473 @@
+// `npm run bench`: the cost of the mesh, measured side by side in one run on this machine.
+//
+//   npm run bench                      the default graph (5,000 users), 15 s per load run
+//   npm run bench -- --quick           1,000 users, shorter runs (about 3 minutes in all)
+//   npm run bench -- --large           20,000 users
+//   npm run bench -- --json out.json   also write the figures as JSON
+//
+// For each target (the mesh of five workers; the same code composed into one worker; a hello-world
+// worker as the machine's ceiling) it starts the target with wrangler's test harness (workerd, no
+// dev-server proxy), seeds the same graph, and drives the DeathStarBench social-network mix (60% home
+// feed reads, 30% user timeline reads, 10% compose, 10-item pages) with autocannon from a separate
+// process. Then it measures, on the mesh, how a feed read scales with the accounts a reader follows
+// and how composing scales with the author's followers.
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { sign } from "hono/jwt";
+import { createTestHarness } from "wrangler";
+import { devConfigs, workers } from "../../scripts/workers.ts";
+import {
+  type Graph,
+  makeUsers,
+  type SqlDb,
+  seedFollows,
+  seedGraph,
+  seedPosts,
+  seedUsers,
+  socialGraph,
+  type User,
+} from "./graph.ts";
+import type { Plan, Route, RouteResult } from "./load.ts";
+
+// Production-like: warn-level logs, no request.cf lookup, no telemetry.
+process.env.WRANGLER_LOG ??= "warn";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    large: { type: "boolean" },
+    json: { type: "string" },
+    connections: { type: "string" },
+    duration: { type: "string" },
+    "skip-curves": { type: "boolean" },
+  },
+});
+const size = flags.quick
+  ? {
+      users: 1000,
+      posts: 3,
+      duration: 8,
+      connections: 30,
+      curveSeconds: 3,
+      followers: [10, 1000, 50000],
+      following: [10, 100, 1000, 5000],
+    }
+  : flags.large
+    ? {
+        users: 20000,
+        posts: 3,
+        duration: 20,
+        connections: 50,
+        curveSeconds: 8,
+        followers: [10, 1000, 50000],
+        following: [10, 100, 1000, 5000],
+      }
+    : {
+        users: 5000,
+        posts: 3,
+        duration: 15,
+        connections: 50,
+        curveSeconds: 6,
+        followers: [10, 1000, 50000],
+        following: [10, 100, 1000, 5000],
+      };
+
+if (flags.connections) size.connections = Number(flags.connections);
+if (flags.duration) size.duration = Number(flags.duration);
+
+const SECRET = "bench-secret-0123456789abcdef0123456789";
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function token(user: User): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign({ sub: user.id, handle: user.handle, iat: now, exp: now + 3600 }, SECRET, "HS256");
+}
+
+/** Runs a load plan in a child process and returns its per-route results. */
+function load(plan: Plan): Promise<RouteResult[]> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "flock-bench-")), "plan.json");
+  writeFileSync(file, JSON.stringify(plan));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, "load.ts"), file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as RouteResult[])
+        : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
+
+type Target = {
+  name: string;
+  start: () => ReturnType<typeof createTestHarness>;
+  /** The D1 databases to seed, from the started target. */
+  databases: (
+    server: ReturnType<typeof createTestHarness>,
+  ) => Promise<{ users: SqlDb; posts: SqlDb }>;
+};
+
+async function migrateAll(
+  server: ReturnType<typeof createTestHarness>,
+  bindings: Array<[worker: string, binding: string]>,
+) {
+  for (const [worker, binding] of bindings)
+    await server.getWorker(worker).applyD1Migrations(binding);
+}
+
+const mesh: Target = {
+  name: "mesh",
+  start: () =>
+    createTestHarness({
+      root,
+      workers: devConfigs.map((configPath, index) =>
+        index === 0 ? { configPath, secrets: { JWT_SECRET: SECRET } } : { configPath },
+      ),
+    }),
+  async databases(server) {
+    await migrateAll(
+      server,
+      workers.flatMap((worker) =>
+        worker.database ? [[worker.name, "DB"] as [string, string]] : [],
+      ),
+    );
+    const users = (await server.getWorker("flock-users").getEnv()) as { DB: SqlDb };
+    const posts = (await server.getWorker("flock-posts").getEnv()) as { DB: SqlDb };
+    return { users: users.DB, posts: posts.DB };
+  },
+};
+
+const monolith: Target = {
+  name: "one worker",
+  start: () =>
+    createTestHarness({
+      root,
+      workers: [
+        { configPath: "tests/bench/monolith/wrangler.toml", secrets: { JWT_SECRET: SECRET } },
+      ],
+    }),
+  async databases(server) {
+    await migrateAll(
+      server,
+      ["USERS_DB", "POSTS_DB", "COMMENTS_DB", "NOTIFICATIONS_DB"].map((b) => ["flock-monolith", b]),
+    );
+    const env = (await server.getWorker("flock-monolith").getEnv()) as {
+      USERS_DB: SqlDb;
+      POSTS_DB: SqlDb;
+    };
+    return { users: env.USERS_DB, posts: env.POSTS_DB };
+  },
+};
+
+/** The DeathStarBench social-network mix over the seeded graph: connections split 60/30/10. */
+async function mix(
+  url: string,
+  graph: Graph,
+  readers: User[],
+  tokens: string[],
+): Promise<RouteResult[]> {
+  const share = (fraction: number) => Math.max(1, Math.round(size.connections * fraction));
+  const routes: Route[] = [
+    {
+      name: "home feed",
+      connections: share(0.6),
+      method: "GET",
+      paths: readers.map(() => "/v1/feed?limit=10"),
+      tokens,
+    },
+    {
+      name: "user timeline",
+      connections: share(0.3),
+      method: "GET",
+      paths: graph.users.slice(0, 2000).map((user) => `/v1/users/${user.handle}/posts?limit=10`),
+      tokens: [],
+    },
+    {
+      name: "compose post",
+      connections: share(0.1),
+      method: "POST",
+      paths: readers.map(() => "/v1/posts"),
+      tokens,
+      body: JSON.stringify({ body: "Benchmarking the mesh, post {n}", tags: ["bench"] }),
+    },
+  ];
+  return load({ url, duration: size.duration, routes });
+}
+
+async function runTarget(target: Target, graph: Graph, readers: User[], tokens: string[]) {
+  log(
+    `\n== ${target.name}: starting and seeding ${graph.users.length} users, ${graph.follows.length} follows, ${graph.timeline.length} timeline rows`,
+  );
+  const server = target.start();
+  const { url } = await server.listen();
+  const started = Date.now();
+  await seedGraph(await target.databases(server), graph);
+  log(`   seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; warming up`);
+  await load({
+    url: url.origin,
+    duration: 2,
+    routes: [
+      { name: "warm-up", connections: 4, method: "GET", paths: ["/v1/feed?limit=10"], tokens },
+    ],
+  });
+  log(`   driving the mix for ${size.duration} s with ${size.connections} connections`);
+  const results = await mix(url.origin, graph, readers, tokens);
+  return { server, url, results };
+}
+
+/** Home feed p50 for readers who follow 10 ... 5,000 accounts, and compose p99 for authors with 10 ... 50,000 followers. */
+async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: URL) {
+  const dbs = await mesh.databases(server);
+  const biggest = Math.max(...size.following);
+  const followees = makeUsers(biggest, "fe");
+  const readers = makeUsers(size.following.length, "rd");
+  const fans = makeUsers(Math.max(...size.followers), "fan");
+  const authors = makeUsers(size.followers.length, "au");
+  log(`\n== scale curves: seeding ${followees.length + fans.length} more accounts`);
+  await seedUsers(dbs.users, [...followees, ...readers, ...fans, ...authors]);
+  const posts = followees.map((followee) => ({ id: "", authorId: followee.id }));
+  const graph = socialGraph(0, 0);
+  const ulidPosts = makeUsers(posts.length, "p").map((p, i) => ({
+    id: p.id,
+    authorId: followees[i]?.id ?? "",
+  }));
+  const follows: Graph["follows"] = [];
+  const timeline: Graph["timeline"] = graph.timeline;
+  for (const [i, reader] of readers.entries()) {
+    const count = size.following[i] ?? 0;
+    for (const followee of followees.slice(0, count)) follows.push([reader.id, followee.id]);
+    for (const post of ulidPosts.slice(0, count))
+      timeline.push([reader.id, post.id, post.authorId]);
+  }
+  for (const [i, author] of authors.entries()) {
+    for (const fan of fans.slice(0, size.followers[i] ?? 0)) follows.push([fan.id, author.id]);
+  }
+  await seedFollows(dbs.users, follows);
+  await seedPosts(dbs.posts, ulidPosts, timeline);
+
+  const feed: Record<string, number> = {};
+  for (const [i, reader] of readers.entries()) {
+    const [result] = await load({
+      url: url.origin,
+      duration: size.curveSeconds,
+      routes: [
+        {
+          name: "feed",
+          connections: 4,
+          method: "GET",
+          paths: ["/v1/feed?limit=10"],
+          tokens: [await token(reader)],
+        },
+      ],
+    });
+    feed[String(size.following[i])] = result?.p50 ?? Number.NaN;
+    log(`   feed, following ${size.following[i]}: p50 ${result?.p50} ms`);
+  }
+
+  const compose: Record<string, number> = {};
+  const visible: Record<string, number> = {};
+  for (const [i, author] of authors.entries()) {
+    const followers = size.followers[i] ?? 0;
+    const authorToken = await token(author);
+    const [result] = await load({
+      url: url.origin,
+      duration: size.curveSeconds,
+      routes: [
+        {
+          name: "compose",
+          connections: 2,
+          method: "POST",
+          paths: ["/v1/posts"],
+          tokens: [authorToken],
+          body: JSON.stringify({ body: "scale {n}" }),
+        },
+      ],
+    });
+    compose[String(followers)] = result?.p99 ?? Number.NaN;
+    // How long until the follower who followed first (the last one any fan-out reaches) sees a new post.
+    const last = fans[0] as User;
+    const lastToken = await token(last);
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // let the load's own fan-out drain
+    const started = Date.now();
+    const created = (await (
+      await fetch(`${url.origin}/v1/posts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${authorToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ body: "who sees this last?" }),
+      })
+    ).json()) as { id: string };
+    for (;;) {
+      const feedPage = (await (
+        await fetch(`${url.origin}/v1/feed?limit=50`, {
+          headers: { authorization: `Bearer ${lastToken}` },
+        })
+      ).json()) as {
+        items: Array<{ id: string }>;
+      };
+      if (feedPage.items.some((item) => item.id === created.id)) break;
+      if (Date.now() - started > 120_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    visible[String(followers)] = (Date.now() - started) / 1000;
+    log(
+      `   compose, ${followers} followers: p99 ${result?.p99} ms; in the last follower's feed after ${visible[String(followers)]} s`,
+    );
+  }
+  return { feed, compose, visible };
+}
+
+async function ceiling(): Promise<RouteResult | undefined> {
+  log("\n== hello-world ceiling");
+  const server = createTestHarness({
+    root,
+    workers: [{ configPath: "tests/bench/hello/wrangler.toml" }],
+  });
+  const { url } = await server.listen();
+  await load({
+    url: url.origin,
+    duration: 2,
+    routes: [{ name: "warm-up", connections: 4, method: "GET", paths: ["/"], tokens: [] }],
+  });
+  const [result] = await load({
+    url: url.origin,
+    duration: size.duration,
+    routes: [
+      { name: "hello", connections: size.connections, method: "GET", paths: ["/"], tokens: [] },
+    ],
+  });
+  await server.close();
+  return result;
+}
+
+const graph = socialGraph(size.users, size.posts);
+const readers = graph.users.slice(0, 500);
+const tokens = await Promise.all(readers.map(token));
+
+const meshRun = await runTarget(mesh, graph, readers, tokens);
+const curves = flags["skip-curves"]
+  ? {
+      feed: {} as Record<string, number>,
+      compose: {} as Record<string, number>,
+      visible: {} as Record<string, number>,
+    }
+  : await scaleCurves(meshRun.server, meshRun.url);
+await meshRun.server.close();
+const monolithRun = await runTarget(monolith, graph, readers, tokens);
+await monolithRun.server.close();
+const hello = await ceiling();
+
+const total = (results: RouteResult[]) =>
+  results.reduce((sum, result) => sum + result.throughput, 0);
+const worstP99 = (results: RouteResult[]) => Math.max(...results.map((result) => result.p99));
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const figures = {
+  machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  size: {
+    users: size.users,
+    follows: graph.follows.length,
+    timelineRows: graph.timeline.length,
+    durationSeconds: size.duration,
+    connections: size.connections,
+  },
+  mesh_vs_monolith_throughput: round(total(meshRun.results) / total(monolithRun.results)),
+  mesh_vs_monolith_p99: round(worstP99(meshRun.results) / worstP99(monolithRun.results)),
+  mesh_vs_ceiling_throughput: round(total(meshRun.results) / (hello?.throughput ?? Number.NaN)),
+  feed_p50_ratio_5000_vs_10: round(
+    (curves.feed["5000"] ?? Number.NaN) / (curves.feed["10"] ?? Number.NaN),
+  ),
+  compose_p99_ratio_50000_vs_10: round(
+    (curves.compose["50000"] ?? Number.NaN) / (curves.compose["10"] ?? Number.NaN),
+  ),
+  fanout_50000_seconds: curves.visible["50000"] ?? null,
+  max_d1_queries_per_request: null as number | null,
+  routes: { mesh: meshRun.results, monolith: monolithRun.results, ceiling: hello },
+  feed_p50_ms_by_following: curves.feed,
+  compose_p99_ms_by_followers: curves.compose,
+  seconds_until_last_follower_sees_post: curves.visible,
+};
+
+const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+const lines = [
+  `\n### flock benchmark (${size.users} users, ${size.connections} connections, ${size.duration} s per run)\n`,
+  row([
+    "route",
+    "mesh req/s",
+    "mesh p50 ms",
+    "mesh p99 ms",
+    "one-worker req/s",
+    "one-worker p50 ms",
+    "one-worker p99 ms",
+  ]),
+  row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+  ...meshRun.results.map((result, i) => {
+    const other = monolithRun.results[i];
+    return row([
+      result.name,
+      round(result.throughput, 0),
+      result.p50,
+      result.p99,
+      round(other?.throughput ?? 0, 0),
+      other?.p50 ?? "",
+      other?.p99 ?? "",
+    ]);
+  }),
+  row([
+    "**all**",
+    round(total(meshRun.results), 0),
+    "",
+    worstP99(meshRun.results),
+    round(total(monolithRun.results), 0),
+    "",
+    worstP99(monolithRun.results),
+  ]),
+  row([
+    "hello (ceiling)",
+    round(hello?.throughput ?? 0, 0),
+    hello?.p50 ?? "",
+    hello?.p99 ?? "",
+    "",
+    "",
+    "",
+  ]),
+  "",
+  row(["ratio", "value", "target"]),
+  row(["---", "---:", "---"]),
+  row(["mesh / one-worker throughput", figures.mesh_vs_monolith_throughput, ">= 0.85"]),
+  row(["mesh / one-worker p99", figures.mesh_vs_monolith_p99, "<= 1.25"]),
+  row(["mesh / ceiling throughput", figures.mesh_vs_ceiling_throughput, ""]),
+  row(["feed p50, following 5,000 / 10", figures.feed_p50_ratio_5000_vs_10, "<= 1.2"]),
+  row(["compose p99, 50,000 followers / 10", figures.compose_p99_ratio_50000_vs_10, "<= 1.3"]),
+  row([
+    "seconds until the last of 50,000 followers sees a post",
+    figures.fanout_50000_seconds ?? "",
+    "<= 10",
+  ]),
+  "",
+  row(["following", ...Object.keys(curves.feed)]),
+  row(["---", ...Object.keys(curves.feed).map(() => "---:")]),
+  row(["feed p50 ms", ...Object.values(curves.feed)]),
+  "",
+  row(["followers", ...Object.keys(curves.compose)]),
+  row(["---", ...Object.keys(curves.compose).map(() => "---:")]),
+  row(["compose p99 ms", ...Object.values(curves.compose)]),
+  row(["last follower sees it after s", ...Object.values(curves.visible)]),
+];
+const errors = [...meshRun.results, ...monolithRun.results].reduce(
+  (sum, result) => sum + result.non2xx + result.errors,
+  0,
+);
+lines.push("", `non-2xx responses or errors during the mixes: ${errors}`);
+process.stdout.write(`${lines.join("\n")}\n`);
+if (flags.json) writeFileSync(flags.json, `${JSON.stringify(figures, null, 2)}\n`);

@@ -1,0 +1,6 @@
+import { Hono } from "hono";
+
+const app = new Hono();
+app.get("/", (c) => c.json({ hello: "world" }));
+
+export default app;

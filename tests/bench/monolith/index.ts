@@ -1,0 +1,85 @@
+// The same domain code as the mesh, composed into one worker: each service's WorkerEntrypoint is
+// constructed in-process and handed to the others (and to the gateway) as a plain object, so a
+// request makes direct function calls where the mesh makes RPC calls over service bindings.
+
+import comments from "../../../workers/comments/src/index";
+import { CommentsService } from "../../../workers/comments/src/service";
+import gateway from "../../../workers/gateway/src/index";
+import notifications from "../../../workers/notifications/src/index";
+import { NotificationsService } from "../../../workers/notifications/src/service";
+import posts from "../../../workers/posts/src/index";
+import { PostsService } from "../../../workers/posts/src/service";
+import users from "../../../workers/users/src/index";
+import { UsersService } from "../../../workers/users/src/service";
+
+type Env = {
+  JWT_SECRET: string;
+  CORS_ORIGINS: string;
+  CELEBRITY_FOLLOWERS: string;
+  USERS_DB: D1Database;
+  POSTS_DB: D1Database;
+  COMMENTS_DB: D1Database;
+  NOTIFICATIONS_DB: D1Database;
+  USERS_INBOX: Queue;
+  POSTS_INBOX: Queue;
+  COMMENTS_INBOX: Queue;
+  NOTIFICATIONS_INBOX: Queue;
+};
+
+/** Each service's own env, as its wrangler.toml would give it, with its neighbours as plain objects. */
+function compose(env: Env, ctx: ExecutionContext) {
+  const inboxes = {
+    USERS_INBOX: env.USERS_INBOX,
+    POSTS_INBOX: env.POSTS_INBOX,
+    COMMENTS_INBOX: env.COMMENTS_INBOX,
+    NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
+  };
+  const usersEnv = { DB: env.USERS_DB, ...inboxes };
+  const usersService = new UsersService(ctx, usersEnv);
+  // The services type their neighbours as service bindings; in one worker they are the objects themselves.
+  const asBinding = <T>(service: T) => service as unknown as Service & T;
+  const postsEnv = {
+    DB: env.POSTS_DB,
+    USERS: asBinding(usersService),
+    CELEBRITY_FOLLOWERS: env.CELEBRITY_FOLLOWERS,
+    ...inboxes,
+  };
+  const postsService = new PostsService(ctx, postsEnv);
+  const commentsEnv = { DB: env.COMMENTS_DB, POSTS: asBinding(postsService), ...inboxes };
+  const notificationsEnv = { DB: env.NOTIFICATIONS_DB, USERS: asBinding(usersService) };
+  return {
+    envs: {
+      users: usersEnv,
+      posts: postsEnv,
+      comments: commentsEnv,
+      notifications: notificationsEnv,
+    },
+    gatewayEnv: {
+      JWT_SECRET: env.JWT_SECRET,
+      CORS_ORIGINS: env.CORS_ORIGINS,
+      USERS: asBinding(usersService),
+      POSTS: asBinding(postsService),
+      COMMENTS: asBinding(new CommentsService(ctx, commentsEnv)),
+      NOTIFICATIONS: asBinding(new NotificationsService(ctx, notificationsEnv)),
+    },
+  };
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return gateway.fetch(request, compose(env, ctx).gatewayEnv, ctx);
+  },
+  async queue(batch, env, ctx) {
+    const { envs } = compose(env, ctx);
+    switch (batch.queue) {
+      case "monolith-users-inbox":
+        return users.queue(batch, envs.users, ctx);
+      case "monolith-posts-inbox":
+        return posts.queue(batch, envs.posts, ctx);
+      case "monolith-comments-inbox":
+        return comments.queue(batch, envs.comments, ctx);
+      case "monolith-notifications-inbox":
+        return notifications.queue(batch, envs.notifications);
+    }
+  },
+} satisfies ExportedHandler<Env>;
