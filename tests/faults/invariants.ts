@@ -1,0 +1,199 @@
+// The promises flock makes, checked against the databases themselves once every outbox is drained
+// and every inbox is quiet. Each check returns the rows that break it; none is the only good answer.
+export type Database = "users" | "posts" | "comments" | "notifications";
+export type Sql = (database: Database, query: string) => Promise<Array<Record<string, unknown>>>;
+
+const count = async (sql: Sql, database: Database, query: string) =>
+  Number((await sql(database, query))[0]?.n ?? 0);
+
+/** Waits until no outbox has unsent events and the inboxes have stopped applying events. */
+export async function drain(sql: Sql, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  let quiet = 0;
+  while (Date.now() < deadline) {
+    const unsent = (
+      await Promise.all(
+        (["users", "posts", "comments"] as const).map((db) =>
+          count(sql, db, "SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL"),
+        ),
+      )
+    ).reduce((a, b) => a + b, 0);
+    const processed = await Promise.all(
+      (["users", "posts", "comments", "notifications"] as const).map((db) =>
+        count(sql, db, "SELECT count(*) AS n FROM processed_events"),
+      ),
+    );
+    const state = `${unsent}/${processed.join(",")}`;
+    quiet = unsent === 0 && state === last ? quiet + 1 : 0;
+    if (quiet >= 3) return;
+    last = state;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  throw new Error(`the mesh did not drain within ${timeoutMs} ms (last: ${last})`);
+}
+
+export type Violation = { invariant: string; detail: unknown };
+
+export async function checkInvariants(
+  sql: Sql,
+  options: { celebrityFollowers: number },
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const report = (invariant: string, rows: unknown[]) => {
+    for (const detail of rows.slice(0, 5)) violations.push({ invariant, detail });
+    if (rows.length > 5) violations.push({ invariant, detail: `...and ${rows.length - 5} more` });
+  };
+
+  const [users, follows, posts, likes, timeline, comments, notifications] = await Promise.all([
+    sql("users", "SELECT id, follower_count, following_count, post_count FROM users"),
+    sql("users", "SELECT follower_id, followee_id, created_at FROM follows"),
+    sql(
+      "posts",
+      "SELECT id, author_id, shared_post_id, like_count, comment_count, share_count, created_at FROM posts",
+    ),
+    sql("posts", "SELECT post_id, user_id FROM likes"),
+    sql("posts", "SELECT user_id, post_id, author_id FROM timeline_entries"),
+    sql("comments", "SELECT id, post_id, author_id, status FROM comments"),
+    sql(
+      "notifications",
+      "SELECT type, recipient_id, actor_id, post_id, comment_id FROM notifications",
+    ),
+  ]);
+  const alive = new Set(users.map((u) => String(u.id)));
+  const postIds = new Set(posts.map((p) => String(p.id)));
+  const tally = (
+    rows: Array<Record<string, unknown>>,
+    key: (row: Record<string, unknown>) => string,
+  ) => {
+    const map = new Map<string, number>();
+    for (const row of rows) map.set(key(row), (map.get(key(row)) ?? 0) + 1);
+    return map;
+  };
+
+  for (const db of ["users", "posts", "comments"] as const) {
+    report(
+      `${db} outbox drained`,
+      await sql(db, "SELECT id, type FROM outbox WHERE sent_at IS NULL"),
+    );
+  }
+
+  // Counts equal the rows they count.
+  const followers = tally(follows, (f) => String(f.followee_id));
+  const following = tally(follows, (f) => String(f.follower_id));
+  const authored = tally(posts, (p) => String(p.author_id));
+  report(
+    "follower, following and post counts equal their rows",
+    users.filter(
+      (u) =>
+        Number(u.follower_count) !== (followers.get(String(u.id)) ?? 0) ||
+        Number(u.following_count) !== (following.get(String(u.id)) ?? 0) ||
+        Number(u.post_count) !== (authored.get(String(u.id)) ?? 0),
+    ),
+  );
+  const likeRows = tally(likes, (l) => String(l.post_id));
+  const shareRows = tally(
+    posts.filter((p) => p.shared_post_id),
+    (p) => String(p.shared_post_id),
+  );
+  const visibleComments = tally(
+    comments.filter((c) => c.status === "visible"),
+    (c) => String(c.post_id),
+  );
+  report(
+    "like, share and comment counts equal their rows",
+    posts.filter(
+      (p) =>
+        Number(p.like_count) !== (likeRows.get(String(p.id)) ?? 0) ||
+        Number(p.share_count) !== (shareRows.get(String(p.id)) ?? 0) ||
+        Number(p.comment_count) !== (visibleComments.get(String(p.id)) ?? 0),
+    ),
+  );
+
+  // Each post is in the timeline of its author and of every follower who followed before it was
+  // written, and in no one else's (a celebrity's posts are merged at read time instead).
+  const followSince = new Map(
+    follows.map((f) => [`${f.follower_id}>${f.followee_id}`, String(f.created_at)]),
+  );
+  const entries = new Set(timeline.map((t) => `${t.user_id}:${t.post_id}`));
+  report(
+    "no timeline row for a reader who does not follow the author",
+    timeline.filter(
+      (t) => t.user_id !== t.author_id && !followSince.has(`${t.user_id}>${t.author_id}`),
+    ),
+  );
+  const missing: unknown[] = [];
+  for (const post of posts) {
+    const author = String(post.author_id);
+    if (!entries.has(`${author}:${post.id}`))
+      missing.push({ reader: author, post: post.id, own: true });
+    if ((followers.get(author) ?? 0) >= options.celebrityFollowers) continue;
+    for (const f of follows) {
+      if (
+        f.followee_id === author &&
+        String(f.created_at) < String(post.created_at) &&
+        !entries.has(`${f.follower_id}:${post.id}`)
+      ) {
+        missing.push({ reader: f.follower_id, post: post.id });
+      }
+    }
+  }
+  report("every follower has every post written after they followed", missing);
+
+  // Cascades: nothing refers to a deleted account or a deleted post.
+  report(
+    "no post of a deleted account",
+    posts.filter((p) => !alive.has(String(p.author_id))),
+  );
+  report(
+    "no like by a deleted account or on a deleted post",
+    likes.filter((l) => !alive.has(String(l.user_id)) || !postIds.has(String(l.post_id))),
+  );
+  report(
+    "no timeline row of a deleted account",
+    timeline.filter((t) => !alive.has(String(t.user_id)) || !alive.has(String(t.author_id))),
+  );
+  report(
+    "no comment by a deleted account or on a deleted post",
+    comments.filter((c) => !alive.has(String(c.author_id)) || !postIds.has(String(c.post_id))),
+  );
+  report(
+    "no notification for or from a deleted account, or about a deleted post",
+    notifications.filter(
+      (n) =>
+        !alive.has(String(n.recipient_id)) ||
+        !alive.has(String(n.actor_id)) ||
+        (n.post_id !== null && !postIds.has(String(n.post_id))),
+    ),
+  );
+
+  // Exactly one like notification per standing like of someone else's post, none for a taken-back one.
+  const likeNotes = tally(
+    notifications.filter((n) => n.type === "like"),
+    (n) => `${n.actor_id}:${n.post_id}`,
+  );
+  const authorOf = new Map(posts.map((p) => [String(p.id), String(p.author_id)]));
+  const standing = likes.filter((l) => authorOf.get(String(l.post_id)) !== l.user_id);
+  report(
+    "one like notification per like",
+    standing.filter((l) => (likeNotes.get(`${l.user_id}:${l.post_id}`) ?? 0) !== 1),
+  );
+  const standingKeys = new Set(standing.map((l) => `${l.user_id}:${l.post_id}`));
+  report(
+    "no like notification without its like",
+    [...likeNotes.keys()].filter((key) => !standingKeys.has(key)),
+  );
+
+  for (const db of ["users", "posts", "comments", "notifications"] as const) {
+    const tables = await sql(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'",
+    );
+    if (tables.length > 0)
+      report(
+        `${db} dead letters are only injected poison`,
+        await sql(db, "SELECT id, queue FROM dead_letters WHERE body NOT LIKE '%\"poison\":true%'"),
+      );
+  }
+  return violations;
+}
