@@ -4,6 +4,10 @@
 import { run } from "./run.ts";
 import { workers } from "./workers.ts";
 
+// The gateway uploads apps/web/dist as its static assets. Built first, so a broken web build stops
+// the deploy before any worker has changed.
+await run("npm", ["run", "build", "-w", "@flock/web"]);
+
 for (const worker of workers) {
   if (worker.database) {
     await run("wrangler", [

@@ -1,5 +1,6 @@
-// `npm start`: applies every local D1 migration, then runs all workers and their queues in one
-// `wrangler dev` process, serving the gateway on http://localhost:8787 (PORT overrides).
+// `npm start`: builds the web app, applies every local D1 migration, then runs all workers and their
+// queues in one `wrangler dev` process, serving the gateway (API and web app) on
+// http://localhost:8787 (PORT overrides).
 import { copyFileSync, existsSync } from "node:fs";
 import { run } from "./run.ts";
 import { devConfigs, workers } from "./workers.ts";
@@ -10,6 +11,9 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example (local development secrets).");
 }
+
+// The gateway serves apps/web/dist as its static assets; wrangler refuses to start without it.
+await run("npm", ["run", "build", "-w", "@flock/web"]);
 
 for (const worker of workers) {
   if (!worker.database) continue;

@@ -1,0 +1,214 @@
+import type { UpdateMeInput, User } from "@flock/contracts";
+import { useState } from "preact/hooks";
+import { ApiError, api } from "../api";
+import { CharCount } from "../components/composer";
+import { Field, FormError, PageTitle, usePageTitle } from "../components/ui";
+import { navigate } from "../router";
+import { setUser, signOut } from "../session";
+import { notify } from "../toasts";
+
+const MAX_BIO = 500;
+
+function DeleteAccount({ user }: { user: User }) {
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  async function remove(event: Event) {
+    event.preventDefault();
+    if (typed.trim().toLowerCase() !== user.handle) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteMe();
+      signOut();
+      notify("Your account was deleted. Your posts and comments disappear within seconds.");
+      navigate("/", { replace: true });
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  }
+  return (
+    <section class="card danger-zone" aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete account</h2>
+      <p>
+        This deletes your account, your posts, comments, likes and notifications. It cannot be
+        undone.
+      </p>
+      {open ? (
+        <form onSubmit={remove}>
+          <FormError error={error} />
+          <Field label={`Type your handle, ${user.handle}, to confirm`}>
+            {(props) => (
+              <input
+                {...props}
+                autocomplete="off"
+                autocapitalize="none"
+                value={typed}
+                onInput={(event) => setTyped(event.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <div class="form-actions">
+            <button
+              type="submit"
+              class="button danger"
+              disabled={busy || typed.trim().toLowerCase() !== user.handle}
+            >
+              {busy ? "Deleting…" : "Delete my account"}
+            </button>
+            <button type="button" class="button secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" class="button danger-outline" onClick={() => setOpen(true)}>
+          Delete account…
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function SettingsPage({ user }: { user: User }) {
+  usePageTitle("Settings");
+  const [form, setForm] = useState({
+    displayName: user.displayName,
+    bio: user.bio ?? "",
+    avatarUrl: user.avatarUrl ?? "",
+    email: user.email,
+    password: "",
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState("");
+  const [busy, setBusy] = useState(false);
+  const field = (path: string) => (error instanceof ApiError ? error.field(path) : undefined);
+  const set =
+    (name: keyof typeof form) =>
+    (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
+      setForm((current) => ({ ...current, [name]: event.currentTarget.value }));
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    // Only what changed: an unchanged email or an empty password field is not sent.
+    const input: UpdateMeInput = {};
+    if (form.displayName !== user.displayName) input.displayName = form.displayName;
+    if (form.bio !== (user.bio ?? "")) input.bio = form.bio.trim() ? form.bio : null;
+    if (form.avatarUrl !== (user.avatarUrl ?? "")) {
+      input.avatarUrl = form.avatarUrl.trim() ? form.avatarUrl.trim() : null;
+    }
+    if (form.email !== user.email) input.email = form.email;
+    if (form.password) input.password = form.password;
+    if (Object.keys(input).length === 0) {
+      setSaved("Nothing changed.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setSaved("");
+    try {
+      const updated = await api.updateMe(input);
+      setUser(updated);
+      setForm((current) => ({ ...current, password: "" }));
+      setSaved("Your settings were saved.");
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageTitle>Settings</PageTitle>
+      <form class="card" onSubmit={submit} noValidate aria-labelledby="profile-settings">
+        <h2 id="profile-settings">Profile and account</h2>
+        <FormError error={error} />
+        <Field label="Display name" error={field("displayName")}>
+          {(props) => (
+            <input
+              {...props}
+              name="displayName"
+              autocomplete="name"
+              maxLength={50}
+              value={form.displayName}
+              onInput={set("displayName")}
+            />
+          )}
+        </Field>
+        <Field label="Bio" error={field("bio")}>
+          {(props) => (
+            <>
+              <textarea
+                {...props}
+                aria-describedby={[props["aria-describedby"], "bio-count"]
+                  .filter(Boolean)
+                  .join(" ")}
+                name="bio"
+                rows={3}
+                value={form.bio}
+                onInput={set("bio")}
+              />
+              <CharCount id="bio-count" length={form.bio.trim().length} max={MAX_BIO} />
+            </>
+          )}
+        </Field>
+        <Field
+          label="Avatar URL"
+          hint="A link to a picture (http or https). Leave empty for none."
+          error={field("avatarUrl")}
+        >
+          {(props) => (
+            <input
+              {...props}
+              type="url"
+              name="avatarUrl"
+              inputMode="url"
+              value={form.avatarUrl}
+              onInput={set("avatarUrl")}
+            />
+          )}
+        </Field>
+        <Field label="Email" error={field("email")}>
+          {(props) => (
+            <input
+              {...props}
+              type="email"
+              name="email"
+              autocomplete="email"
+              value={form.email}
+              onInput={set("email")}
+            />
+          )}
+        </Field>
+        <Field
+          label="New password"
+          hint="At least 8 characters. Leave empty to keep your password."
+          error={field("password")}
+        >
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              name="password"
+              autocomplete="new-password"
+              value={form.password}
+              onInput={set("password")}
+            />
+          )}
+        </Field>
+        <div class="form-actions">
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? "Saving…" : "Save changes"}
+          </button>
+          <p class="saved" role="status">
+            {saved}
+          </p>
+        </div>
+      </form>
+      <DeleteAccount user={user} />
+    </>
+  );
+}

@@ -1,0 +1,142 @@
+import AxeBuilder from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+
+export const baseUrl = () => inject("baseUrl");
+
+export const PASSWORD = "correct horse battery";
+
+export const viewports = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+} as const;
+
+/**
+ * Debian's Chromium, headless, with the network features this machine's closed network would only
+ * slow down. playwright-core gives every launch a fresh temporary --user-data-dir of its own.
+ */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** What a page saw that it should not have: script run by user text, CSP blocks, crashes. */
+export type Incidents = { dialogs: string[]; errors: string[] };
+
+declare global {
+  interface Window {
+    __xss?: unknown;
+    __cspViolations?: string[];
+  }
+}
+
+/** A browser context for one person, watching for injected script and page errors. */
+export async function person(browser: Browser, viewport: { width: number; height: number }) {
+  const context: BrowserContext = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: viewport.width < 600,
+    hasTouch: viewport.width < 600,
+    locale: "en-US",
+    timezoneId: "UTC",
+    reducedMotion: "reduce",
+  });
+  context.setDefaultTimeout(15_000);
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.__cspViolations?.push(`${event.violatedDirective} ${event.sample}`);
+    });
+  });
+  const page = await context.newPage();
+  const incidents: Incidents = { dialogs: [], errors: [] };
+  page.on("dialog", (dialog) => {
+    incidents.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on("pageerror", (error) => incidents.errors.push(String(error)));
+  return { context, page, incidents };
+}
+
+/**
+ * Fails when user-written text became markup or ran: the payloads set window.__xss, open dialogs
+ * or add elements (img src=x, inline script, svg with onload) that encoded text never creates.
+ */
+export async function expectNoInjection(page: Page, incidents: Incidents): Promise<void> {
+  const found = await page.evaluate(() => ({
+    xss: window.__xss ?? null,
+    csp: window.__cspViolations ?? [],
+    elements: document.querySelectorAll(
+      'img[src="x"], script:not([src]), [onerror], [onload], [onclick], iframe, object, embed',
+    ).length,
+    javascriptLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
+  }));
+  expect(found).toEqual({ xss: null, csp: [], elements: 0, javascriptLinks: 0 });
+  expect(incidents.dialogs).toEqual([]);
+  expect(incidents.errors).toEqual([]);
+}
+
+/** Runs axe on the page as it is and fails on any serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => ({
+      page: name,
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+    }));
+  expect(serious).toEqual([]);
+}
+
+/** Waits until no list or page is still showing its loading placeholder. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator("main h1").first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], main > .loading'));
+}
+
+export async function signUp(
+  page: Page,
+  account: { handle: string; displayName: string; email: string },
+): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Handle", { exact: true }).fill(account.handle);
+  await page.getByLabel("Display name (optional)").fill(account.displayName);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.getByRole("heading", { level: 1, name: "Home" }).waitFor();
+}
+
+type Json = Record<string, unknown>;
+
+/** Calls the public API directly, for seeding what a test does not walk through in the browser. */
+export async function apiCall<T>(method: string, path: string, token?: string, body?: Json) {
+  const response = await fetch(`${baseUrl()}${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 || response.status === 202 ? null : await response.json()) as T;
+}
