@@ -21,6 +21,7 @@ export type ReportInput = z.infer<typeof ReportInput>;
 /** A comment as the comments service keeps it; the gateway composes the author. */
 export type CommentRecord = {
   id: string;
+  number: number;
   postId: string;
   parentId: string | null;
   authorId: string;
@@ -32,6 +33,12 @@ export type CommentRecord = {
 
 export const Comment = z.object({
   id: Id,
+  number: z
+    .number()
+    .int()
+    .describe(
+      "A short integer id, unique across comments and never reused (RealWorld's comment id)",
+    ),
   postId: Id,
   parentId: Id.nullable(),
   author: ProfileSummary,
@@ -59,6 +66,8 @@ export interface CommentsRpc {
     postId: string,
     query: ListQuery,
   ): Promise<Result<Page<CommentRecord>>>;
+  /** A comment by its number, under the same visibility rules as its id; not_found otherwise. */
+  commentByNumber(ctx: CallContext, number: number): Promise<Result<CommentRecord>>;
   /** By the comment's author only; the new body is moderated again. */
   updateComment(
     ctx: CallContext,

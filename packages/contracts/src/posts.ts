@@ -15,12 +15,27 @@ const Tags = z
   .max(10, "at most 10 tags")
   .transform((tags) => [...new Set(tags)]);
 
-export const PostBody = z.string().trim().min(1, "must not be empty").max(5000);
-const Title = z.string().trim().min(1).max(200);
+export const PostBody = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(5000, "must be at most 5000 characters");
+const Title = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
+/** A one-line summary shown in lists (RealWorld's article description). */
+const Description = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(500, "must be at most 500 characters");
 
 export const CreatePostInput = z.object({
   body: PostBody,
   title: Title.optional(),
+  description: Description.optional(),
   tags: Tags.optional(),
 });
 export type CreatePostInput = z.infer<typeof CreatePostInput>;
@@ -29,10 +44,11 @@ export const UpdatePostInput = z
   .object({
     body: PostBody.optional(),
     title: Title.nullable().optional(),
+    description: Description.nullable().optional(),
     tags: Tags.optional(),
   })
   .refine((input) => Object.values(input).some((value) => value !== undefined), {
-    message: "give at least one of body, title, tags",
+    message: "give at least one of body, title, description, tags",
   });
 export type UpdatePostInput = z.infer<typeof UpdatePostInput>;
 
@@ -47,6 +63,7 @@ export type PostRecord = {
   authorId: string;
   body: string;
   title: string | null;
+  description: string | null;
   tags: string[];
   createdAt: string;
   updatedAt: string;
@@ -63,6 +80,7 @@ const PostFields = z.object({
   author: ProfileSummary,
   body: z.string(),
   title: z.string().nullable(),
+  description: z.string().nullable(),
   tags: z.array(z.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -80,6 +98,36 @@ export const LikeState = z.object({ liked: z.boolean(), likeCount: z.number().in
 export type LikeState = z.infer<typeof LikeState>;
 
 export const TimelineQuery = z.object({ tag: Tag.optional() });
+
+/**
+ * The largest total an offset-paged list reports, and the furthest its offset reaches: counting and
+ * skipping stay bounded index ranges, however many posts match.
+ */
+export const MAX_COUNTED = 10_000;
+
+/** A page by position, for clients that page by offset (the RealWorld API). */
+export const OffsetQuery = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  offset: z.number().int().min(0).max(MAX_COUNTED).default(0),
+});
+export type OffsetQuery = z.input<typeof OffsetQuery>;
+
+/** Articles are original posts (shares left out); each filter given narrows the list. */
+export const ArticleQuery = OffsetQuery.extend({
+  tag: z
+    .string()
+    .trim()
+    .max(100)
+    .transform((tag) => tag.toLowerCase())
+    .optional(),
+  authorId: Id.optional(),
+  /** Only posts this user likes (RealWorld's "favorited by"). */
+  likedBy: Id.optional(),
+});
+export type ArticleQuery = z.input<typeof ArticleQuery>;
+
+/** One page by position, with how many items match in all (exact up to MAX_COUNTED). */
+export type OffsetPage<T> = { items: T[]; total: number };
 
 /** The posts service as other workers call it. */
 export interface PostsRpc {
@@ -110,6 +158,15 @@ export interface PostsRpc {
     tag: string | undefined,
     query: ListQuery,
   ): Promise<Result<Page<PostRecord>>>;
+  /** Original posts, newest first, narrowed by tag, author and liker, paged by offset with a total. */
+  listArticles(ctx: CallContext, query: ArticleQuery): Promise<Result<OffsetPage<PostRecord>>>;
+  /**
+   * The reader's home timeline without their own posts and without shares: the original posts of the
+   * accounts they follow, newest first, paged by offset with a total. Read-your-writes as homeFeed.
+   */
+  articleFeed(ctx: CallContext, query: OffsetQuery): Promise<Result<OffsetPage<PostRecord>>>;
+  /** Tags in use, the most used first (ties: the most recently used first). */
+  popularTags(ctx: CallContext, limit: number): Promise<Result<string[]>>;
   /** The author of a post, for services that authorize against it; not_found when it does not exist. */
   postAuthor(
     ctx: CallContext,

@@ -37,6 +37,13 @@ export const UpdateMeInput = z.object({
 });
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
 
+/**
+ * An account change that may also rename the account (RealWorld's PUT /user changes the username).
+ * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`.
+ */
+export const UpdateAccountInput = UpdateMeInput.extend({ handle: Handle.optional() });
+export type UpdateAccountInput = z.infer<typeof UpdateAccountInput>;
+
 /** The signed-in user's own account: the only shape that carries the email. */
 export const User = z.object({
   id: Id,
@@ -57,6 +64,13 @@ export const ProfileSummary = z.object({
   avatarUrl: z.string().nullable(),
 });
 export type ProfileSummary = z.infer<typeof ProfileSummary>;
+
+/** A profile as one reader sees it in a list: with its bio and whether the reader follows it. */
+export const ProfileCard = ProfileSummary.extend({
+  bio: z.string().nullable(),
+  following: z.boolean(),
+});
+export type ProfileCard = z.infer<typeof ProfileCard>;
 
 export const Friendship = z.enum(["none", "outgoing", "incoming", "friends"]);
 export type Friendship = z.infer<typeof Friendship>;
@@ -102,10 +116,14 @@ export interface UsersRpc {
   login(ctx: CallContext, input: LoginInput): Promise<Result<User>>;
   getMe(ctx: CallContext): Promise<Result<User>>;
   updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;
+  /** updateMe that may also change the handle; a handle another account has is a conflict. */
+  updateAccount(ctx: CallContext, input: UpdateAccountInput): Promise<Result<User>>;
   deleteMe(ctx: CallContext): Promise<Result<null>>;
   getProfile(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileSummary[]>>;
   getProfilesByHandles(ctx: CallContext, handles: string[]): Promise<Result<ProfileSummary[]>>;
+  /** Profile cards for many ids in one query, `following` as the caller sees it; unknown ids left out. */
+  getProfileCards(ctx: CallContext, ids: string[]): Promise<Result<ProfileCard[]>>;
   follow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   unfollow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   listFollowers(

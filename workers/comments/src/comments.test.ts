@@ -7,6 +7,7 @@ import {
   approveComment,
   createComment,
   deleteComment,
+  findCommentByNumber,
   listComments,
   REPEAT_WINDOW_MS,
   updateComment,
@@ -66,6 +67,30 @@ describe("creating and listing comments", () => {
     }
     await createComment(scopeOf(newUser()), other, { body: "elsewhere" });
     expect(await listAll(post.postId, null, 3)).toEqual(ids);
+  });
+
+  it("numbers comments in order and never gives a deleted comment's number to another", async () => {
+    const [post, author] = [newPost(), newUser()];
+    const first = await createComment(scopeOf(author), post, { body: "one" });
+    const second = await createComment(scopeOf(author), post, { body: "two" });
+    expect(second.number).toBe(first.number + 1);
+    await deleteComment(scopeOf(author), second.id);
+    const third = await createComment(scopeOf(author), post, { body: "three" });
+    expect(third.number).toBe(second.number + 1);
+    expect((await findCommentByNumber(scopeOf(), first.number)).id).toBe(first.id);
+    expect(await failureCode(findCommentByNumber(scopeOf(author), second.number))).toBe(
+      "not_found",
+    );
+  });
+
+  it("finds a held comment by its number only for those who may see it", async () => {
+    const [post, author] = [newPost(), newUser()];
+    const held = await createComment(scopeOf(author), post, { body: HELD_BODY });
+    expect((await findCommentByNumber(scopeOf(author), held.number)).id).toBe(held.id);
+    expect((await findCommentByNumber(scopeOf(post.authorId), held.number)).id).toBe(held.id);
+    expect(await failureCode(findCommentByNumber(scopeOf(newUser()), held.number))).toBe(
+      "not_found",
+    );
   });
 
   it("threads a reply under its parent and tells the parent's author", async () => {

@@ -22,7 +22,7 @@ import {
 } from "@flock/kit";
 import { and, asc, eq, gt, gte, ne, or, sql } from "drizzle-orm";
 import { encodeTime } from "ulidx";
-import { comments, outbox, reports } from "./db/schema";
+import { comments, outbox, reports, sequences } from "./db/schema";
 import { moderate } from "./moderation";
 import { actor, type Scope } from "./scope";
 
@@ -31,12 +31,16 @@ export type PostRef = { postId: string; authorId: string };
 
 export type CommentRow = typeof comments.$inferSelect;
 
+/** The sequence comment numbers are drawn from. */
+const COMMENT_NUMBER = "comment_number";
+
 /** How long an identical comment by the same author on the same post counts as a repeat. */
 export const REPEAT_WINDOW_MS = 10 * 60 * 1000;
 
 export function toRecord(row: CommentRow): CommentRecord {
   return {
     id: row.id,
+    number: row.number,
     postId: row.postId,
     parentId: row.parentId,
     authorId: row.authorId,
@@ -64,6 +68,14 @@ function canSee(row: CommentRow, viewerId: string | null): boolean {
 /** Loads a comment the actor may see; one they may not see is as missing as one that never was. */
 export async function findComment(scope: Scope, commentId: string): Promise<CommentRow> {
   const [row] = await scope.db.select().from(comments).where(eq(comments.id, commentId)).limit(1);
+  if (!row || !canSee(row, scope.ctx.actorId))
+    throw new AppError("not_found", "That comment does not exist.");
+  return row;
+}
+
+/** Loads a comment by its number, under the same rules as `findComment`. */
+export async function findCommentByNumber(scope: Scope, number: number): Promise<CommentRow> {
+  const [row] = await scope.db.select().from(comments).where(eq(comments.number, number)).limit(1);
   if (!row || !canSee(row, scope.ctx.actorId))
     throw new AppError("not_found", "That comment does not exist.");
   return row;
@@ -114,7 +126,7 @@ export async function createComment(
   }
   const verdict = moderate(input.body, { repeatsRecent: repeats.length > 0 });
   const now = nowIso();
-  const row: CommentRow = {
+  const row: Omit<CommentRow, "number"> = {
     id: newId(),
     postId: post.postId,
     parentId: parent?.id ?? null,
@@ -135,7 +147,23 @@ export async function createComment(
     status: row.status,
     mentions: extractMentions(row.body),
   });
-  await db.batch([db.insert(comments).values(row), enqueue(db, outbox, event)]);
+  // The comment's number is drawn in the same transaction that writes it: numbers are never shared.
+  const [, inserted] = await db.batch([
+    db
+      .update(sequences)
+      .set({ value: sql`${sequences.value} + 1` })
+      .where(eq(sequences.name, COMMENT_NUMBER)),
+    db
+      .insert(comments)
+      .values({
+        ...row,
+        number: sql`(SELECT ${sequences.value} FROM ${sequences} WHERE ${sequences.name} = ${COMMENT_NUMBER})`,
+      })
+      .returning(),
+    enqueue(db, outbox, event),
+  ]);
+  const created = inserted[0];
+  if (!created) throw new AppError("internal", "The new comment could not be read back.");
   if (verdict.status === "held") {
     console.log(
       JSON.stringify({
@@ -147,7 +175,7 @@ export async function createComment(
       }),
     );
   }
-  return toRecord(row);
+  return toRecord(created);
 }
 
 /** A post's comments, oldest first; replies carry `parentId` so a client can build the threads. */

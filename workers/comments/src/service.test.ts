@@ -52,6 +52,14 @@ describe("the CommentsService entrypoint", () => {
     });
   });
 
+  it("answers not_found for a comment number that cannot name a comment", async () => {
+    const { rpc } = service();
+    for (const number of [0, -1, 1.5, Number.MAX_VALUE]) {
+      const result = await rpc.commentByNumber(as(null), number);
+      expect(result.ok ? null : result.error.code).toBe("not_found");
+    }
+  });
+
   it("sends a write's events after answering", async () => {
     const { rpc, settled } = service();
     const author = newUser();

@@ -37,6 +37,11 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
   listComments(ctx: CallContext, postId: string, query: ListQuery) {
     return this.#read(ctx, (scope) => comments.listComments(scope, known(postId, "post"), query));
   }
+  commentByNumber(ctx: CallContext, number: number) {
+    return this.#read(ctx, async (scope) =>
+      comments.toRecord(await comments.findCommentByNumber(scope, knownNumber(number))),
+    );
+  }
   updateComment(ctx: CallContext, commentId: string, input: UpdateCommentInput) {
     return this.#write(ctx, (scope) =>
       comments.updateComment(scope, known(commentId, "comment"), input),
@@ -114,4 +119,11 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
 function known(id: string, what: "post" | "comment"): string {
   if (!Id.safeParse(id).success) throw new AppError("not_found", `That ${what} does not exist.`);
   return id;
+}
+
+/** A comment number from the caller; anything but a positive integer names no comment. */
+function knownNumber(number: number): number {
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new AppError("not_found", "That comment does not exist.");
+  return number;
 }

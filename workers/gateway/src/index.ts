@@ -6,6 +6,7 @@ import type { Env } from "./env";
 import { authenticate, requestId } from "./middleware";
 import { router } from "./openapi";
 import { notFound, onError } from "./problems";
+import { isRealWorld, realWorldError, realworld } from "./realworld";
 import { auth } from "./routes/auth";
 import { comments } from "./routes/comments";
 import { feed } from "./routes/feed";
@@ -42,6 +43,8 @@ app.use(
   }),
 );
 app.use("/v1/*", authenticate);
+// The RealWorld ("Conduit") API: it authenticates (Token or Bearer) and validates on its own.
+app.route("/api", realworld);
 
 app.route("/v1/auth", auth);
 app.route("/v1/me", me);
@@ -68,7 +71,8 @@ app.doc31("/openapi.json", {
 });
 app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
 
-app.onError(onError);
+// Errors raised before routing (a body over the limit) still answer /api in RealWorld's envelope.
+app.onError((error, c) => (isRealWorld(c.req.path) ? realWorldError(error, c) : onError(error, c)));
 app.notFound(notFound);
 
 export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -58,7 +58,13 @@ export async function createPost(
   const input = parseInput(CreatePostInputSchema, raw);
   return insertPost(
     scope,
-    { body: input.body, title: input.title ?? null, tags: input.tags ?? [], shared: null },
+    {
+      body: input.body,
+      title: input.title ?? null,
+      description: input.description ?? null,
+      tags: input.tags ?? [],
+      shared: null,
+    },
     options,
   );
 }
@@ -75,7 +81,7 @@ export async function sharePost(
   const original = target.sharedPostId ? await findPost(scope, target.sharedPostId) : target;
   return insertPost(
     scope,
-    { body: input.body ?? "", title: null, tags: [], shared: original },
+    { body: input.body ?? "", title: null, description: null, tags: [], shared: original },
     options,
   );
 }
@@ -86,7 +92,13 @@ export async function sharePost(
  */
 async function insertPost(
   scope: Scope,
-  post: { body: string; title: string | null; tags: string[]; shared: PostRow | null },
+  post: {
+    body: string;
+    title: string | null;
+    description: string | null;
+    tags: string[];
+    shared: PostRow | null;
+  },
   options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
 ): Promise<PostRecord> {
   const { db } = scope;
@@ -97,6 +109,7 @@ async function insertPost(
     authorId,
     body: post.body,
     title: post.title,
+    description: post.description,
     tags: post.tags,
     sharedPostId: post.shared?.id ?? null,
     likeCount: 0,
@@ -155,6 +168,7 @@ export async function updatePost(
   const changes: Partial<PostRow> = { updatedAt: nowIso() };
   if (input.body !== undefined) changes.body = input.body;
   if (input.title !== undefined) changes.title = input.title;
+  if (input.description !== undefined) changes.description = input.description;
   if (input.tags !== undefined) changes.tags = input.tags;
   const statements: Statement[] = [db.update(posts).set(changes).where(eq(posts.id, post.id))];
   if (input.tags !== undefined) {

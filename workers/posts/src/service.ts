@@ -1,8 +1,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import {
+  type ArticleQuery,
   CallContext,
   type CreatePostInput,
   type ListQuery,
+  type OffsetQuery,
   type PostsRpc,
   type Result,
   type ShareInput,
@@ -18,6 +20,7 @@ import {
   unwrap,
 } from "@flock/kit";
 import { z } from "zod";
+import * as articles from "./articles";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
@@ -113,6 +116,17 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
     return this.#read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));
+  }
+  listArticles(ctx: CallContext, query: ArticleQuery) {
+    return this.#read(ctx, (scope) => articles.listArticles(scope, query));
+  }
+  articleFeed(ctx: CallContext, query: OffsetQuery) {
+    return this.#read(ctx, (scope) =>
+      articles.articleFeed(scope, usersAudience(this.env, scope.ctx), query),
+    );
+  }
+  popularTags(ctx: CallContext, limit: number) {
+    return this.#read(ctx, (scope) => articles.popularTags(scope, limit));
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#read(ctx, (scope) => posts.postAuthor(scope, postId));

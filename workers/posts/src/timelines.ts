@@ -47,6 +47,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     authorId: row.authorId,
     body: row.body,
     title: row.title,
+    description: row.description,
     tags: row.tags,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
-import { deleteMe, getMe, login, register, updateMe } from "./accounts";
+import { deleteMe, getMe, login, register, updateAccount, updateMe } from "./accounts";
 import { follow } from "./follows";
 import { getProfile } from "./profiles";
 
@@ -113,6 +113,36 @@ describe("accounts", () => {
   it("refuses an email that another account uses", async () => {
     const [a, b] = [await newUser("fay"), await newUser("gus")];
     expect(await failureCode(updateMe(scopeOf(a.id), { email: b.email }))).toBe("conflict");
+  });
+
+  it("never changes the handle through updateMe", async () => {
+    const user = await newUser("lou");
+    // As an RPC caller could send it: a variable, so the type allows the extra field.
+    const sneaky = { displayName: "Lou", handle: "admin" };
+    expect((await updateMe(scopeOf(user.id), sneaky)).handle).toBe(user.handle);
+  });
+
+  it("renames through updateAccount to a free handle, in any case, and refuses one another account has", async () => {
+    const [a, b] = [await newUser("jan"), await newUser("kim")];
+    const renamed = `${a.handle.slice(0, 24)}_new`;
+    const updated = await updateAccount(scopeOf(a.id), { handle: renamed.toUpperCase() });
+    expect(updated.handle).toBe(renamed);
+    expect((await getProfile(scopeOf(), renamed)).id).toBe(a.id);
+    expect(await failureCode(getProfile(scopeOf(), a.handle))).toBe("not_found");
+    expect((await login(scopeOf(), { login: renamed, password: "correct horse battery" })).id).toBe(
+      a.id,
+    );
+    expect(await failureCode(updateAccount(scopeOf(a.id), { handle: b.handle }))).toBe("conflict");
+    // Keeping your own handle is no conflict.
+    expect((await updateAccount(scopeOf(b.id), { handle: b.handle, bio: "same" })).bio).toBe(
+      "same",
+    );
+    const { results } = await env.DB.prepare(
+      "SELECT payload FROM outbox WHERE type = 'user.updated' AND payload LIKE ?",
+    )
+      .bind(`%${a.id}%`)
+      .all<{ payload: string }>();
+    expect(results.map((row) => JSON.parse(row.payload).data.handle)).toEqual([renamed]);
   });
 
   it("deletes the account, its follows, and corrects the counts of others", async () => {

@@ -3,6 +3,8 @@ import {
   LoginInput as LoginInputSchema,
   type RegisterInput,
   RegisterInput as RegisterInputSchema,
+  type UpdateAccountInput,
+  UpdateAccountInput as UpdateAccountInputSchema,
   type UpdateMeInput,
   UpdateMeInput as UpdateMeInputSchema,
   type User,
@@ -61,13 +63,24 @@ export async function getMe(scope: Scope): Promise<User> {
   return toUser(await findById(scope, actor(scope)));
 }
 
+/** Changes the caller's account, but never its handle; a new email must be free, or it is a 409. */
 export async function updateMe(scope: Scope, raw: UpdateMeInput): Promise<User> {
-  const input = parseInput(UpdateMeInputSchema, raw);
+  // Parsing drops a `handle` a caller slips in: only updateAccount renames.
+  return updateAccount(scope, parseInput(UpdateMeInputSchema, raw));
+}
+
+/** Changes the caller's account, the handle included; a new handle or email must be free, or it is a 409. */
+export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Promise<User> {
+  const input = parseInput(UpdateAccountInputSchema, raw);
   const { db } = scope;
   const current = await findById(scope, actor(scope));
-  if (input.email && input.email !== current.email)
-    await assertAvailable(scope, { email: input.email });
+  const handle =
+    input.handle !== undefined && input.handle !== current.handle ? input.handle : null;
+  const email = input.email !== undefined && input.email !== current.email ? input.email : null;
+  if (handle || email)
+    await assertAvailable(scope, { handle: handle ?? undefined, email: email ?? undefined });
   const changes: Partial<typeof users.$inferInsert> = { updatedAt: nowIso() };
+  if (handle) changes.handle = handle;
   if (input.displayName !== undefined) changes.displayName = input.displayName;
   if (input.bio !== undefined) changes.bio = input.bio || null;
   if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
@@ -75,7 +88,7 @@ export async function updateMe(scope: Scope, raw: UpdateMeInput): Promise<User> 
   if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
   const event = makeEvent("users", scope.ctx.requestId, "user.updated", {
     userId: current.id,
-    handle: current.handle,
+    handle: handle ?? current.handle,
   });
   const [updated] = await uniquely(() =>
     db.batch([

@@ -1,4 +1,4 @@
-import type { Friendship, Profile, ProfileSummary, User } from "@flock/contracts";
+import type { Friendship, Profile, ProfileCard, ProfileSummary, User } from "@flock/contracts";
 import { AppError, inList } from "@flock/kit";
 import { eq, sql } from "drizzle-orm";
 import { users } from "./db/schema";
@@ -113,4 +113,31 @@ export async function getProfilesByHandles(
     .from(users)
     .where(inList(users.handle, wanted));
   return rows.map(toSummary);
+}
+
+/**
+ * Profile cards for many ids in one query, in no particular order; unknown ids are left out. Whether
+ * the caller follows each is one primary-key probe per row.
+ */
+export async function getProfileCards(
+  scope: Scope,
+  ids: readonly string[],
+): Promise<ProfileCard[]> {
+  if (ids.length === 0) return [];
+  const viewerId = scope.ctx.actorId;
+  const rows = await scope.db
+    .select({
+      ...summaryColumns,
+      bio: users.bio,
+      following: viewerId
+        ? sql<number>`EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = users.id)`
+        : sql<number>`0`,
+    })
+    .from(users)
+    .where(inList(users.id, [...new Set(ids)]));
+  return rows.map((row) => ({
+    ...toSummary(row),
+    bio: row.bio,
+    following: Boolean(row.following),
+  }));
 }

@@ -5,6 +5,7 @@ import {
   type LoginInput,
   type RegisterInput,
   type Result,
+  type UpdateAccountInput,
   type UpdateMeInput,
   type UsersRpc,
 } from "@flock/contracts";
@@ -46,6 +47,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   updateMe(ctx: CallContext, input: UpdateMeInput) {
     return this.#write(ctx, (scope) => accounts.updateMe(scope, input));
   }
+  updateAccount(ctx: CallContext, input: UpdateAccountInput) {
+    return this.#write(ctx, (scope) => accounts.updateAccount(scope, input));
+  }
   deleteMe(ctx: CallContext) {
     return this.#write(ctx, accounts.deleteMe);
   }
@@ -59,6 +63,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#read(ctx, (scope) =>
       profiles.getProfilesByHandles(scope, parseInput(Ids, handles)),
     );
+  }
+  getProfileCards(ctx: CallContext, ids: string[]) {
+    return this.#read(ctx, (scope) => profiles.getProfileCards(scope, parseInput(Ids, ids)));
   }
   follow(ctx: CallContext, handle: string) {
     return this.#write(ctx, (scope) => follows.follow(scope, handle));

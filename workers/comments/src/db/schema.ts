@@ -1,5 +1,12 @@
 import { outboxTable, processedEventsTable } from "@flock/kit";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 export const comments = sqliteTable(
   "comments",
@@ -13,6 +20,9 @@ export const comments = sqliteTable(
     // comments, and see held ones, without a call to posts on every request.
     postAuthorId: text("post_author_id").notNull(),
     body: text("body").notNull(),
+    // A short integer id, unique across comments and never reused (the RealWorld API's comment id),
+    // drawn from `sequences` in the batch that inserts the comment.
+    number: integer("number").notNull().default(0),
     status: text("status", { enum: ["visible", "held", "hidden"] }).notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -20,8 +30,15 @@ export const comments = sqliteTable(
   (table) => [
     index("comments_by_post").on(table.postId, table.id),
     index("comments_by_author").on(table.authorId, table.id),
+    uniqueIndex("comments_by_number").on(table.number),
   ],
 );
+
+/** Counters that hand out numbers in order, each only once: a deleted comment's number stays spent. */
+export const sequences = sqliteTable("sequences", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});
 
 export const reports = sqliteTable(
   "reports",

@@ -1,4 +1,5 @@
 import { outboxTable, processedEventsTable } from "@flock/kit";
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const posts = sqliteTable(
@@ -8,6 +9,7 @@ export const posts = sqliteTable(
     authorId: text("author_id").notNull(),
     body: text("body").notNull(),
     title: text("title"),
+    description: text("description"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     sharedPostId: text("shared_post_id"),
     // like_count and share_count follow their rows through triggers (migrations/0001_counters.sql);
@@ -21,6 +23,10 @@ export const posts = sqliteTable(
   (table) => [
     index("posts_by_author").on(table.authorId, table.id),
     index("posts_by_shared").on(table.sharedPostId, table.authorId),
+    // Articles are the posts that are not shares: listing and counting them by offset, overall or by
+    // author, stays within one of these indexes.
+    index("articles").on(table.id).where(sql`shared_post_id IS NULL`),
+    index("articles_by_author").on(table.authorId, table.id).where(sql`shared_post_id IS NULL`),
   ],
 );
 
@@ -35,6 +41,20 @@ export const postTags = sqliteTable(
     primaryKey({ columns: [table.tag, table.postId] }),
     index("post_tags_by_post").on(table.postId),
   ],
+);
+
+/**
+ * Every tag in use with the number of posts that carry it and the newest such post, kept by triggers
+ * on post_tags (migrations/0003_tag_counts.sql): the popular tags are one index range.
+ */
+export const tags = sqliteTable(
+  "tags",
+  {
+    tag: text("tag").primaryKey(),
+    postCount: integer("post_count").notNull().default(0),
+    lastPostId: text("last_post_id").notNull(),
+  },
+  (table) => [index("tags_by_use").on(table.postCount, table.lastPostId)],
 );
 
 export const likes = sqliteTable(

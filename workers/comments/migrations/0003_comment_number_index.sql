@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `comments_by_number` ON `comments` (`number`);

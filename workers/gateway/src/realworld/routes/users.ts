@@ -1,0 +1,68 @@
+import type { UpdateAccountInput, User } from "@flock/contracts";
+import { AppError } from "@flock/kit";
+import { issueToken } from "@flock/kit/auth";
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { signedIn } from "../../middleware";
+import { call, callContext } from "../../rpc";
+import { toUser } from "../mapping";
+import { jsonBody, LoginBody, RegisterBody, UpdateUserBody } from "../validation";
+
+async function withNewToken(c: Context<AppEnv>, user: User) {
+  const token = await issueToken({ sub: user.id, handle: user.handle }, c.env.JWT_SECRET);
+  return { user: toUser(user, token) };
+}
+
+/** The token the request was authenticated with (the middleware has verified it already). */
+function presentedToken(c: Context<AppEnv>): string {
+  return /^(?:Bearer|Token)\s+(\S+)$/i.exec(c.req.header("authorization")?.trim() ?? "")?.[1] ?? "";
+}
+
+/** Registration, sign-in and the signed-in user's own account. */
+export const users = new Hono<AppEnv>()
+  .post("/users", jsonBody(RegisterBody), async (c) => {
+    const { username, email, password } = c.req.valid("json").user;
+    const user = await call(
+      "users",
+      c.env.USERS.register(callContext(c), { handle: username, email, password }),
+    );
+    return c.json(await withNewToken(c, user), 201);
+  })
+  .post("/users/login", jsonBody(LoginBody), async (c) => {
+    const { email, password } = c.req.valid("json").user;
+    try {
+      const user = await call(
+        "users",
+        c.env.USERS.login(callContext(c), { login: email, password }),
+      );
+      return c.json(await withNewToken(c, user), 200);
+    } catch (error) {
+      // A wrong email and a wrong password look the same, as they do on /v1.
+      if (error instanceof AppError && error.code === "unauthorized")
+        throw new AppError("unauthorized", error.detail, [
+          { path: "credentials", message: "invalid" },
+        ]);
+      throw error;
+    }
+  })
+  .get("/user", signedIn, async (c) => {
+    const user = await call("users", c.env.USERS.getMe(callContext(c)));
+    return c.json({ user: toUser(user, presentedToken(c)) }, 200);
+  })
+  .put("/user", signedIn, jsonBody(UpdateUserBody), async (c) => {
+    const { username, email, password, bio, image } = c.req.valid("json").user;
+    const changes: UpdateAccountInput = {
+      handle: username,
+      email,
+      password,
+      bio,
+      avatarUrl: image,
+    };
+    if (Object.values(changes).every((value) => value === undefined))
+      throw new AppError("validation", "Give at least one field to change.", [
+        { path: "user", message: "has nothing to change" },
+      ]);
+    const user = await call("users", c.env.USERS.updateAccount(callContext(c), changes));
+    // The username may have changed, and the token names it: hand out a fresh one.
+    return c.json(await withNewToken(c, user), 200);
+  });
