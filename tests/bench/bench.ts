@@ -328,6 +328,76 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
   return { feed, compose, visible };
 }
 
+/**
+ * D1 round trips per request and service: a mesh started with D1_METER set (kit's serve() then logs
+ * each RPC call's round trips), a few requests of each route of the mix, and the logs read back.
+ */
+async function meterQueries(graph: Graph) {
+  const readers = graph.users.slice(0, 10);
+  const tokens = await Promise.all(readers.map(token));
+  log("\n== D1 round trips per request");
+  const server = createTestHarness({
+    root,
+    workers: devConfigs.map((configPath, index) =>
+      index === 0
+        ? { configPath, secrets: { JWT_SECRET: SECRET } }
+        : { configPath, vars: { D1_METER: "on" } },
+    ),
+  });
+  const { url } = await server.listen();
+  await seedGraph(await mesh.databases(server), graph);
+  const routes = {
+    "home feed": (i: number) => ({
+      path: "/v1/feed?limit=10",
+      init: { headers: { authorization: `Bearer ${tokens[i]}` } },
+    }),
+    "user timeline": (i: number) => ({
+      path: `/v1/users/${graph.users[i]?.handle}/posts?limit=10`,
+      init: {},
+    }),
+    "compose post": (i: number) => ({
+      path: "/v1/posts",
+      init: {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens[i]}`, "content-type": "application/json" },
+        body: JSON.stringify({ body: `metered ${i}` }),
+      },
+    }),
+  };
+  const result: Record<string, Record<string, number>> = {};
+  for (const [name, request] of Object.entries(routes)) {
+    for (let i = 0; i < 10; i++) {
+      const { path: route, init } = request(i % readers.length);
+      const headers = {
+        ...(init as { headers?: Record<string, string> }).headers,
+        "x-request-id": `meter-${name.replaceAll(" ", "-")}-${i}`,
+      };
+      await (await fetch(`${url.origin}${route}`, { ...init, headers })).text();
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const perRequest = new Map<string, number>();
+  for (const entry of server.getLogs()) {
+    const text = String((entry as { message?: unknown }).message ?? "");
+    if (!text.includes("d1_round_trips")) continue;
+    const line = JSON.parse(text) as { service: string; requestId: string; roundTrips: number };
+    if (!line.requestId.startsWith("meter-")) continue;
+    const key = `${line.requestId.replace(/-\d+$/, "")}|${line.service}|${line.requestId}`;
+    perRequest.set(key, (perRequest.get(key) ?? 0) + line.roundTrips);
+  }
+  for (const [key, roundTrips] of perRequest) {
+    const [route = "", service = ""] = key.split("|");
+    const name = route.replace("meter-", "").replaceAll("-", " ");
+    result[name] ??= {};
+    const byService = result[name] as Record<string, number>;
+    byService[service] = Math.max(byService[service] ?? 0, roundTrips);
+  }
+  await server.close();
+  for (const [name, byService] of Object.entries(result))
+    log(`   ${name}: ${JSON.stringify(byService)}`);
+  return result;
+}
+
 async function ceiling(): Promise<RouteResult | undefined> {
   log("\n== hello-world ceiling");
   const server = createTestHarness({
@@ -367,6 +437,7 @@ await meshRun.server.close();
 const monolithRun = await runTarget(monolith, graph, readers, tokens);
 await monolithRun.server.close();
 const hello = await ceiling();
+const queries = await meterQueries(socialGraph(300, 2, 7));
 
 const total = (results: RouteResult[]) =>
   results.reduce((sum, result) => sum + result.throughput, 0);
@@ -391,7 +462,10 @@ const figures = {
     (curves.compose["50000"] ?? Number.NaN) / (curves.compose["10"] ?? Number.NaN),
   ),
   fanout_50000_seconds: curves.visible["50000"] ?? null,
-  max_d1_queries_per_request: null as number | null,
+  max_d1_queries_per_request: Math.max(
+    ...Object.values(queries).flatMap((byService) => Object.values(byService)),
+  ),
+  d1_round_trips_by_route_and_service: queries,
   routes: { mesh: meshRun.results, monolith: monolithRun.results, ceiling: hello },
   feed_p50_ms_by_following: curves.feed,
   compose_p99_ms_by_followers: curves.compose,

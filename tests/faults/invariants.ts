@@ -7,7 +7,11 @@ const count = async (sql: Sql, database: Database, query: string) =>
   Number((await sql(database, query))[0]?.n ?? 0);
 
 /** Waits until no outbox has unsent events and the inboxes have stopped applying events. */
-export async function drain(sql: Sql, timeoutMs = 60_000): Promise<void> {
+export async function drain(
+  sql: Sql,
+  timeoutMs = 60_000,
+  tick: () => Promise<void> = async () => {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   let quiet = 0;
@@ -26,8 +30,9 @@ export async function drain(sql: Sql, timeoutMs = 60_000): Promise<void> {
     );
     const state = `${unsent}/${processed.join(",")}`;
     quiet = unsent === 0 && state === last ? quiet + 1 : 0;
-    if (quiet >= 3) return;
+    if (quiet >= 5) return;
     last = state;
+    if (unsent > 0) await tick();
     await new Promise((resolve) => setTimeout(resolve, 400));
   }
   throw new Error(`the mesh did not drain within ${timeoutMs} ms (last: ${last})`);

@@ -28,6 +28,33 @@ const { values: flags } = parseArgs({
   },
 });
 const SECRET = "fault-test-secret-0123456789abcdef";
+
+/**
+ * The faults of a run, chosen by its seed so that a run can be replayed: queue sends that fail (the
+ * cron relay must resend), every message delivered twice, consumers that throw, D1 statements that
+ * fail, and the users service failing behind its binding.
+ */
+function planFor(seed: number) {
+  const kinds = [
+    { queueSendFailure: 0.3, duplicateDelivery: true },
+    { consumerFailure: 0.25, duplicateDelivery: true },
+    {
+      d1Failure: { match: "processed_events", rate: 0.2 },
+      serviceFailure: { binding: "USERS", rate: 0.15, stallMs: 0 },
+    },
+    {
+      queueSendFailure: 0.1,
+      consumerFailure: 0.1,
+      duplicateDelivery: true,
+      d1Failure: { match: "timeline_entries", rate: 0.1 },
+      serviceFailure: { binding: "POSTS", rate: 0.05, stallMs: 0 },
+    },
+  ];
+  return { seed, retryDelaySeconds: 0, ...kinds[seed % kinds.length] };
+}
+
+/** Poison sent straight to each inbox: it must end in that service's dead_letters, all of it. */
+const POISON_PER_INBOX = 2;
 const CELEBRITY_FOLLOWERS = 10_000;
 const seeds = flags.seed
   ? [Number(flags.seed)]
@@ -41,10 +68,12 @@ let totalViolations = 0;
 let totalServerErrors = 0;
 for (const seed of seeds) {
   const started = Date.now();
+  const plan = flags["no-faults"] ? null : planFor(seed);
+  const vars: Record<string, string> = plan ? { FAULTS: JSON.stringify(plan) } : {};
   const server = createTestHarness({
     root,
     workers: devConfigs.map((configPath, index) =>
-      index === 0 ? { configPath, secrets: { JWT_SECRET: SECRET } } : { configPath },
+      index === 0 ? { configPath, vars, secrets: { JWT_SECRET: SECRET } } : { configPath, vars },
     ),
   });
   const { url } = await server.listen();
@@ -58,6 +87,7 @@ for (const seed of seeds) {
   const sql: Sql = async (database, query) =>
     (await databases[database].prepare(query).all()).results;
 
+  const internalErrors: Array<{ route: string; requestId: string }> = [];
   const result = await runWorkload(
     async (method, route, token, body, headers) => {
       const response = await fetch(`${url.origin}${route}`, {
@@ -70,12 +100,51 @@ for (const seed of seeds) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+      const parsed = text ? (JSON.parse(text) as { requestId?: string }) : null;
+      if (response.status === 500)
+        internalErrors.push({ route: `${method} ${route}`, requestId: parsed?.requestId ?? "" });
+      return { status: response.status, body: parsed };
     },
     { seed, steps: Number(flags.steps), people: Number(flags.people), tag: String(seed) },
   );
-  await drain(sql);
+  for (const worker of workers) {
+    if (!worker.database) continue;
+    const inbox = `${worker.database.replace("-db", "").toUpperCase()}_INBOX`;
+    const env = (await server.getWorker(worker.name).getEnv()) as Record<
+      string,
+      { send(body: unknown): Promise<void> }
+    >;
+    for (let i = 0; i < POISON_PER_INBOX; i++) await env[inbox]?.send({ poison: true, seed, i });
+  }
+  // The crons are the relays of last resort: tick them while waiting, as the minute trigger would.
+  const tick = async () => {
+    for (const worker of workers)
+      if (worker.database) await server.getWorker(worker.name).scheduled({ cron: "* * * * *" });
+  };
+  await drain(sql, 90_000, tick);
   const violations = await checkInvariants(sql, { celebrityFollowers: CELEBRITY_FOLLOWERS });
+  const poison = (
+    await Promise.all(
+      (["users", "posts", "comments", "notifications"] as const).map((db) =>
+        sql(db, "SELECT count(*) AS n FROM dead_letters WHERE body LIKE '%\"poison\":true%'"),
+      ),
+    )
+  ).map((rows) => Number(rows[0]?.n ?? 0));
+  if (poison.some((n) => n !== POISON_PER_INBOX)) {
+    violations.push({
+      invariant: "every injected poison message is kept as a dead letter",
+      detail: { users: poison[0], posts: poison[1], comments: poison[2], notifications: poison[3] },
+    });
+  }
+  // A 500 is a bug: show what the workers logged for it.
+  const logs = server
+    .getLogs()
+    .map((entry) => String((entry as { message?: unknown }).message ?? ""));
+  for (const { route, requestId } of internalErrors) {
+    console.log(
+      `  500 on ${route}: ${logs.find((line) => line.includes(requestId) && line.includes('"level":"error"'))?.slice(0, 400)}`,
+    );
+  }
   await server.close();
 
   const internal = Object.entries(result.byStatus)
@@ -86,8 +155,13 @@ for (const seed of seeds) {
   const statuses = Object.entries(result.byStatus)
     .map(([status, n]) => `${status}:${n}`)
     .join(" ");
+  const faults = plan
+    ? Object.keys(plan)
+        .filter((key) => key !== "seed" && key !== "retryDelaySeconds")
+        .join("+")
+    : "none";
   console.log(
-    `run seed=${seed} requests=${result.requests} [${statuses}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `run seed=${seed} faults=${faults} requests=${result.requests} [${statuses}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   for (const violation of violations)
     console.log(`  ✗ ${violation.invariant}: ${JSON.stringify(violation.detail)}`);

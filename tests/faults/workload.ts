@@ -87,7 +87,7 @@ export async function runWorkload(
         const author = random.pick(people);
         const mention = random.pick(people);
         if (!author) return;
-        const key =
+        const key: Record<string, string> =
           random.next() < 0.3 ? { "idempotency-key": `k${Math.floor(random.next() * 20)}` } : {};
         const reply = await call(
           "POST",

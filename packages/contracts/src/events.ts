@@ -18,12 +18,19 @@ function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D
 }
 
 const follow = { followerId: Id, followeeId: Id };
+const profile = {
+  userId: Id,
+  handle: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+};
 const friendRequest = { friendRequestId: Id, fromId: Id, toId: Id };
 
 /** Every event any service emits: one discriminated union on `type`. */
 export const Event = z.discriminatedUnion("type", [
-  event("user.registered", { userId: Id, handle: z.string() }),
-  event("user.updated", { userId: Id, handle: z.string() }),
+  // Both carry the profile summary, which the posts service keeps beside posts to answer without a call.
+  event("user.registered", profile),
+  event("user.updated", profile),
   event("user.deleted", { userId: Id }),
   event("user.followed", follow),
   event("user.unfollowed", follow),
@@ -59,8 +66,8 @@ export type EventData<T extends EventType> = EventOf<T>["data"];
 
 /** Which inboxes receive each event type. A producer sends every event to each inbox listed. */
 export const subscriptions = {
-  "user.registered": [],
-  "user.updated": [],
+  "user.registered": ["posts"],
+  "user.updated": ["posts"],
   "user.deleted": ["posts", "comments", "notifications"],
   "user.followed": ["posts", "notifications"],
   "user.unfollowed": ["posts"],

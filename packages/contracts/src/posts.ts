@@ -61,6 +61,8 @@ export const PostViewer = z.object({ liked: z.boolean(), shared: z.boolean() });
 export type PostRecord = {
   id: string;
   authorId: string;
+  /** The author as the posts service last heard of them; null until it has (the gateway then asks users). */
+  author: ProfileSummary | null;
   body: string;
   title: string | null;
   description: string | null;
@@ -150,6 +152,12 @@ export interface PostsRpc {
   userTimeline(
     ctx: CallContext,
     authorId: string,
+    query: ListQuery,
+  ): Promise<Result<Page<PostRecord>>>;
+  /** A user's timeline by handle, from the author replica; not_found while the replica does not know the handle. */
+  userTimelineByHandle(
+    ctx: CallContext,
+    handle: string,
     query: ListQuery,
   ): Promise<Result<Page<PostRecord>>>;
   homeFeed(ctx: CallContext, query: ListQuery): Promise<Result<Page<PostRecord>>>;

@@ -1,4 +1,4 @@
-import { sign, verify } from "hono/jwt";
+import { decode, sign, verify } from "hono/jwt";
 
 const ITERATIONS = 100_000; // the most PBKDF2 iterations Workers allow
 const encoder = new TextEncoder();
@@ -50,21 +50,94 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 export type TokenClaims = { sub: string; handle: string };
 
-const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
+/**
+ * The secrets tokens are signed and checked with. `current` signs every new token; `previous`, set
+ * while a secret is being rotated, only verifies the tokens signed before the rotation.
+ */
+export type TokenSecrets = { current: string; previous?: string | undefined };
 
-/** Issues an HS256 JWT for a user, valid for a week. */
-export async function issueToken(claims: TokenClaims, secret: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return sign({ ...claims, iat: now, exp: now + TOKEN_TTL_SECONDS }, secret, "HS256");
+const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
+// RFC 7518 asks for an HS256 key of at least 256 bits; a shorter one is a misconfiguration.
+const MIN_SECRET_LENGTH = 32;
+
+function checked(secret: string): string {
+  if (secret.length < MIN_SECRET_LENGTH)
+    throw new Error(`A JWT secret must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  return secret;
 }
 
-/** Verifies an HS256 JWT (signature and expiry) and returns its claims, or null when it is not valid. */
-export async function verifyToken(token: string, secret: string): Promise<TokenClaims | null> {
+function toBase64Url(bytes: Uint8Array): string {
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const keyIds = new Map<string, Promise<string>>();
+
+/**
+ * The key id (`kid`) of a secret: the first 8 hex digits of its SHA-256. It names the key without
+ * revealing it, so a verifier holding two secrets knows which one a token claims.
+ */
+export function keyId(secret: string): Promise<string> {
+  let id = keyIds.get(secret);
+  if (!id) {
+    id = crypto.subtle
+      .digest("SHA-256", encoder.encode(secret))
+      .then((digest) =>
+        [...new Uint8Array(digest).slice(0, 4)]
+          .map((byte) => byte.toString(16).padStart(2, "0"))
+          .join(""),
+      );
+    keyIds.set(secret, id);
+  }
+  return id;
+}
+
+/** Issues an HS256 JWT for a user, valid for a week, with the signing secret's `kid` in its header. */
+export async function issueToken(claims: TokenClaims, secret: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  // hono's sign writes a `kid` header only for a JSON Web Key: an "oct" key holding the same bytes.
+  const key = {
+    kty: "oct",
+    k: toBase64Url(encoder.encode(checked(secret))),
+    alg: "HS256",
+    kid: await keyId(secret),
+  };
+  return sign({ ...claims, iat: now, exp: now + TOKEN_TTL_SECONDS }, key, "HS256");
+}
+
+/** The secrets a token may have been signed with: the one its `kid` names, or any for a token without one. */
+async function candidates(kid: unknown, secrets: TokenSecrets): Promise<string[]> {
+  const known = [secrets.current, secrets.previous].flatMap((secret) =>
+    secret ? [checked(secret)] : [],
+  );
+  // Tokens issued before key ids existed carry none; they expire within a week like any other.
+  if (kid === undefined) return known;
+  for (const secret of known) if ((await keyId(secret)) === kid) return [secret];
+  return [];
+}
+
+/**
+ * Verifies an HS256 JWT (signature and expiry, which it must have) with the secret its `kid` names,
+ * and returns its claims; null when it is not valid or names a key we do not hold.
+ */
+export async function verifyToken(
+  token: string,
+  secrets: TokenSecrets,
+): Promise<TokenClaims | null> {
+  let kid: unknown;
   try {
-    const payload = await verify(token, secret, "HS256");
-    if (typeof payload.sub !== "string" || typeof payload.handle !== "string") return null;
-    return { sub: payload.sub, handle: payload.handle };
+    kid = decode(token).header.kid;
   } catch {
     return null;
   }
+  for (const secret of await candidates(kid, secrets)) {
+    try {
+      const payload = await verify(token, secret, "HS256");
+      if (typeof payload.exp !== "number") return null;
+      if (typeof payload.sub !== "string" || typeof payload.handle !== "string") return null;
+      return { sub: payload.sub, handle: payload.handle };
+    } catch {
+      // Not this secret, or expired: try the next one, if any.
+    }
+  }
+  return null;
 }

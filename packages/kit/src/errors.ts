@@ -1,4 +1,5 @@
 import type { ErrorCode, FieldError, Result, ServiceError } from "@flock/contracts";
+import { InjectedFault } from "./faults";
 
 /** A failure with a machine-readable code; services return it as a Result, the gateway maps it to a status. */
 export class AppError extends Error {
@@ -16,6 +17,29 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A failure of the platform beneath a service rather than of the request: D1 unreachable, reset or
+ * overloaded (a constraint violation is not one). The batch it hit rolled back whole, so the caller
+ * may simply try again: it is a 503, not a 500.
+ */
+export function isTransient(error: unknown): boolean {
+  // drizzle wraps a driver error as "Failed query: ..." with the D1 error as its cause.
+  for (
+    let current = error, depth = 0;
+    current && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
+    const message = String(current);
+    if (/constraint failed/i.test(message)) return false;
+    if (
+      current instanceof InjectedFault ||
+      /\bD1_|database is locked|Network connection lost|overloaded|storage operation/i.test(message)
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Runs a service operation and reports its outcome as a Result, so RPC callers never see a raw throw. */
 export async function toResult<T>(
   requestId: string,
@@ -25,6 +49,20 @@ export async function toResult<T>(
     return { ok: true, value: await operation() };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toServiceError() };
+    if (isTransient(error)) {
+      console.error(
+        JSON.stringify({
+          level: "warn",
+          requestId,
+          message: "transient failure",
+          error: String(error),
+        }),
+      );
+      return {
+        ok: false,
+        error: { code: "unavailable", detail: "A database is briefly unavailable; try again." },
+      };
+    }
     console.error(
       JSON.stringify({
         level: "error",

@@ -2,6 +2,8 @@ import { Event, eventsFor, type Service } from "@flock/contracts";
 import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, runBatch, type Statement } from "./db";
+import { type InboxFailuresTable, recordFailure } from "./dead-letters";
+import { type faultsOf, InjectedFault } from "./faults";
 
 /** The table every consuming service declares in its schema: the ids of events already applied. */
 export function processedEventsTable() {
@@ -20,7 +22,11 @@ export type InboxOptions = {
   inbox: Service;
   db: Db;
   processed: ProcessedEventsTable;
+  /** Where each failure is noted, so the dead-letter consumer can keep the error with the message. */
+  failures: InboxFailuresTable;
   handle: EventHandler;
+  /** Injected faults (tests and local runs only): handler failures and the retry delay. */
+  faults?: ReturnType<typeof faultsOf>;
 };
 
 /** Seconds before a failed message is tried again: 2, 4, 8 ... capped at a minute. */
@@ -35,6 +41,8 @@ export function retryDelay(attempts: number): number {
  */
 export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<void> {
   const accepted = new Set(eventsFor(options.inbox));
+  const delay = (attempts: number) =>
+    options.faults?.plan.retryDelaySeconds ?? retryDelay(attempts);
   for (const message of batch.messages) {
     const parsed = Event.safeParse(message.body);
     if (!parsed.success || !accepted.has(parsed.data.type)) {
@@ -47,11 +55,18 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
           issues: parsed.success ? undefined : parsed.error.issues.slice(0, 5),
         }),
       );
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
+      await noteFailure(
+        options,
+        message,
+        parsed.success ? "event not for this inbox" : "malformed event",
+      );
+      message.retry({ delaySeconds: delay(message.attempts) });
       continue;
     }
     const event = parsed.data;
     try {
+      if (options.faults?.chance(options.faults.plan.consumerFailure))
+        throw new InjectedFault(`consumer of ${event.type}`);
       await applyOnce(options, event);
       message.ack();
     } catch (error) {
@@ -67,14 +82,30 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
           error: String(error),
         }),
       );
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
+      await noteFailure(options, message, error);
+      message.retry({ delaySeconds: delay(message.attempts) });
     }
+  }
+}
+
+/** Notes why a message failed; a failure to note it must not stop the retry. */
+async function noteFailure(options: InboxOptions, message: Message, error: unknown): Promise<void> {
+  try {
+    await recordFailure(options.db, options.failures, message, error);
+  } catch (noted) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "could not record an inbox failure",
+        error: String(noted),
+      }),
+    );
   }
 }
 
 /** Applies one event unless it was applied before; the record and the effect commit together. */
 export async function applyOnce(
-  options: Omit<InboxOptions, "inbox">,
+  options: Pick<InboxOptions, "db" | "processed" | "handle">,
   event: Event,
 ): Promise<boolean> {
   const { db, processed } = options;

@@ -16,6 +16,9 @@ type Env = {
   JWT_SECRET: string;
   CORS_ORIGINS: string;
   CELEBRITY_FOLLOWERS: string;
+  RPC_DEADLINE_MS: string;
+  AUTH_LIMITER: RateLimit;
+  WRITE_LIMITER: RateLimit;
   USERS_DB: D1Database;
   POSTS_DB: D1Database;
   COMMENTS_DB: D1Database;
@@ -46,7 +49,11 @@ function compose(env: Env, ctx: ExecutionContext) {
   };
   const postsService = new PostsService(ctx, postsEnv);
   const commentsEnv = { DB: env.COMMENTS_DB, POSTS: asBinding(postsService), ...inboxes };
-  const notificationsEnv = { DB: env.NOTIFICATIONS_DB, USERS: asBinding(usersService) };
+  const notificationsEnv = {
+    DB: env.NOTIFICATIONS_DB,
+    USERS: asBinding(usersService),
+    NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
+  };
   return {
     envs: {
       users: usersEnv,
@@ -57,6 +64,9 @@ function compose(env: Env, ctx: ExecutionContext) {
     gatewayEnv: {
       JWT_SECRET: env.JWT_SECRET,
       CORS_ORIGINS: env.CORS_ORIGINS,
+      RPC_DEADLINE_MS: env.RPC_DEADLINE_MS,
+      AUTH_LIMITER: env.AUTH_LIMITER,
+      WRITE_LIMITER: env.WRITE_LIMITER,
       USERS: asBinding(usersService),
       POSTS: asBinding(postsService),
       COMMENTS: asBinding(new CommentsService(ctx, commentsEnv)),

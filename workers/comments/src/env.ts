@@ -4,6 +4,7 @@ import { bindings } from "./bindings";
 /** The comments worker's bindings. Each is listed in bindings.ts. */
 export type Env = {
   DB: D1Database;
+  COMMENTS_INBOX: Queue;
   POSTS: Service & PostsRpc;
   POSTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;

@@ -1,5 +1,13 @@
-import { consumeInbox, createDb } from "@flock/kit";
-import { processedEvents } from "./db/schema";
+import {
+  consumeInbox,
+  createDb,
+  faultsOf,
+  replayDeadLetters,
+  storeDeadLetters,
+  withFaults,
+} from "@flock/kit";
+import { bindings } from "./bindings";
+import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
 import { relay } from "./service";
@@ -7,17 +15,25 @@ import { relay } from "./service";
 export { CommentsService } from "./service";
 
 export default {
-  async queue(batch, env, ctx) {
+  async queue(batch, rawEnv, ctx) {
+    const env = withFaults(rawEnv, bindings);
     const db = createDb(env.DB);
+    if (batch.queue.endsWith("-dlq"))
+      return storeDeadLetters(batch, db, { deadLetters, failures: inboxFailures });
     await consumeInbox(batch, {
       inbox: "comments",
       db,
       processed: processedEvents,
+      failures: inboxFailures,
+      faults: faultsOf(env),
       handle: (event) => applyEvent(db, event),
     });
     ctx.waitUntil(relay(env));
   },
-  async scheduled(_controller, env) {
+  /** Every minute: re-send outbox events whose first send failed, and dead letters marked for replay. */
+  async scheduled(_controller, rawEnv) {
+    const env = withFaults(rawEnv, bindings);
     await relay(env);
+    await replayDeadLetters(createDb(env.DB), deadLetters, env.COMMENTS_INBOX);
   },
 } satisfies ExportedHandler<Env>;

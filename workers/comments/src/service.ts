@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import {
-  CallContext,
+  type CallContext,
   type CommentsRpc,
   type CreateCommentInput,
   Id,
@@ -9,8 +9,17 @@ import {
   type Result,
   type UpdateCommentInput,
 } from "@flock/contracts";
-import { AppError, createDb, type Inboxes, parseInput, relayOutbox, toResult } from "@flock/kit";
+import {
+  AppError,
+  createDb,
+  type Inboxes,
+  parseInput,
+  relayOutbox,
+  serve,
+  withFaults,
+} from "@flock/kit";
 import { z } from "zod";
+import { bindings } from "./bindings";
 import * as comments from "./comments";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
@@ -71,7 +80,7 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
   async #post(scope: Scope, postId: string): Promise<comments.PostRef> {
     let result: Result<unknown>;
     try {
-      result = await this.env.POSTS.postAuthor(scope.ctx, known(postId, "post"));
+      result = await this.#env.POSTS.postAuthor(scope.ctx, known(postId, "post"));
     } catch (error) {
       console.error(
         JSON.stringify({
@@ -100,17 +109,24 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
     return post.data;
   }
 
+  /** The env with any injected faults (a no-op unless a FAULTS var is set; see packages/kit/src/faults.ts). */
+  get #env(): Env {
+    return withFaults(this.env, bindings);
+  }
+
   #read<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return toResult(ctx?.requestId ?? "unknown", async () => {
-      const call = parseInput(CallContext, ctx);
-      return operation({ db: createDb(this.env.DB), ctx: call });
+    return serve({
+      service: "comments",
+      env: this.#env,
+      ctx,
+      run: (db, call) => operation({ db, ctx: call }),
     });
   }
 
   /** A write may have put events in the outbox: send them once the answer is on its way. */
   async #write<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
     const result = await this.#read(ctx, operation);
-    if (result.ok) this.ctx.waitUntil(relay(this.env));
+    if (result.ok) this.ctx.waitUntil(relay(this.#env));
     return result;
   }
 }

@@ -8,7 +8,7 @@ import type {
 } from "@flock/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "./env";
-import { call, callContext } from "./rpc";
+import { callContext, read } from "./rpc";
 
 /** Looks up every author a response needs in one batched call: never one call per item. */
 export async function profilesById(
@@ -17,28 +17,30 @@ export async function profilesById(
 ): Promise<Map<string, ProfileSummary>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const profiles = await call("users", c.env.USERS.getProfiles(callContext(c), unique));
+  const profiles = await read(c, "users", () => c.env.USERS.getProfiles(callContext(c), unique));
   return new Map(profiles.map((profile) => [profile.id, profile]));
 }
 
 function toPost(record: PostRecord, authors: Map<string, ProfileSummary>): Post | null {
-  const author = authors.get(record.authorId);
+  const author = record.author ?? authors.get(record.authorId);
   // An author whose account was just deleted: their posts are on their way out.
   if (!author) return null;
-  const { authorId: _, sharedPostId: __, sharedPost, ...fields } = record;
+  const { authorId: _, author: __, sharedPostId: ___, sharedPost, ...fields } = record;
   const original = sharedPost ? toPost(sharedPost, authors) : null;
   return { ...fields, author, ...(record.sharedPostId ? { sharedPost: original } : {}) } as Post;
 }
 
 /** Turns post records into public posts with their authors (and their shares' authors). */
+/**
+ * Turns post records into public posts with their authors. The posts service sends the authors it
+ * knows (its replica of their profiles); only the ones it does not know yet cost a call to users.
+ */
 export async function composePosts(c: Context<AppEnv>, records: PostRecord[]): Promise<Post[]> {
-  const authors = await profilesById(
-    c,
-    records.flatMap((record) => [
-      record.authorId,
-      ...(record.sharedPost ? [record.sharedPost.authorId] : []),
-    ]),
-  );
+  const unknown = records.flatMap((record) => [
+    ...(record.author ? [] : [record.authorId]),
+    ...(record.sharedPost && !record.sharedPost.author ? [record.sharedPost.authorId] : []),
+  ]);
+  const authors = await profilesById(c, unknown);
   return records.flatMap((record) => toPost(record, authors) ?? []);
 }
 

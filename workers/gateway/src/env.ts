@@ -3,8 +3,17 @@ import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
 export type Env = {
+  /** Signs new tokens and verifies them. */
   JWT_SECRET: string;
+  /** While a secret is being rotated: the one before, which only verifies tokens issued with it. */
+  JWT_PREVIOUS_SECRET?: string;
   CORS_ORIGINS: string;
+  /** How long any one RPC call may take before the request answers 503, in milliseconds. */
+  RPC_DEADLINE_MS: string;
+  /** Sign-up and sign-in attempts per client address. */
+  AUTH_LIMITER: RateLimit;
+  /** Writes per signed-in user. */
+  WRITE_LIMITER: RateLimit;
   USERS: Service & UsersRpc;
   POSTS: Service & PostsRpc;
   COMMENTS: Service & CommentsRpc;

@@ -1,11 +1,13 @@
-import { AppError } from "@flock/kit";
+import { AppError, withFaults } from "@flock/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { bindings } from "./bindings";
 import type { Env } from "./env";
 import { authenticate, requestId } from "./middleware";
 import { router } from "./openapi";
 import { notFound, onError } from "./problems";
+import { limitAuthAttempts, limitWrites } from "./ratelimit";
 import { isRealWorld, realWorldError, realworld } from "./realworld";
 import { auth } from "./routes/auth";
 import { comments } from "./routes/comments";
@@ -43,6 +45,9 @@ app.use(
   }),
 );
 app.use("/v1/*", authenticate);
+// Limits come after authentication (writes are counted per user) and before any body is parsed.
+app.use("/v1/*", limitWrites);
+app.use("/v1/auth/*", limitAuthAttempts);
 // The RealWorld ("Conduit") API: it authenticates (Token or Bearer) and validates on its own.
 app.route("/api", realworld);
 
@@ -75,4 +80,7 @@ app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
 app.onError((error, c) => (isRealWorld(c.req.path) ? realWorldError(error, c) : onError(error, c)));
 app.notFound(notFound);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default {
+  // withFaults is the env itself unless a fault-test runner passed a FAULTS plan (never deployed).
+  fetch: (request, env, ctx) => app.fetch(request, withFaults(env, bindings), ctx),
+} satisfies ExportedHandler<Env>;

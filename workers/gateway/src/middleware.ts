@@ -23,7 +23,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   if (header) {
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(header.trim());
-    const claims = match?.[1] ? await verifyToken(match[1], c.env.JWT_SECRET) : null;
+    const claims = match?.[1]
+      ? await verifyToken(match[1], {
+          current: c.env.JWT_SECRET,
+          previous: c.env.JWT_PREVIOUS_SECRET || undefined,
+        })
+      : null;
     if (!claims) throw new AppError("unauthorized", "The token is not valid or has expired.");
     c.set("userId", claims.sub);
   }

@@ -21,6 +21,13 @@ const problemDescriptions: Record<number, string> = {
   503: "A service is unavailable",
 };
 
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before trying again",
+    schema: { type: "integer" as const },
+  },
+};
+
 /** The problem responses a route can give, for its OpenAPI definition. */
 export function problems(...statuses: number[]) {
   return Object.fromEntries(
@@ -29,6 +36,7 @@ export function problems(...statuses: number[]) {
       {
         description: problemDescriptions[status] ?? "Error",
         content: { "application/problem+json": { schema: Problem } },
+        ...(status === 429 ? { headers: retryAfter } : {}),
       },
     ]),
   );

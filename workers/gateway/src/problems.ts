@@ -11,6 +11,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import type { AppEnv } from "./env";
+import { errorHeaders } from "./ratelimit";
 
 const codeByStatus: Partial<Record<number, ErrorCode>> = Object.fromEntries(
   Object.entries(errorStatus).map(([code, status]) => [status, code as ErrorCode]),
@@ -41,7 +42,8 @@ export function problem(
 
 /** Maps whatever was thrown to a problem; unknown errors are logged with the request id and answered 500. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof AppError) return problem(c, error.code, error.detail, error.errors);
+  if (error instanceof AppError)
+    return problem(c, error.code, error.detail, error.errors, errorHeaders(error));
   if (error instanceof HTTPException) {
     const code = codeByStatus[error.status] ?? (error.status >= 500 ? "internal" : "bad_request");
     return problem(c, code, error.message || undefined);

@@ -4,6 +4,7 @@ import { bindings } from "./bindings";
 /** The notifications worker's bindings. Each is listed in bindings.ts. */
 export type Env = {
   DB: D1Database;
+  NOTIFICATIONS_INBOX: Queue;
   USERS: Service & UsersRpc;
 };
 

@@ -1,12 +1,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import {
+import type {
   CallContext,
-  type ListQuery,
-  type MarkReadInput,
-  type NotificationsRpc,
-  type Result,
+  ListQuery,
+  MarkReadInput,
+  NotificationsRpc,
+  Result,
 } from "@flock/contracts";
-import { createDb, parseInput, toResult } from "@flock/kit";
+import { parseInput, serve, withFaults } from "@flock/kit";
+import { bindings } from "./bindings";
 import type { Env } from "./env";
 import * as notifications from "./notifications";
 import type { Scope } from "./scope";
@@ -29,10 +30,17 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
   }
 
   // One helper serves reads and writes alike: with no outbox, a write has nothing to send afterwards.
+  /** The env with any injected faults (a no-op unless a FAULTS var is set; see packages/kit/src/faults.ts). */
+  get #env(): Env {
+    return withFaults(this.env, bindings);
+  }
+
   #serve<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return toResult(ctx?.requestId ?? "unknown", async () => {
-      const call = parseInput(CallContext, ctx);
-      return operation({ db: createDb(this.env.DB), ctx: call });
+    return serve({
+      service: "notifications",
+      env: this.#env,
+      ctx,
+      run: (db, call) => operation({ db, ctx: call }),
     });
   }
 }

@@ -127,3 +127,34 @@ describe("the posts inbox", () => {
     expect((await outboxTypes()).filter((type) => type === "post.deleted")).toHaveLength(1);
   });
 });
+
+describe("the author replica", () => {
+  it("keeps each author's newest profile, whatever order the events arrive in", async () => {
+    const author = userId();
+    const post = await createPost(
+      scopeOf(author),
+      { body: "who wrote this?" },
+      { firstFollowers: null },
+    );
+    expect((await getPost(scopeOf(), post.id)).author).toBeNull();
+    const profile = (displayName: string, occurredAt: string) => ({
+      ...makeEvent("users", "test", "user.updated", {
+        userId: author,
+        handle: "writer",
+        displayName,
+        avatarUrl: null,
+      }),
+      occurredAt,
+    });
+    await apply(profile("New name", "2026-11-22T10:00:00.000Z"));
+    await apply(profile("Old name", "2026-11-22T09:00:00.000Z"));
+    expect((await getPost(scopeOf(), post.id)).author).toEqual({
+      id: author,
+      handle: "writer",
+      displayName: "New name",
+      avatarUrl: null,
+    });
+    await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
+    await expect(getPost(scopeOf(), post.id)).rejects.toMatchObject({ code: "not_found" });
+  });
+});

@@ -1,7 +1,7 @@
 import type { Event } from "@flock/contracts";
 import { type Db, enqueue, makeEvent, type Statement } from "@flock/kit";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
+import { authors, celebrities, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
 import { fanOut } from "./fanout";
 import type { Audience } from "./scope";
 
@@ -51,8 +51,28 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
             ),
           ),
       ];
+    case "user.registered":
+    case "user.updated": {
+      const { userId, handle, displayName, avatarUrl } = event.data;
+      const row = { id: userId, handle, displayName, avatarUrl, updatedAt: event.occurredAt };
+      return [
+        db
+          .insert(authors)
+          .values(row)
+          .onConflictDoUpdate({
+            target: authors.id,
+            set: { handle, displayName, avatarUrl, updatedAt: event.occurredAt },
+            // Events may arrive out of order: an older change never overwrites a newer one.
+            setWhere: sql`${authors.updatedAt} < ${event.occurredAt}`,
+          }),
+      ];
+    }
     case "user.deleted":
-      return deleteAccount(db, event.data.userId, event.requestId);
+      return [
+        db.delete(authors).where(eq(authors.id, event.data.userId)),
+        db.delete(celebrities).where(eq(celebrities.authorId, event.data.userId)),
+        ...(await deleteAccount(db, event.data.userId, event.requestId)),
+      ];
     case "comment.created":
       return event.data.status === "visible" ? [commentCount(db, event.data.postId, 1)] : [];
     case "comment.deleted":

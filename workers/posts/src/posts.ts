@@ -18,10 +18,18 @@ import {
   type Statement,
 } from "@flock/kit";
 import { and, eq } from "drizzle-orm";
-import { idempotencyKeys, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
+import {
+  celebrities,
+  idempotencyKeys,
+  likes,
+  outbox,
+  posts,
+  postTags,
+  timelineEntries,
+} from "./db/schema";
 import { deliver } from "./fanout";
 import { actor, type Scope } from "./scope";
-import { hydrate } from "./timelines";
+import { hydrate, rememberCelebrity } from "./timelines";
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -132,6 +140,10 @@ async function insertPost(
   if (row.tags.length > 0)
     statements.push(db.insert(postTags).values(row.tags.map((tag) => ({ tag, postId: row.id }))));
   statements.push(deliver(db, row, readers), enqueue(db, outbox, event));
+  if (celebrity) {
+    statements.push(db.insert(celebrities).values({ authorId, since: now }).onConflictDoNothing());
+    rememberCelebrity(authorId);
+  }
   if (options.idempotencyKey) {
     statements.push(
       db

@@ -1,14 +1,14 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import {
-  type ArticleQuery,
+import type {
+  ArticleQuery,
   CallContext,
-  type CreatePostInput,
-  type ListQuery,
-  type OffsetQuery,
-  type PostsRpc,
-  type Result,
-  type ShareInput,
-  type UpdatePostInput,
+  CreatePostInput,
+  ListQuery,
+  OffsetQuery,
+  PostsRpc,
+  Result,
+  ShareInput,
+  UpdatePostInput,
 } from "@flock/contracts";
 import {
   AppError,
@@ -16,11 +16,13 @@ import {
   type Inboxes,
   parseInput,
   relayOutbox,
-  toResult,
+  serve,
   unwrap,
+  withFaults,
 } from "@flock/kit";
 import { z } from "zod";
 import * as articles from "./articles";
+import { bindings } from "./bindings";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
@@ -109,9 +111,12 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   userTimeline(ctx: CallContext, authorId: string, query: ListQuery) {
     return this.#read(ctx, (scope) => timelines.userTimeline(scope, authorId, query));
   }
+  userTimelineByHandle(ctx: CallContext, handle: string, query: ListQuery) {
+    return this.#read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
+  }
   homeFeed(ctx: CallContext, query: ListQuery) {
     return this.#read(ctx, (scope) =>
-      timelines.homeFeed(scope, usersAudience(this.env, scope.ctx), query),
+      timelines.homeFeed(scope, usersAudience(this.#env, scope.ctx), query),
     );
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
@@ -122,7 +127,7 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   articleFeed(ctx: CallContext, query: OffsetQuery) {
     return this.#read(ctx, (scope) =>
-      articles.articleFeed(scope, usersAudience(this.env, scope.ctx), query),
+      articles.articleFeed(scope, usersAudience(this.#env, scope.ctx), query),
     );
   }
   popularTags(ctx: CallContext, limit: number) {
@@ -148,7 +153,7 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     if (!ctx.actorId) throw new AppError("unauthorized", "Sign in first.");
     try {
       const page = unwrap(
-        await this.env.USERS.followerIds(ctx, ctx.actorId, { limit: SYNC_FANOUT }),
+        await this.#env.USERS.followerIds(ctx, ctx.actorId, { limit: SYNC_FANOUT }),
       );
       return { ids: page.items, total: page.total };
     } catch (error) {
@@ -164,21 +169,25 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     }
   }
 
+  /** The env with any injected faults (a no-op unless a FAULTS var is set; see packages/kit/src/faults.ts). */
+  get #env(): Env {
+    return withFaults(this.env, bindings);
+  }
+
   #read<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return toResult(ctx?.requestId ?? "unknown", async () => {
-      const call = parseInput(CallContext, ctx);
-      return operation({
-        db: createDb(this.env.DB),
-        ctx: call,
-        celebrityFollowers: celebrityFollowers(this.env),
-      });
+    return serve({
+      service: "posts",
+      env: this.#env,
+      ctx,
+      run: (db, call) =>
+        operation({ db, ctx: call, celebrityFollowers: celebrityFollowers(this.#env) }),
     });
   }
 
   /** A write may have put events in the outbox: send them once the answer is on its way. */
   async #write<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
     const result = await this.#read(ctx, operation);
-    if (result.ok) this.ctx.waitUntil(relay(this.env));
+    if (result.ok) this.ctx.waitUntil(relay(this.#env));
     return result;
   }
 }

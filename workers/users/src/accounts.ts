@@ -39,6 +39,8 @@ export async function register(scope: Scope, raw: RegisterInput): Promise<User> 
   const event = makeEvent("users", scope.ctx.requestId, "user.registered", {
     userId: row.id,
     handle: row.handle,
+    displayName: row.displayName,
+    avatarUrl: row.avatarUrl,
   });
   await uniquely(() => db.batch([db.insert(users).values(row), enqueue(db, outbox, event)]));
   return toUser(row);
@@ -89,6 +91,8 @@ export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Prom
   const event = makeEvent("users", scope.ctx.requestId, "user.updated", {
     userId: current.id,
     handle: handle ?? current.handle,
+    displayName: changes.displayName ?? current.displayName,
+    avatarUrl: changes.avatarUrl !== undefined ? changes.avatarUrl : current.avatarUrl,
   });
   const [updated] = await uniquely(() =>
     db.batch([

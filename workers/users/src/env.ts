@@ -2,6 +2,7 @@ import { bindings } from "./bindings";
 /** The users worker's bindings. Each is listed in bindings.ts. */
 export type Env = {
   DB: D1Database;
+  USERS_INBOX: Queue;
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;

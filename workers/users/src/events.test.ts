@@ -87,3 +87,27 @@ describe("the users inbox", () => {
     expect(result.retryMessages).toHaveLength(1);
   });
 });
+
+describe("dead letters", () => {
+  it("keeps a message that exhausted its retries with its last error, and replays it when asked", async () => {
+    const poison = { id: "poison-1", type: "post.created", version: 99 };
+    await deliver([poison]);
+    const dead = createMessageBatch("users-dlq", [
+      { id: "d0", timestamp: new Date(), attempts: 1, body: poison },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(dead, env, ctx);
+    const result = await getQueueResult(dead, ctx);
+    expect(result.explicitAcks).toEqual(["d0"]);
+    const stored = await env.DB.prepare("SELECT queue, error, body FROM dead_letters").first();
+    expect(stored).toEqual({
+      queue: "users-dlq",
+      error: "malformed event",
+      body: JSON.stringify(poison),
+    });
+
+    await env.DB.prepare("UPDATE dead_letters SET replay_requested = 1").run();
+    await worker.scheduled(createScheduledController(), env);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM dead_letters").first("n")).toBe(0);
+  });
+});

@@ -1,17 +1,18 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import {
+import type {
   CallContext,
-  type ListQuery,
-  type LoginInput,
-  type RegisterInput,
-  type Result,
-  type UpdateAccountInput,
-  type UpdateMeInput,
-  type UsersRpc,
+  ListQuery,
+  LoginInput,
+  RegisterInput,
+  Result,
+  UpdateAccountInput,
+  UpdateMeInput,
+  UsersRpc,
 } from "@flock/contracts";
-import { createDb, type Inboxes, parseInput, relayOutbox, toResult } from "@flock/kit";
+import { createDb, type Inboxes, parseInput, relayOutbox, serve, withFaults } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
+import { bindings } from "./bindings";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import * as follows from "./follows";
@@ -118,16 +119,18 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
 
   #read<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return toResult(ctx?.requestId ?? "unknown", async () => {
-      const call = parseInput(CallContext, ctx);
-      return operation({ db: createDb(this.env.DB), ctx: call });
+    return serve({
+      service: "users",
+      env: withFaults(this.env, bindings),
+      ctx,
+      run: (db, call) => operation({ db, ctx: call }),
     });
   }
 
   /** A write may have put events in the outbox: send them once the answer is on its way. */
   async #write<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
     const result = await this.#read(ctx, operation);
-    if (result.ok) this.ctx.waitUntil(relay(this.env));
+    if (result.ok) this.ctx.waitUntil(relay(withFaults(this.env, bindings)));
     return result;
   }
 }

@@ -1,4 +1,9 @@
-import { outboxTable, processedEventsTable } from "@flock/kit";
+import {
+  deadLettersTable,
+  inboxFailuresTable,
+  outboxTable,
+  processedEventsTable,
+} from "@flock/kit";
 import {
   index,
   integer,
@@ -61,3 +66,5 @@ export const reports = sqliteTable(
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
+export const inboxFailures = inboxFailuresTable();
+export const deadLetters = deadLettersTable();

@@ -1,7 +1,7 @@
 import type { CommentRecord, PostRecord, ProfileCard } from "@flock/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { call, callContext } from "../rpc";
+import { callContext, read } from "../rpc";
 import { about, notFound } from "./errors";
 import {
   idOfSlug,
@@ -18,7 +18,7 @@ async function cardsById(
 ): Promise<Map<string, ProfileCard>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const cards = await call("users", c.env.USERS.getProfileCards(callContext(c), unique));
+  const cards = await read(c, "users", () => c.env.USERS.getProfileCards(callContext(c), unique));
   return new Map(cards.map((card) => [card.id, card]));
 }
 
@@ -29,7 +29,10 @@ async function cardsById(
 export async function findArticle(c: Context<AppEnv>, slug: string): Promise<PostRecord> {
   const id = idOfSlug(slug);
   if (!id) throw notFound("article");
-  const post = await about("article", call("posts", c.env.POSTS.getPost(callContext(c), id)));
+  const post = await about(
+    "article",
+    read(c, "posts", () => c.env.POSTS.getPost(callContext(c), id)),
+  );
   if (post.sharedPostId !== null) throw notFound("article");
   return post;
 }

@@ -4,6 +4,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
+import { errorHeaders } from "../ratelimit";
 
 /** The RealWorld error body: each field with its messages. */
 export type Envelope = { errors: Record<string, string[]> };
@@ -56,8 +57,13 @@ export function envelope(errors: readonly FieldError[]): Envelope {
   return { errors: grouped };
 }
 
-function respond(c: Context<AppEnv>, code: ErrorCode, errors: readonly FieldError[]): Response {
-  return c.json(envelope(errors), statusOf[code] as ContentfulStatusCode);
+function respond(
+  c: Context<AppEnv>,
+  code: ErrorCode,
+  errors: readonly FieldError[],
+  headers: Record<string, string> = {},
+): Response {
+  return c.json(envelope(errors), statusOf[code] as ContentfulStatusCode, headers);
 }
 
 /** Answers every /api failure in RealWorld's envelope and status codes; unknown errors are logged, then a 500. */
@@ -67,7 +73,12 @@ export const realWorldError: ErrorHandler<AppEnv> = (error, c) => {
       error.code === "conflict"
         ? (error.errors ?? []).map((entry) => ({ ...entry, message: "has already been taken" }))
         : (error.errors ?? []);
-    return respond(c, error.code, errors.length > 0 ? errors : [fallback(c, error)]);
+    return respond(
+      c,
+      error.code,
+      errors.length > 0 ? errors : [fallback(c, error)],
+      errorHeaders(error),
+    );
   }
   if (error instanceof HTTPException && error.status < 500) {
     // hono's JSON validator throws a 400 for a body that does not parse; RealWorld has no 400.

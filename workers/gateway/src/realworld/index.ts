@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { authenticate } from "../middleware";
+import { limitWrites } from "../ratelimit";
 import { notFound, realWorldError } from "./errors";
 import { articles } from "./routes/articles";
 import { comments } from "./routes/comments";
@@ -23,6 +24,7 @@ export function isRealWorld(path: string): boolean {
 export const realworld = new Hono<AppEnv>();
 
 realworld.use("*", authenticate);
+realworld.use("*", limitWrites);
 
 realworld.route("/", users);
 realworld.route("/profiles", profiles);

@@ -20,11 +20,15 @@ export const auth = router()
       request: body(RegisterInput),
       responses: {
         201: json(AuthResponse, "The new account and a token"),
-        ...problems(400, 409, 422),
+        ...problems(400, 409, 422, 429),
       },
     }),
     async (c) => {
-      const user = await call("users", c.env.USERS.register(callContext(c), c.req.valid("json")));
+      const user = await call(
+        c,
+        "users",
+        c.env.USERS.register(callContext(c), c.req.valid("json")),
+      );
       return c.json(await withToken(user, c.env.JWT_SECRET), 201);
     },
   )
@@ -35,10 +39,13 @@ export const auth = router()
       tags,
       summary: "Sign in with a handle or email and a password",
       request: body(LoginInput),
-      responses: { 200: json(AuthResponse, "The account and a token"), ...problems(400, 401, 422) },
+      responses: {
+        200: json(AuthResponse, "The account and a token"),
+        ...problems(400, 401, 422, 429),
+      },
     }),
     async (c) => {
-      const user = await call("users", c.env.USERS.login(callContext(c), c.req.valid("json")));
+      const user = await call(c, "users", c.env.USERS.login(callContext(c), c.req.valid("json")));
       return c.json(await withToken(user, c.env.JWT_SECRET), 200);
     },
   );

@@ -27,10 +27,14 @@ export const comments = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(UpdateCommentInput) },
-      responses: { 200: json(Comment, "The edited comment"), ...problems(400, 401, 403, 404, 422) },
+      responses: {
+        200: json(Comment, "The edited comment"),
+        ...problems(400, 401, 403, 404, 422, 429),
+      },
     }),
     async (c) => {
       const record = await call(
+        c,
         "comments",
         c.env.COMMENTS.updateComment(callContext(c), c.req.valid("param").id, c.req.valid("json")),
       );
@@ -46,10 +50,14 @@ export const comments = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404) },
+      responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404, 429) },
     }),
     async (c) => {
-      await call("comments", c.env.COMMENTS.deleteComment(callContext(c), c.req.valid("param").id));
+      await call(
+        c,
+        "comments",
+        c.env.COMMENTS.deleteComment(callContext(c), c.req.valid("param").id),
+      );
       return c.body(null, 204);
     },
   )
@@ -62,10 +70,11 @@ export const comments = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(ReportInput) },
-      responses: { 202: { description: "Report received" }, ...problems(400, 401, 404, 422) },
+      responses: { 202: { description: "Report received" }, ...problems(400, 401, 404, 422, 429) },
     }),
     async (c) => {
       await call(
+        c,
         "comments",
         c.env.COMMENTS.reportComment(callContext(c), c.req.valid("param").id, c.req.valid("json")),
       );
@@ -81,10 +90,11 @@ export const comments = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 200: json(Comment, "The released comment"), ...problems(401, 403, 404) },
+      responses: { 200: json(Comment, "The released comment"), ...problems(401, 403, 404, 429) },
     }),
     async (c) => {
       const record = await call(
+        c,
         "comments",
         c.env.COMMENTS.approveComment(callContext(c), c.req.valid("param").id),
       );

@@ -3,7 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { composePostPage } from "../compose";
 import { signedIn } from "../middleware";
 import { bearer, json, problems, router } from "../openapi";
-import { call, callContext } from "../rpc";
+import { callContext, read } from "../rpc";
 
 export const feed = router().openapi(
   createRoute({
@@ -17,7 +17,9 @@ export const feed = router().openapi(
     responses: { 200: json(Page(Post), "A page of posts"), ...problems(401, 422) },
   }),
   async (c) => {
-    const page = await call("posts", c.env.POSTS.homeFeed(callContext(c), c.req.valid("query")));
+    const page = await read(c, "posts", () =>
+      c.env.POSTS.homeFeed(callContext(c), c.req.valid("query")),
+    );
     return c.json(await composePostPage(c, page), 200);
   },
 );

@@ -9,7 +9,7 @@ import {
 import { createRoute } from "@hono/zod-openapi";
 import { signedIn } from "../middleware";
 import { bearer, body, IdParam, json, problems, router } from "../openapi";
-import { call, callContext } from "../rpc";
+import { call, callContext, read } from "../rpc";
 
 const tags = ["me"];
 const middleware = [signedIn];
@@ -25,7 +25,7 @@ export const me = router()
       middleware,
       responses: { 200: json(User, "Your account"), ...problems(401, 404) },
     }),
-    async (c) => c.json(await call("users", c.env.USERS.getMe(callContext(c))), 200),
+    async (c) => c.json(await read(c, "users", () => c.env.USERS.getMe(callContext(c))), 200),
   )
   .openapi(
     createRoute({
@@ -36,10 +36,13 @@ export const me = router()
       security: bearer,
       middleware,
       request: body(UpdateMeInput),
-      responses: { 200: json(User, "Your changed account"), ...problems(400, 401, 409, 422) },
+      responses: { 200: json(User, "Your changed account"), ...problems(400, 401, 409, 422, 429) },
     }),
     async (c) =>
-      c.json(await call("users", c.env.USERS.updateMe(callContext(c), c.req.valid("json"))), 200),
+      c.json(
+        await call(c, "users", c.env.USERS.updateMe(callContext(c), c.req.valid("json"))),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -49,10 +52,10 @@ export const me = router()
       summary: "Delete your account; your posts, comments and notifications follow within seconds",
       security: bearer,
       middleware,
-      responses: { 204: { description: "Deleted" }, ...problems(401, 404) },
+      responses: { 204: { description: "Deleted" }, ...problems(401, 404, 429) },
     }),
     async (c) => {
-      await call("users", c.env.USERS.deleteMe(callContext(c)));
+      await call(c, "users", c.env.USERS.deleteMe(callContext(c)));
       return c.body(null, 204);
     },
   )
@@ -70,7 +73,9 @@ export const me = router()
     async (c) => {
       const { direction, ...query } = c.req.valid("query");
       return c.json(
-        await call("users", c.env.USERS.listFriendRequests(callContext(c), direction, query)),
+        await read(c, "users", () =>
+          c.env.USERS.listFriendRequests(callContext(c), direction, query),
+        ),
         200,
       );
     },
@@ -86,12 +91,13 @@ export const me = router()
       request: { params: IdParam },
       responses: {
         200: json(FriendRequest, "The accepted request"),
-        ...problems(401, 403, 404, 409),
+        ...problems(401, 403, 404, 409, 429),
       },
     }),
     async (c) =>
       c.json(
         await call(
+          c,
           "users",
           c.env.USERS.acceptFriendRequest(callContext(c), c.req.valid("param").id),
         ),
@@ -109,12 +115,13 @@ export const me = router()
       request: { params: IdParam },
       responses: {
         200: json(FriendRequest, "The declined request"),
-        ...problems(401, 403, 404, 409),
+        ...problems(401, 403, 404, 409, 429),
       },
     }),
     async (c) =>
       c.json(
         await call(
+          c,
           "users",
           c.env.USERS.declineFriendRequest(callContext(c), c.req.valid("param").id),
         ),
@@ -130,10 +137,14 @@ export const me = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 204: { description: "Canceled" }, ...problems(401, 403, 404, 409) },
+      responses: { 204: { description: "Canceled" }, ...problems(401, 403, 404, 409, 429) },
     }),
     async (c) => {
-      await call("users", c.env.USERS.cancelFriendRequest(callContext(c), c.req.valid("param").id));
+      await call(
+        c,
+        "users",
+        c.env.USERS.cancelFriendRequest(callContext(c), c.req.valid("param").id),
+      );
       return c.body(null, 204);
     },
   );

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { composeNotifications } from "../compose";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
-import { call, callContext } from "../rpc";
+import { call, callContext, read } from "../rpc";
 
 const tags = ["notifications"];
 const middleware = [signedIn];
@@ -32,8 +32,7 @@ export const notifications = router()
       responses: { 200: json(NotificationList, "A page of notifications"), ...problems(401, 422) },
     }),
     async (c) => {
-      const page = await call(
-        "notifications",
+      const page = await read(c, "notifications", () =>
         c.env.NOTIFICATIONS.list(callContext(c), c.req.valid("query")),
       );
       const { items, missing } = await composeNotifications(c, page.items);
@@ -57,11 +56,15 @@ export const notifications = router()
       security: bearer,
       middleware,
       request: body(MarkReadInput),
-      responses: { 200: json(UnreadCount, "What is still unread"), ...problems(400, 401, 422) },
+      responses: {
+        200: json(UnreadCount, "What is still unread"),
+        ...problems(400, 401, 422, 429),
+      },
     }),
     async (c) =>
       c.json(
         await call(
+          c,
           "notifications",
           c.env.NOTIFICATIONS.markRead(callContext(c), c.req.valid("json")),
         ),

@@ -18,7 +18,7 @@ import { composeComments, composePost, composePostPage } from "../compose";
 import type { AppEnv } from "../env";
 import { signedIn } from "../middleware";
 import { bearer, body, IdParam, json, problems, router } from "../openapi";
-import { call, callContext } from "../rpc";
+import { call, callContext, read } from "../rpc";
 
 const tags = ["posts"];
 const middleware = [signedIn];
@@ -60,11 +60,12 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { ...body(CreatePostInput), headers: IdempotencyHeaders },
-      responses: { 201: json(Post, "The new post"), ...problems(400, 401, 422) },
+      responses: { 201: json(Post, "The new post"), ...problems(400, 401, 422, 429) },
     }),
     async (c) => {
       const key = c.req.valid("header")["idempotency-key"];
       const record = await call(
+        c,
         "posts",
         c.env.POSTS.createPost(callContext(c), c.req.valid("json"), key),
       );
@@ -82,7 +83,9 @@ export const posts = router()
     }),
     async (c) => {
       const { tag, ...query } = c.req.valid("query");
-      const page = await call("posts", c.env.POSTS.publicTimeline(callContext(c), tag, query));
+      const page = await read(c, "posts", () =>
+        c.env.POSTS.publicTimeline(callContext(c), tag, query),
+      );
       return c.json(await composePostPage(c, page), 200);
     },
   )
@@ -101,9 +104,9 @@ export const posts = router()
       const ctx = callContext(c);
       const withComments = c.req.valid("query").include === "comments";
       const [record, comments] = await Promise.all([
-        call("posts", c.env.POSTS.getPost(ctx, id)),
+        read(c, "posts", () => c.env.POSTS.getPost(ctx, id)),
         withComments
-          ? call("comments", c.env.COMMENTS.listComments(ctx, id, { limit: 20 })).catch(
+          ? read(c, "comments", () => c.env.COMMENTS.listComments(ctx, id, { limit: 20 })).catch(
               (error: unknown) => {
                 if (error instanceof AppError && error.code === "unavailable") return null;
                 throw error;
@@ -135,10 +138,11 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(UpdatePostInput) },
-      responses: { 200: json(Post, "The edited post"), ...problems(400, 401, 403, 404, 422) },
+      responses: { 200: json(Post, "The edited post"), ...problems(400, 401, 403, 404, 422, 429) },
     }),
     async (c) => {
       const record = await call(
+        c,
         "posts",
         c.env.POSTS.updatePost(callContext(c), c.req.valid("param").id, c.req.valid("json")),
       );
@@ -154,10 +158,10 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404) },
+      responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404, 429) },
     }),
     async (c) => {
-      await call("posts", c.env.POSTS.deletePost(callContext(c), c.req.valid("param").id));
+      await call(c, "posts", c.env.POSTS.deletePost(callContext(c), c.req.valid("param").id));
       return c.body(null, 204);
     },
   )
@@ -170,10 +174,13 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 200: json(LikeState, "Your like and the count"), ...problems(401, 404) },
+      responses: { 200: json(LikeState, "Your like and the count"), ...problems(401, 404, 429) },
     }),
     async (c) =>
-      c.json(await call("posts", c.env.POSTS.like(callContext(c), c.req.valid("param").id)), 200),
+      c.json(
+        await call(c, "posts", c.env.POSTS.like(callContext(c), c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -184,10 +191,13 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 200: json(LikeState, "Your like and the count"), ...problems(401, 404) },
+      responses: { 200: json(LikeState, "Your like and the count"), ...problems(401, 404, 429) },
     }),
     async (c) =>
-      c.json(await call("posts", c.env.POSTS.unlike(callContext(c), c.req.valid("param").id)), 200),
+      c.json(
+        await call(c, "posts", c.env.POSTS.unlike(callContext(c), c.req.valid("param").id)),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -198,11 +208,12 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(ShareInput), headers: IdempotencyHeaders },
-      responses: { 201: json(Post, "The share"), ...problems(400, 401, 404, 422) },
+      responses: { 201: json(Post, "The share"), ...problems(400, 401, 404, 422, 429) },
     }),
     async (c) => {
       const key = c.req.valid("header")["idempotency-key"];
       const record = await call(
+        c,
         "posts",
         c.env.POSTS.sharePost(callContext(c), c.req.valid("param").id, c.req.valid("json"), key),
       );
@@ -219,10 +230,11 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(CreateCommentInput) },
-      responses: { 201: json(Comment, "The comment"), ...problems(400, 401, 404, 422) },
+      responses: { 201: json(Comment, "The comment"), ...problems(400, 401, 404, 422, 429) },
     }),
     async (c) => {
       const record = await call(
+        c,
         "comments",
         c.env.COMMENTS.createComment(callContext(c), c.req.valid("param").id, c.req.valid("json")),
       );
@@ -241,8 +253,7 @@ export const posts = router()
       responses: { 200: json(Page(Comment), "A page of comments"), ...problems(404, 422) },
     }),
     async (c) => {
-      const page = await call(
-        "comments",
+      const page = await read(c, "comments", () =>
         c.env.COMMENTS.listComments(callContext(c), c.req.valid("param").id, c.req.valid("query")),
       );
       return c.json(

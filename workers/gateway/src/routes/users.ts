@@ -1,9 +1,10 @@
 import { FriendRequest, ListQuery, Page, Post, Profile, ProfileSummary } from "@flock/contracts";
+import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import { composePostPage } from "../compose";
 import { signedIn } from "../middleware";
 import { bearer, HandleParam, json, problems, router } from "../openapi";
-import { call, callContext } from "../rpc";
+import { call, callContext, read } from "../rpc";
 
 const tags = ["users"];
 const middleware = [signedIn];
@@ -30,7 +31,9 @@ export const users = router()
     }),
     async (c) =>
       c.json(
-        await call("users", c.env.USERS.getProfile(callContext(c), c.req.valid("param").handle)),
+        await read(c, "users", () =>
+          c.env.USERS.getProfile(callContext(c), c.req.valid("param").handle),
+        ),
         200,
       ),
   )
@@ -43,11 +46,11 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 200: json(Profile, "The followed profile"), ...problems(401, 404, 422) },
+      responses: { 200: json(Profile, "The followed profile"), ...problems(401, 404, 422, 429) },
     }),
     async (c) =>
       c.json(
-        await call("users", c.env.USERS.follow(callContext(c), c.req.valid("param").handle)),
+        await call(c, "users", c.env.USERS.follow(callContext(c), c.req.valid("param").handle)),
         200,
       ),
   )
@@ -60,32 +63,38 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 200: json(Profile, "The unfollowed profile"), ...problems(401, 404) },
+      responses: { 200: json(Profile, "The unfollowed profile"), ...problems(401, 404, 429) },
     }),
     async (c) =>
       c.json(
-        await call("users", c.env.USERS.unfollow(callContext(c), c.req.valid("param").handle)),
+        await call(c, "users", c.env.USERS.unfollow(callContext(c), c.req.valid("param").handle)),
         200,
       ),
   )
   .openapi(listRoute("/{handle}/followers", "Who follows a user, newest first"), async (c) => {
     const { handle } = c.req.valid("param");
     return c.json(
-      await call("users", c.env.USERS.listFollowers(callContext(c), handle, c.req.valid("query"))),
+      await read(c, "users", () =>
+        c.env.USERS.listFollowers(callContext(c), handle, c.req.valid("query")),
+      ),
       200,
     );
   })
   .openapi(listRoute("/{handle}/following", "Whom a user follows, newest first"), async (c) => {
     const { handle } = c.req.valid("param");
     return c.json(
-      await call("users", c.env.USERS.listFollowing(callContext(c), handle, c.req.valid("query"))),
+      await read(c, "users", () =>
+        c.env.USERS.listFollowing(callContext(c), handle, c.req.valid("query")),
+      ),
       200,
     );
   })
   .openapi(listRoute("/{handle}/friends", "A user's friends, newest first"), async (c) => {
     const { handle } = c.req.valid("param");
     return c.json(
-      await call("users", c.env.USERS.listFriends(callContext(c), handle, c.req.valid("query"))),
+      await read(c, "users", () =>
+        c.env.USERS.listFriends(callContext(c), handle, c.req.valid("query")),
+      ),
       200,
     );
   })
@@ -98,11 +107,12 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 201: json(FriendRequest, "The request"), ...problems(401, 404, 409, 422) },
+      responses: { 201: json(FriendRequest, "The request"), ...problems(401, 404, 409, 422, 429) },
     }),
     async (c) =>
       c.json(
         await call(
+          c,
           "users",
           c.env.USERS.sendFriendRequest(callContext(c), c.req.valid("param").handle),
         ),
@@ -118,11 +128,11 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 200: json(Profile, "The profile"), ...problems(401, 404) },
+      responses: { 200: json(Profile, "The profile"), ...problems(401, 404, 429) },
     }),
     async (c) =>
       c.json(
-        await call("users", c.env.USERS.unfriend(callContext(c), c.req.valid("param").handle)),
+        await call(c, "users", c.env.USERS.unfriend(callContext(c), c.req.valid("param").handle)),
         200,
       ),
   )
@@ -137,11 +147,17 @@ export const users = router()
     }),
     async (c) => {
       const ctx = callContext(c);
-      const profile = await call("users", c.env.USERS.getProfile(ctx, c.req.valid("param").handle));
-      const page = await call(
-        "posts",
-        c.env.POSTS.userTimeline(ctx, profile.id, c.req.valid("query")),
-      );
+      const { handle } = c.req.valid("param");
+      const query = c.req.valid("query");
+      // One call when the posts service knows the handle from its author replica; a handle it has
+      // not heard of yet (or one that does not exist) goes through the users service, its owner.
+      const page = await read(c, "posts", () =>
+        c.env.POSTS.userTimelineByHandle(ctx, handle, query),
+      ).catch(async (error: unknown) => {
+        if (!(error instanceof AppError) || error.code !== "not_found") throw error;
+        const profile = await read(c, "users", () => c.env.USERS.getProfile(ctx, handle));
+        return read(c, "posts", () => c.env.POSTS.userTimeline(ctx, profile.id, query));
+      });
       return c.json(await composePostPage(c, page), 200);
     },
   );

@@ -1,5 +1,5 @@
 import type { NotificationType } from "@flock/contracts";
-import { processedEventsTable } from "@flock/kit";
+import { deadLettersTable, inboxFailuresTable, processedEventsTable } from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -33,3 +33,5 @@ export const notifications = sqliteTable(
 );
 
 export const processedEvents = processedEventsTable();
+export const inboxFailures = inboxFailuresTable();
+export const deadLetters = deadLettersTable();

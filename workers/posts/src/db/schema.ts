@@ -1,4 +1,9 @@
-import { outboxTable, processedEventsTable } from "@flock/kit";
+import {
+  deadLettersTable,
+  inboxFailuresTable,
+  outboxTable,
+  processedEventsTable,
+} from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -102,3 +107,28 @@ export const idempotencyKeys = sqliteTable(
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
+export const inboxFailures = inboxFailuresTable();
+export const deadLetters = deadLettersTable();
+
+/**
+ * The profile summaries of authors, kept from user.registered and user.updated events, so a page of
+ * posts comes back with its authors without a call to the users service (which stays their owner).
+ */
+export const authors = sqliteTable(
+  "authors",
+  {
+    id: text("id").primaryKey(),
+    handle: text("handle").notNull(),
+    displayName: text("display_name").notNull(),
+    avatarUrl: text("avatar_url"),
+    /** When the users service made the change: an older event never overwrites a newer one. */
+    updatedAt: text("updated_at").notNull(),
+  },
+  (table) => [index("authors_by_handle").on(table.handle)],
+);
+
+/** Authors whose new posts are not fanned out but merged into their followers' feeds at read time. */
+export const celebrities = sqliteTable("celebrities", {
+  authorId: text("author_id").primaryKey(),
+  since: text("since").notNull(),
+});

@@ -1,4 +1,9 @@
-import { outboxTable, processedEventsTable } from "@flock/kit";
+import {
+  deadLettersTable,
+  inboxFailuresTable,
+  outboxTable,
+  processedEventsTable,
+} from "@flock/kit";
 import { sql } from "drizzle-orm";
 import {
   index,
@@ -89,3 +94,5 @@ export const friendships = sqliteTable(
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
+export const inboxFailures = inboxFailuresTable();
+export const deadLetters = deadLettersTable();

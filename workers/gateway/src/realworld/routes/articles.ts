@@ -3,7 +3,7 @@ import { AppError } from "@flock/kit";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
-import { call, callContext } from "../../rpc";
+import { call, callContext, read } from "../../rpc";
 import { composeArticle, composeArticles, findArticle } from "../compose";
 import { about } from "../errors";
 import {
@@ -19,7 +19,9 @@ import {
 async function userIds(c: Context<AppEnv>, handles: Array<string | undefined>) {
   const wanted = handles.flatMap((handle) => (handle ? [handle.toLowerCase()] : []));
   if (wanted.length === 0) return new Map<string, string>();
-  const found = await call("users", c.env.USERS.getProfilesByHandles(callContext(c), wanted));
+  const found = await read(c, "users", () =>
+    c.env.USERS.getProfilesByHandles(callContext(c), wanted),
+  );
   return new Map(found.map((profile) => [profile.handle, profile.id]));
 }
 
@@ -43,7 +45,9 @@ function withLike(post: PostRecord, like: { liked: boolean; likeCount: number })
 export const articles = new Hono<AppEnv>()
   // Before /:slug, which would take "feed" for a slug.
   .get("/feed", signedIn, queryOf(PageQuery), async (c) => {
-    const page = await call("posts", c.env.POSTS.articleFeed(callContext(c), c.req.valid("query")));
+    const page = await read(c, "posts", () =>
+      c.env.POSTS.articleFeed(callContext(c), c.req.valid("query")),
+    );
     return c.json(await listOf(c, page), 200);
   })
   .get("/", queryOf(ArticlesQuery), async (c) => {
@@ -53,8 +57,7 @@ export const articles = new Hono<AppEnv>()
     const likedBy = favorited ? ids.get(favorited.toLowerCase()) : undefined;
     if ((author && !authorId) || (favorited && !likedBy))
       return c.json({ articles: [], articlesCount: 0 }, 200);
-    const page = await call(
-      "posts",
+    const page = await read(c, "posts", () =>
       c.env.POSTS.listArticles(callContext(c), { ...query, authorId, likedBy }),
     );
     return c.json(await listOf(c, page), 200);
@@ -62,6 +65,7 @@ export const articles = new Hono<AppEnv>()
   .post("/", signedIn, jsonBody(NewArticleBody), async (c) => {
     const { title, description, body, tagList } = c.req.valid("json").article;
     const post = await call(
+      c,
       "posts",
       c.env.POSTS.createPost(callContext(c), { title, description, body, tags: tagList }),
     );
@@ -80,20 +84,20 @@ export const articles = new Hono<AppEnv>()
     const current = await findArticle(c, c.req.param("slug"));
     const post = await about(
       "article",
-      call("posts", c.env.POSTS.updatePost(callContext(c), current.id, changes)),
+      call(c, "posts", c.env.POSTS.updatePost(callContext(c), current.id, changes)),
     );
     return c.json(await composeArticle(c, post), 200);
   })
   .delete("/:slug", signedIn, async (c) => {
     const current = await findArticle(c, c.req.param("slug"));
-    await about("article", call("posts", c.env.POSTS.deletePost(callContext(c), current.id)));
+    await about("article", call(c, "posts", c.env.POSTS.deletePost(callContext(c), current.id)));
     return c.body(null, 204);
   })
   .post("/:slug/favorite", signedIn, async (c) => {
     const current = await findArticle(c, c.req.param("slug"));
     const like = await about(
       "article",
-      call("posts", c.env.POSTS.like(callContext(c), current.id)),
+      call(c, "posts", c.env.POSTS.like(callContext(c), current.id)),
     );
     return c.json(await composeArticle(c, withLike(current, like)), 200);
   })
@@ -101,7 +105,7 @@ export const articles = new Hono<AppEnv>()
     const current = await findArticle(c, c.req.param("slug"));
     const like = await about(
       "article",
-      call("posts", c.env.POSTS.unlike(callContext(c), current.id)),
+      call(c, "posts", c.env.POSTS.unlike(callContext(c), current.id)),
     );
     return c.json(await composeArticle(c, withLike(current, like)), 200);
   });

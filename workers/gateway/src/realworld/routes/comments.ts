@@ -2,7 +2,7 @@ import type { CommentRecord, ListQuery } from "@flock/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
-import { call, callContext } from "../../rpc";
+import { call, callContext, read } from "../../rpc";
 import { composeComments, findArticle } from "../compose";
 import { about, notFound } from "../errors";
 import { jsonBody, NewCommentBody } from "../validation";
@@ -22,8 +22,7 @@ export const comments = new Hono<AppEnv>()
     const records: CommentRecord[] = [];
     let query: ListQuery = { limit: 100 };
     for (let page = 0; page < MAX_COMMENT_PAGES; page++) {
-      const { items, nextCursor } = await call(
-        "comments",
+      const { items, nextCursor } = await read(c, "comments", () =>
         c.env.COMMENTS.listComments(callContext(c), article.id, query),
       );
       records.push(...items);
@@ -37,6 +36,7 @@ export const comments = new Hono<AppEnv>()
     const record = await about(
       "article",
       call(
+        c,
         "comments",
         c.env.COMMENTS.createComment(callContext(c), article.id, c.req.valid("json").comment),
       ),
@@ -51,12 +51,12 @@ export const comments = new Hono<AppEnv>()
     if (number === null) throw notFound("comment");
     const comment = await about(
       "comment",
-      call("comments", c.env.COMMENTS.commentByNumber(callContext(c), number)),
+      read(c, "comments", () => c.env.COMMENTS.commentByNumber(callContext(c), number)),
     );
     if (comment.postId !== article.id) throw notFound("comment");
     await about(
       "comment",
-      call("comments", c.env.COMMENTS.deleteComment(callContext(c), comment.id)),
+      call(c, "comments", c.env.COMMENTS.deleteComment(callContext(c), comment.id)),
     );
     return c.body(null, 204);
   });

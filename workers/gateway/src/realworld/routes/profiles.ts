@@ -2,7 +2,7 @@ import type { Profile } from "@flock/contracts";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
-import { call, callContext } from "../../rpc";
+import { call, callContext, read } from "../../rpc";
 import { about } from "../errors";
 import { type RealWorldProfile, toProfile } from "../mapping";
 
@@ -15,21 +15,21 @@ export const profiles = new Hono<AppEnv>()
   .get("/:username", async (c) => {
     const profile = await about(
       "profile",
-      call("users", c.env.USERS.getProfile(callContext(c), c.req.param("username"))),
+      read(c, "users", () => c.env.USERS.getProfile(callContext(c), c.req.param("username"))),
     );
     return c.json(profileOf(profile), 200);
   })
   .post("/:username/follow", signedIn, async (c) => {
     const profile = await about(
       "profile",
-      call("users", c.env.USERS.follow(callContext(c), c.req.param("username"))),
+      call(c, "users", c.env.USERS.follow(callContext(c), c.req.param("username"))),
     );
     return c.json(profileOf(profile), 200);
   })
   .delete("/:username/follow", signedIn, async (c) => {
     const profile = await about(
       "profile",
-      call("users", c.env.USERS.unfollow(callContext(c), c.req.param("username"))),
+      call(c, "users", c.env.USERS.unfollow(callContext(c), c.req.param("username"))),
     );
     return c.json(profileOf(profile), 200);
   });

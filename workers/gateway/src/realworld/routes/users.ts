@@ -4,7 +4,8 @@ import { issueToken } from "@flock/kit/auth";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
-import { call, callContext } from "../../rpc";
+import { limitAuthAttempts } from "../../ratelimit";
+import { call, callContext, read } from "../../rpc";
 import { toUser } from "../mapping";
 import { jsonBody, LoginBody, RegisterBody, UpdateUserBody } from "../validation";
 
@@ -20,18 +21,20 @@ function presentedToken(c: Context<AppEnv>): string {
 
 /** Registration, sign-in and the signed-in user's own account. */
 export const users = new Hono<AppEnv>()
-  .post("/users", jsonBody(RegisterBody), async (c) => {
+  .post("/users", limitAuthAttempts, jsonBody(RegisterBody), async (c) => {
     const { username, email, password } = c.req.valid("json").user;
     const user = await call(
+      c,
       "users",
       c.env.USERS.register(callContext(c), { handle: username, email, password }),
     );
     return c.json(await withNewToken(c, user), 201);
   })
-  .post("/users/login", jsonBody(LoginBody), async (c) => {
+  .post("/users/login", limitAuthAttempts, jsonBody(LoginBody), async (c) => {
     const { email, password } = c.req.valid("json").user;
     try {
       const user = await call(
+        c,
         "users",
         c.env.USERS.login(callContext(c), { login: email, password }),
       );
@@ -46,7 +49,7 @@ export const users = new Hono<AppEnv>()
     }
   })
   .get("/user", signedIn, async (c) => {
-    const user = await call("users", c.env.USERS.getMe(callContext(c)));
+    const user = await read(c, "users", () => c.env.USERS.getMe(callContext(c)));
     return c.json({ user: toUser(user, presentedToken(c)) }, 200);
   })
   .put("/user", signedIn, jsonBody(UpdateUserBody), async (c) => {
@@ -62,7 +65,7 @@ export const users = new Hono<AppEnv>()
       throw new AppError("validation", "Give at least one field to change.", [
         { path: "user", message: "has nothing to change" },
       ]);
-    const user = await call("users", c.env.USERS.updateAccount(callContext(c), changes));
+    const user = await call(c, "users", c.env.USERS.updateAccount(callContext(c), changes));
     // The username may have changed, and the token names it: hand out a fresh one.
     return c.json(await withNewToken(c, user), 200);
   });

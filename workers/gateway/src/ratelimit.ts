@@ -1,0 +1,81 @@
+import { AppError } from "@flock/kit";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { clientAddress } from "./client-address";
+import type { AppEnv } from "./env";
+
+/**
+ * The periods of the two `[[ratelimits]]` in wrangler.toml, in seconds. The binding does not report
+ * its period, and Retry-After needs it; tests/system/security.test.ts holds the two equal.
+ */
+export const AUTH_PERIOD_SECONDS = 60;
+export const WRITE_PERIOD_SECONDS = 60;
+
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** A 429: the client should wait `retryAfterSeconds` (sent as Retry-After) before trying again. */
+export class RateLimited extends AppError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("rate_limited", detail);
+    this.name = "RateLimited";
+  }
+}
+
+/** The headers an error response carries besides its body: Retry-After on a 429. */
+export function errorHeaders(error: unknown): Record<string, string> {
+  return error instanceof RateLimited ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+}
+
+/**
+ * Counts one request against a limiter. A limiter that fails lets the request through: a broken
+ * counter must not take sign-in or posting down with it (the failure is logged).
+ */
+async function allowed(c: Context<AppEnv>, limiter: RateLimit, key: string): Promise<boolean> {
+  try {
+    return (await limiter.limit({ key })).success;
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId: c.get("requestId"),
+        message: "rate limiter failed; letting the request through",
+        error: String(error),
+      }),
+    );
+    return true;
+  }
+}
+
+/** Sign-up and sign-in attempts: AUTH_LIMITER's budget per client address (see clientAddress). */
+export const limitAuthAttempts = createMiddleware<AppEnv>(async (c, next) => {
+  const address = clientAddress(c.req.header("cf-connecting-ip"));
+  if (address !== null && !(await allowed(c, c.env.AUTH_LIMITER, `ip:${address}`)))
+    throw new RateLimited(
+      `Too many sign-up or sign-in attempts from your network; try again in ${AUTH_PERIOD_SECONDS} seconds.`,
+      AUTH_PERIOD_SECONDS,
+    );
+  await next();
+});
+
+/**
+ * Writes (POST, PUT, PATCH, DELETE) by a signed-in user: WRITE_LIMITER's budget per user, whatever
+ * address they write from. Runs after authentication. Like the address limit, it leaves requests
+ * from this machine alone, so local runs and test suites are never throttled.
+ */
+export const limitWrites = createMiddleware<AppEnv>(async (c, next) => {
+  const userId = c.get("userId");
+  if (
+    userId &&
+    WRITE_METHODS.has(c.req.method) &&
+    clientAddress(c.req.header("cf-connecting-ip")) !== null &&
+    !(await allowed(c, c.env.WRITE_LIMITER, `user:${userId}`))
+  )
+    throw new RateLimited(
+      `Too many changes in a short time; try again in ${WRITE_PERIOD_SECONDS} seconds.`,
+      WRITE_PERIOD_SECONDS,
+    );
+  await next();
+});
