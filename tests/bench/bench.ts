@@ -23,6 +23,7 @@ import {
   type Graph,
   makeUsers,
   type SqlDb,
+  seedAuthors,
   seedFollows,
   seedGraph,
   seedPosts,
@@ -54,7 +55,7 @@ const size = flags.quick
       posts: 3,
       duration: 8,
       connections: 30,
-      curveSeconds: 3,
+      curveSeconds: 5,
       followers: [10, 1000, 50000],
       following: [10, 100, 1000, 5000],
     }
@@ -237,6 +238,7 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
   const authors = makeUsers(size.followers.length, "au");
   log(`\n== scale curves: seeding ${followees.length + fans.length} more accounts`);
   await seedUsers(dbs.users, [...followees, ...readers, ...fans, ...authors]);
+  await seedAuthors(dbs.posts, [...followees, ...readers, ...fans, ...authors]);
   const posts = followees.map((followee) => ({ id: "", authorId: followee.id }));
   const graph = socialGraph(0, 0);
   const ulidPosts = makeUsers(posts.length, "p").map((p, i) => ({
@@ -281,6 +283,8 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
   for (const [i, author] of authors.entries()) {
     const followers = size.followers[i] ?? 0;
     const authorToken = await token(author);
+    // Let the previous author's fan-out drain first, so each point measures its own author only.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     const [result] = await load({
       url: url.origin,
       duration: size.curveSeconds,

@@ -130,11 +130,22 @@ export async function seedPosts(db: SqlDb, posts: Post[], timeline: Graph["timel
   );
 }
 
+/** The posts service's replica of author profiles, as user.registered events would have filled it. */
+export async function seedAuthors(db: SqlDb, users: User[]) {
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO authors (id, handle, display_name, avatar_url, updated_at)
+     SELECT value->>0, value->>1, value->>1, NULL, value->>2 FROM json_each(?) WHERE true`,
+    users.map((user) => [user.id, user.handle, now()]),
+  );
+}
+
 export async function seedGraph(dbs: { users: SqlDb; posts: SqlDb }, graph: Graph) {
   const postCounts = new Map<string, number>();
   for (const post of graph.posts)
     postCounts.set(post.authorId, (postCounts.get(post.authorId) ?? 0) + 1);
   await seedUsers(dbs.users, graph.users, postCounts);
+  await seedAuthors(dbs.posts, graph.users);
   await seedFollows(dbs.users, graph.follows);
   await seedPosts(dbs.posts, graph.posts, graph.timeline);
 }

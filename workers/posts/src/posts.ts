@@ -29,7 +29,7 @@ import {
 } from "./db/schema";
 import { deliver } from "./fanout";
 import { actor, type Scope } from "./scope";
-import { hydrate, rememberCelebrity } from "./timelines";
+import { hydrate } from "./timelines";
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -142,7 +142,6 @@ async function insertPost(
   statements.push(deliver(db, row, readers), enqueue(db, outbox, event));
   if (celebrity) {
     statements.push(db.insert(celebrities).values({ authorId, since: now }).onConflictDoNothing());
-    rememberCelebrity(authorId);
   }
   if (options.idempotencyKey) {
     statements.push(

@@ -1,7 +1,7 @@
 import type { ListQuery, Page, PostRecord } from "@flock/contracts";
 import { AppError, decodeCursor, inList, toPage } from "@flock/kit";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import { authors, celebrities, likes, posts, postTags } from "./db/schema";
+import { authors, celebrities, likes, posts, postTags, timelineEntries } from "./db/schema";
 import type { PostRow } from "./posts";
 import { type Audience, actor, type Scope } from "./scope";
 
@@ -135,72 +135,72 @@ export async function publicTimeline(
 
 /**
  * The reader's home timeline: their fanned-out timeline rows, merged with the recent posts of the
- * very followed accounts that are not fanned out. Both sides are index ranges bounded by the page
- * size, so a page costs the same for a reader following ten accounts or ten thousand.
+ * very followed accounts that are not fanned out. Both are index ranges bounded by the page size, so a
+ * page costs the same for a reader following ten accounts or ten thousand. While no author is a
+ * celebrity (the common case) that is one D1 round trip and no call to the users service.
  */
 export async function homeFeed(
   scope: Scope,
   audience: Audience,
   query: ListQuery,
 ): Promise<Page<PostRecord>> {
+  const { db } = scope;
   const reader = actor(scope);
   const after = decodeCursor(query.cursor);
-  // Asking the users service costs a call; there is nothing to ask while no author is a celebrity.
-  const celebrities =
-    (await knownCelebrities(scope)).size > 0 ? await audience.celebritiesFollowedBy(reader) : [];
   const take = query.limit + 1;
-  const before = (column: string) => (after ? sql`AND ${sql.raw(column)} < ${after}` : sql``);
-  const fannedOut = sql`SELECT post_id FROM (
-      SELECT te.post_id FROM timeline_entries te JOIN posts p ON p.id = te.post_id
-      WHERE te.user_id = ${reader} ${before("te.post_id")} ORDER BY te.post_id DESC LIMIT ${take})`;
-  const merged =
-    celebrities.length === 0
-      ? fannedOut
-      : sql`${fannedOut} UNION SELECT id FROM (
-          SELECT id FROM posts WHERE author_id IN (SELECT value FROM json_each(${JSON.stringify(celebrities)}))
-          ${before("id")} ORDER BY id DESC LIMIT ${take})`;
-  const rows = await scope.db
-    .select()
-    .from(posts)
-    .where(sql`${posts.id} IN (${merged})`)
-    .orderBy(desc(posts.id))
-    .limit(take);
-  return page(scope, rows, query.limit);
+  const [anyCelebrity, fannedOut] = await db.batch([
+    db.select({ id: celebrities.authorId }).from(celebrities).limit(1),
+    db
+      .select({ post: posts })
+      .from(timelineEntries)
+      // Through posts: a deleted post leaves every feed at once, before its rows are cleaned up.
+      .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+      .where(
+        and(
+          eq(timelineEntries.userId, reader),
+          after ? lt(timelineEntries.postId, after) : undefined,
+        ),
+      )
+      .orderBy(desc(timelineEntries.postId))
+      .limit(take),
+  ]);
+  const rows = new Map(fannedOut.map(({ post }) => [post.id, post]));
+  const followed = anyCelebrity.length > 0 ? await audience.celebritiesFollowedBy(reader) : [];
+  if (followed.length > 0) {
+    const merged = await db
+      .select()
+      .from(posts)
+      .where(and(inList(posts.authorId, followed), after ? lt(posts.id, after) : undefined))
+      .orderBy(desc(posts.id))
+      .limit(take);
+    for (const post of merged) rows.set(post.id, post);
+  }
+  const newest = [...rows.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, take);
+  return page(scope, newest, query.limit);
 }
 
-const CELEBRITY_CACHE_MS = 10_000;
-let celebrityCache: { at: number; ids: Set<string> } | null = null;
-
-/**
- * The authors this service stopped fanning out, remembered by the isolate for ten seconds: a brand
- * new celebrity's posts reach their followers' feeds within that time, every other feed read skips a
- * call to the users service.
- */
-export async function knownCelebrities(scope: Scope): Promise<Set<string>> {
-  if (celebrityCache && Date.now() - celebrityCache.at < CELEBRITY_CACHE_MS)
-    return celebrityCache.ids;
-  const rows = await scope.db.select({ id: celebrities.authorId }).from(celebrities);
-  celebrityCache = { at: Date.now(), ids: new Set(rows.map((row) => row.id)) };
-  return celebrityCache.ids;
-}
-
-/** Notes a new celebrity in this isolate at once (others see it when their cache expires). */
-export function rememberCelebrity(authorId: string): void {
-  celebrityCache?.ids.add(authorId);
-}
-
-/** A user's timeline by handle, through the author replica. */
+/** A user's timeline by handle, through the author replica: the author and the page in one round trip. */
 export async function userTimelineByHandle(
   scope: Scope,
   handle: string,
   query: ListQuery,
 ): Promise<Page<PostRecord>> {
-  const [author] = await scope.db
-    .select({ id: authors.id })
-    .from(authors)
-    .where(eq(authors.handle, handle.toLowerCase()))
-    .orderBy(desc(authors.updatedAt))
-    .limit(1);
-  if (!author) throw new AppError("not_found", `No author @${handle} known here.`);
-  return userTimeline(scope, author.id, query);
+  const { db } = scope;
+  const after = decodeCursor(query.cursor);
+  const authorId = sql`(SELECT id FROM authors WHERE handle = ${handle.toLowerCase()} ORDER BY updated_at DESC LIMIT 1)`;
+  const [known, rows] = await db.batch([
+    db
+      .select({ id: authors.id })
+      .from(authors)
+      .where(eq(authors.handle, handle.toLowerCase()))
+      .limit(1),
+    db
+      .select()
+      .from(posts)
+      .where(and(sql`${posts.authorId} = ${authorId}`, after ? lt(posts.id, after) : undefined))
+      .orderBy(desc(posts.id))
+      .limit(query.limit + 1),
+  ]);
+  if (known.length === 0) throw new AppError("not_found", `No author @${handle} known here.`);
+  return page(scope, rows, query.limit);
 }
