@@ -99,25 +99,22 @@ export default async function setup(project: TestProject) {
   await run(bin("vite"), ["build", "--logLevel", "warn"], path.join(root, "apps", "web"));
 
   const state = mkdtempSync(path.join(tmpdir(), "flock-browser-"));
-  await Promise.all(
-    workers.flatMap((worker) =>
-      worker.database
-        ? [
-            run(bin("wrangler"), [
-              "d1",
-              "migrations",
-              "apply",
-              worker.database,
-              "--local",
-              "--persist-to",
-              state,
-              "-c",
-              worker.config,
-            ]),
-          ]
-        : [],
-    ),
-  );
+  // One database at a time: wrangler processes applying migrations into one state folder at once
+  // contend for the same local SQLite lock ("database is locked").
+  for (const worker of workers) {
+    if (!worker.database) continue;
+    await run(bin("wrangler"), [
+      "d1",
+      "migrations",
+      "apply",
+      worker.database,
+      "--local",
+      "--persist-to",
+      state,
+      "-c",
+      worker.config,
+    ]);
+  }
 
   const [port, inspector] = [await freePort(), await freePort()];
   const log = path.join(state, "wrangler.log");
