@@ -2,6 +2,7 @@ export * from "./db";
 export * from "./dead-letters";
 export * from "./errors";
 export * from "./faults";
+export * from "./handlers";
 export * from "./ids";
 export * from "./inbox";
 export * from "./intercept";

@@ -89,7 +89,7 @@ export default {
       case "monolith-comments-inbox":
         return comments.queue(batch, envs.comments, ctx);
       case "monolith-notifications-inbox":
-        return notifications.queue(batch, envs.notifications);
+        return notifications.queue(batch, envs.notifications, ctx);
     }
   },
 } satisfies ExportedHandler<Env>;

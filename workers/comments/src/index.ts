@@ -1,11 +1,4 @@
-import {
-  consumeInbox,
-  createDb,
-  faultsOf,
-  replayDeadLetters,
-  storeDeadLetters,
-  withFaults,
-} from "@flock/kit";
+import { serviceHandlers } from "@flock/kit";
 import { bindings } from "./bindings";
 import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
 import type { Env } from "./env";
@@ -14,26 +7,13 @@ import { relay } from "./service";
 
 export { CommentsService } from "./service";
 
-export default {
-  async queue(batch, rawEnv, ctx) {
-    const env = withFaults(rawEnv, bindings);
-    const db = createDb(env.DB);
-    if (batch.queue.endsWith("-dlq"))
-      return storeDeadLetters(batch, db, { deadLetters, failures: inboxFailures });
-    await consumeInbox(batch, {
-      inbox: "comments",
-      db,
-      processed: processedEvents,
-      failures: inboxFailures,
-      faults: faultsOf(env),
-      handle: (event) => applyEvent(db, event),
-    });
-    ctx.waitUntil(relay(env));
-  },
-  /** Every minute: re-send outbox events whose first send failed, and dead letters marked for replay. */
-  async scheduled(_controller, rawEnv) {
-    const env = withFaults(rawEnv, bindings);
-    await relay(env);
-    await replayDeadLetters(createDb(env.DB), deadLetters, env.COMMENTS_INBOX);
-  },
-} satisfies ExportedHandler<Env>;
+const { queue, scheduled } = serviceHandlers<Env>({
+  inbox: "comments",
+  bindings,
+  tables: { processed: processedEvents, failures: inboxFailures, deadLetters },
+  ownInbox: (env) => env.COMMENTS_INBOX,
+  handle: (db, _env, event) => applyEvent(db, event),
+  relay,
+});
+
+export default { queue, scheduled } satisfies ExportedHandler<Env>;

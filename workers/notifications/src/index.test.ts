@@ -9,9 +9,9 @@ async function deliver(bodies: unknown[]) {
     "notifications-inbox",
     bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
   );
-  await worker.queue(batch, env);
-  // The handler leaves no waitUntil work, so a fresh context has nothing to wait for.
-  return getQueueResult(batch, createExecutionContext());
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
 }
 
 describe("the notifications inbox", () => {

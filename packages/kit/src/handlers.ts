@@ -1,0 +1,61 @@
+import type { Event, Service } from "@flock/contracts";
+import { createDb, type Db, type Statement } from "./db";
+import {
+  type DeadLettersTable,
+  type InboxFailuresTable,
+  replayDeadLetters,
+  storeDeadLetters,
+} from "./dead-letters";
+import { type BindingKinds, faultsOf, withFaults } from "./faults";
+import { consumeInbox, type ProcessedEventsTable } from "./inbox";
+
+/**
+ * The queue and cron handlers every consuming service has, written once: its inbox (each event
+ * applied exactly once), its dead-letter queue (kept with the last error), the outbox relay after
+ * each batch and every minute, and the replay of dead letters an operator marked.
+ */
+export function serviceHandlers<E extends { DB: D1Database }>(options: {
+  inbox: Service;
+  bindings: BindingKinds;
+  tables: {
+    processed: ProcessedEventsTable;
+    failures: InboxFailuresTable;
+    deadLetters: DeadLettersTable;
+  };
+  /** The service's own inbox, where replayed dead letters go. */
+  ownInbox: (env: E) => Queue;
+  /** What the service does with an event: the statements that apply it. */
+  handle: (db: Db, env: E, event: Event) => Promise<Statement[]>;
+  /** Sends the outbox, for services that produce events. */
+  relay?: (env: E) => Promise<unknown>;
+}) {
+  const { tables } = options;
+  return {
+    async queue(batch: MessageBatch, rawEnv: E, ctx: ExecutionContext): Promise<void> {
+      const env = withFaults(rawEnv, options.bindings);
+      const db = createDb(env.DB);
+      if (batch.queue.endsWith("-dlq")) {
+        await storeDeadLetters(batch, db, {
+          deadLetters: tables.deadLetters,
+          failures: tables.failures,
+        });
+        return;
+      }
+      await consumeInbox(batch, {
+        inbox: options.inbox,
+        db,
+        processed: tables.processed,
+        failures: tables.failures,
+        faults: faultsOf(env),
+        handle: (event) => options.handle(db, env, event),
+      });
+      if (options.relay) ctx.waitUntil(options.relay(env));
+    },
+    /** Every minute: re-send outbox events whose first send failed, and dead letters marked for replay. */
+    async scheduled(_controller: ScheduledController, rawEnv: E): Promise<void> {
+      const env = withFaults(rawEnv, options.bindings);
+      if (options.relay) await options.relay(env);
+      await replayDeadLetters(createDb(env.DB), tables.deadLetters, options.ownInbox(env));
+    },
+  };
+}
