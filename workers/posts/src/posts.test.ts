@@ -84,6 +84,26 @@ describe("posts", () => {
     expect(await findByIdempotencyKey(scopeOf(userId()), "key-1")).toBeNull();
   });
 
+  it("refuses to reuse the Idempotency-Key of a post deleted since, rather than make a second post", async () => {
+    const author = userId();
+    const first = await createPost(
+      scopeOf(author),
+      { body: "short-lived" },
+      { idempotencyKey: "key-2", firstFollowers: null },
+    );
+    await deletePost(scopeOf(author), first.id);
+    expect(await failureCode(findByIdempotencyKey(scopeOf(author), "key-2"))).toBe("conflict");
+    expect(
+      await failureCode(
+        createPost(
+          scopeOf(author),
+          { body: "again" },
+          { idempotencyKey: "key-2", firstFollowers: null },
+        ),
+      ),
+    ).toBe("conflict");
+  });
+
   it("lets only the author edit or delete, and a deleted post leaves every feed at once", async () => {
     const graph = followGraph();
     const [author, fan] = [userId(), userId()];

@@ -48,14 +48,28 @@ export async function getPost(scope: Scope, postId: string): Promise<PostRecord>
   return record;
 }
 
-/** The post a retried request with this Idempotency-Key already created, if any. */
+/**
+ * The post a retried request with this Idempotency-Key already created, if any. A key whose post has
+ * been deleted since is spent: answering with a new post would not be a retry, so it is a 409.
+ */
 export async function findByIdempotencyKey(scope: Scope, key: string): Promise<PostRecord | null> {
   const [row] = await scope.db
     .select({ postId: idempotencyKeys.postId })
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, actor(scope)), eq(idempotencyKeys.key, key)))
     .limit(1);
-  return row ? getPost(scope, row.postId).catch(() => null) : null;
+  if (!row) return null;
+  try {
+    return await getPost(scope, row.postId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") {
+      throw new AppError(
+        "conflict",
+        "This Idempotency-Key was used for a post that has since been deleted; use a new key.",
+      );
+    }
+    throw error;
+  }
 }
 
 export async function createPost(
