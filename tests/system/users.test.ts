@@ -136,6 +136,17 @@ describe("your own account", () => {
     expectProblem(await api.get(`/v1/users/${handle}`), 404);
   });
 
+  it("answers a deleted account's still-valid token with 404s, never a 500", async () => {
+    const leaving = await api.signUp("gone");
+    const star = await api.signUp("star");
+    expect((await api.del("/v1/me", leaving.token)).status).toBe(204);
+    expectProblem(await api.put(`/v1/users/${star.handle}/follow`, leaving.token), 404);
+    expectProblem(
+      await api.post(`/v1/users/${star.handle}/friend-request`, undefined, leaving.token),
+      404,
+    );
+  });
+
   it("ignores unknown fields, so a client cannot set server-owned data", async () => {
     const { token, id } = await api.signUp("sneaky");
     const reply = await api.patch(

@@ -157,11 +157,7 @@ export interface UsersRpc {
     userId: string,
     query: ListQuery,
   ): Promise<Result<Page<string> & { total: number }>>;
-  /** Accounts the user follows whose follower count is at least `minFollowers` (read-time merge). */
-  followeeIdsWithMinFollowers(
-    ctx: CallContext,
-    userId: string,
-    minFollowers: number,
-  ): Promise<Result<string[]>>;
+  /** Which of the candidate accounts the user follows: one primary-key lookup each (read-time merge). */
+  followedAmong(ctx: CallContext, userId: string, candidates: string[]): Promise<Result<string[]>>;
   health(): Promise<Health>;
 }

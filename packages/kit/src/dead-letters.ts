@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { Db } from "./db";
+import { type Db, inList } from "./db";
 
 /**
  * The table every consuming service declares: the messages its dead-letter queue received, each with
@@ -109,10 +109,11 @@ export async function replayDeadLetters(
   await inbox.sendBatch(
     rows.map((row) => ({ body: JSON.parse(row.body) as unknown, contentType: "json" as const })),
   );
-  await db
-    .delete(deadLetters)
-    .where(
-      sql`${deadLetters.id} IN (SELECT value FROM json_each(${JSON.stringify(rows.map((row) => row.id))}))`,
-    );
+  await db.delete(deadLetters).where(
+    inList(
+      deadLetters.id,
+      rows.map((row) => row.id),
+    ),
+  );
   return rows.length;
 }

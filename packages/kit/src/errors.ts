@@ -23,21 +23,36 @@ export class AppError extends Error {
  * may simply try again: it is a 503, not a 500.
  */
 export function isTransient(error: unknown): boolean {
-  // drizzle wraps a driver error as "Failed query: ..." with the D1 error as its cause.
+  const messages = causes(error);
+  if (messages.some((message) => /constraint failed/i.test(message))) return false;
+  return (
+    messages.some((message) =>
+      /\bD1_|database is locked|Network connection lost|overloaded|storage operation/i.test(
+        message,
+      ),
+    ) || chain(error).some((link) => link instanceof InjectedFault)
+  );
+}
+
+/** A write that names a row that no longer exists, such as an account deleted while its token lives on. */
+export function isDangling(error: unknown): boolean {
+  return causes(error).some((message) => /FOREIGN KEY constraint failed/i.test(message));
+}
+
+// drizzle wraps a driver error as "Failed query: ..." with the D1 error as its cause.
+function chain(error: unknown): unknown[] {
+  const links: unknown[] = [];
   for (
-    let current = error, depth = 0;
-    current && depth < 5;
-    current = (current as { cause?: unknown }).cause, depth++
-  ) {
-    const message = String(current);
-    if (/constraint failed/i.test(message)) return false;
-    if (
-      current instanceof InjectedFault ||
-      /\bD1_|database is locked|Network connection lost|overloaded|storage operation/i.test(message)
-    )
-      return true;
-  }
-  return false;
+    let current = error;
+    current && links.length < 5;
+    current = (current as { cause?: unknown }).cause
+  )
+    links.push(current);
+  return links;
+}
+
+function causes(error: unknown): string[] {
+  return chain(error).map(String);
 }
 
 /** Runs a service operation and reports its outcome as a Result, so RPC callers never see a raw throw. */
@@ -49,6 +64,11 @@ export async function toResult<T>(
     return { ok: true, value: await operation() };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toServiceError() };
+    if (isDangling(error))
+      return {
+        ok: false,
+        error: { code: "not_found", detail: "Something this request names no longer exists." },
+      };
     if (isTransient(error)) {
       console.error(
         JSON.stringify({

@@ -8,6 +8,8 @@ import {
 } from "./dead-letters";
 import { type BindingKinds, faultsOf, withFaults } from "./faults";
 import { consumeInbox, type ProcessedEventsTable } from "./inbox";
+import type { OutboxTable } from "./outbox";
+import { prune } from "./prune";
 
 /**
  * The queue and cron handlers every consuming service has, written once: its inbox (each event
@@ -21,6 +23,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
     processed: ProcessedEventsTable;
     failures: InboxFailuresTable;
     deadLetters: DeadLettersTable;
+    /** The service's outbox, when it produces events: sent rows are pruned after a week. */
+    outbox?: OutboxTable;
   };
   /** The service's own inbox, where replayed dead letters go. */
   ownInbox: (env: E) => Queue;
@@ -51,11 +55,16 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
       });
       if (options.relay) ctx.waitUntil(options.relay(env));
     },
-    /** Every minute: re-send outbox events whose first send failed, and dead letters marked for replay. */
+    /**
+     * Every minute: re-send outbox events whose first send failed, replay dead letters marked for
+     * replay, and forget bookkeeping older than a week.
+     */
     async scheduled(_controller: ScheduledController, rawEnv: E): Promise<void> {
       const env = withFaults(rawEnv, options.bindings);
+      const db = createDb(env.DB);
       if (options.relay) await options.relay(env);
-      await replayDeadLetters(createDb(env.DB), tables.deadLetters, options.ownInbox(env));
+      await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));
+      await prune(db, tables);
     },
   };
 }

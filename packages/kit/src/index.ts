@@ -8,5 +8,6 @@ export * from "./inbox";
 export * from "./intercept";
 export * from "./outbox";
 export * from "./pagination";
+export * from "./prune";
 export * from "./serve";
 export * from "./validation";

@@ -5,9 +5,9 @@ import {
   type Service,
   subscriptions,
 } from "@flock/contracts";
-import { and, inArray, isNull, sql } from "drizzle-orm";
+import { isNull, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { Db, Statement } from "./db";
+import { type Db, inList, type Statement } from "./db";
 import { newId, nowIso } from "./ids";
 
 /** The outbox table every producing service declares in its schema: one row per event. */
@@ -79,16 +79,12 @@ export async function relayOutbox(
   db: Db,
   outbox: OutboxTable,
   inboxes: Inboxes,
-  options: { ids?: string[]; limit?: number } = {},
+  options: { limit?: number } = {},
 ): Promise<{ sent: number; failed: number }> {
   const rows = await db
     .select()
     .from(outbox)
-    .where(
-      options.ids
-        ? and(isNull(outbox.sentAt), inArray(outbox.id, options.ids))
-        : isNull(outbox.sentAt),
-    )
+    .where(isNull(outbox.sentAt))
     .orderBy(outbox.createdAt)
     .limit(options.limit ?? 100);
   if (rows.length === 0) return { sent: 0, failed: 0 };
@@ -122,13 +118,13 @@ export async function relayOutbox(
   const sentIds = rows.map((row) => row.id).filter((id) => !failed.has(id));
   const updates: Statement[] = [];
   if (sentIds.length > 0)
-    updates.push(db.update(outbox).set({ sentAt: Date.now() }).where(inArray(outbox.id, sentIds)));
+    updates.push(db.update(outbox).set({ sentAt: Date.now() }).where(inList(outbox.id, sentIds)));
   if (failed.size > 0) {
     updates.push(
       db
         .update(outbox)
         .set({ attempts: sql`${outbox.attempts} + 1` })
-        .where(inArray(outbox.id, [...failed])),
+        .where(inList(outbox.id, [...failed])),
     );
   }
   const [first, ...rest] = updates;

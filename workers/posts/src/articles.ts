@@ -10,9 +10,9 @@ import {
 import { parseInput } from "@flock/kit";
 import { count, desc, gt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { posts, tags } from "./db/schema";
+import { celebrities as celebrityTable, posts, tags } from "./db/schema";
 import { type Audience, actor, type Scope } from "./scope";
-import { hydrate } from "./timelines";
+import { followedCelebrities, hydrate } from "./timelines";
 
 /**
  * Articles (original posts, shares left out), newest first, by position, with the number of matches.
@@ -70,7 +70,12 @@ export async function articleFeed(
 ): Promise<OffsetPage<PostRecord>> {
   const reader = actor(scope);
   const query = parseInput(OffsetQuerySchema, raw);
-  const celebrities = await audience.celebritiesFollowedBy(reader);
+  const known = await scope.db.select({ id: celebrityTable.authorId }).from(celebrityTable);
+  const celebrities = await followedCelebrities(
+    audience,
+    reader,
+    known.map((row) => row.id),
+  );
   const followed = (take: number) => {
     const fannedOut = sql`SELECT id FROM (
         SELECT te.post_id AS id FROM timeline_entries te JOIN posts p ON p.id = te.post_id

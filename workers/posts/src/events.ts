@@ -1,6 +1,6 @@
 import type { Event } from "@flock/contracts";
-import { type Db, enqueue, makeEvent, type Statement } from "@flock/kit";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Db, enqueue, inList, makeEvent, type Statement } from "@flock/kit";
+import { and, eq, sql } from "drizzle-orm";
 import { authors, celebrities, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
 import { fanOut } from "./fanout";
 import type { Audience } from "./scope";
@@ -107,9 +107,9 @@ async function deleteAccount(db: Db, userId: string, requestId: string): Promise
   ];
   if (ids.length > 0) {
     statements.push(
-      db.delete(likes).where(inArray(likes.postId, ids)),
-      db.delete(postTags).where(inArray(postTags.postId, ids)),
-      db.delete(timelineEntries).where(inArray(timelineEntries.postId, ids)),
+      db.delete(likes).where(inList(likes.postId, ids)),
+      db.delete(postTags).where(inList(postTags.postId, ids)),
+      db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
       db.delete(posts).where(eq(posts.authorId, userId)),
       ...owned.map((post) =>
         enqueue(

@@ -1,6 +1,6 @@
-import type { Db, Statement } from "@flock/kit";
+import { type Db, nowIso, type Statement } from "@flock/kit";
 import { sql } from "drizzle-orm";
-import { timelineEntries } from "./db/schema";
+import { celebrities, timelineEntries } from "./db/schema";
 import type { Audience } from "./scope";
 
 /** How many followers get a new post in the same request; the rest get it from the posts inbox. */
@@ -42,7 +42,14 @@ export async function fanOut(
   let delivered = 0;
   do {
     const page = await audience.followerIds(post.authorId, { limit: ASYNC_FANOUT_PAGE, cursor });
-    if (page.total >= celebrityFollowers) return 0;
+    if (page.total >= celebrityFollowers) {
+      // Remembered here too: when the users service was down at write time, this is where we learn it.
+      await db
+        .insert(celebrities)
+        .values({ authorId: post.authorId, since: nowIso() })
+        .onConflictDoNothing();
+      return 0;
+    }
     if (page.items.length > 0) {
       await db.batch([deliver(db, post, page.items)]);
       delivered += page.items.length;

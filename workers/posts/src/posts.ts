@@ -11,6 +11,7 @@ import {
 import {
   AppError,
   enqueue,
+  enqueueIfChanged,
   makeEvent,
   newId,
   nowIso,
@@ -227,7 +228,8 @@ export async function deletePost(scope: Scope, postId: string): Promise<null> {
       .delete(timelineEntries)
       .where(and(eq(timelineEntries.userId, post.authorId), eq(timelineEntries.postId, post.id))),
     db.delete(posts).where(eq(posts.id, post.id)),
-    enqueue(db, outbox, event),
+    // Only the delete that removed the row announces it: a second, racing delete emits nothing.
+    enqueueIfChanged(db, outbox, event),
   ]);
   return null;
 }

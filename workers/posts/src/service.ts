@@ -55,10 +55,8 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
     async followerIds(authorId, query) {
       return unwrap(await env.USERS.followerIds(ctx, authorId, query));
     },
-    async celebritiesFollowedBy(readerId) {
-      return unwrap(
-        await env.USERS.followeeIdsWithMinFollowers(ctx, readerId, celebrityFollowers(env)),
-      );
+    async celebritiesFollowedBy(readerId, celebrities) {
+      return unwrap(await env.USERS.followedAmong(ctx, readerId, [...celebrities]));
     },
   };
 }

@@ -148,8 +148,8 @@ export async function homeFeed(
   const reader = actor(scope);
   const after = decodeCursor(query.cursor);
   const take = query.limit + 1;
-  const [anyCelebrity, fannedOut] = await db.batch([
-    db.select({ id: celebrities.authorId }).from(celebrities).limit(1),
+  const [celebrityRows, fannedOut] = await db.batch([
+    db.select({ id: celebrities.authorId }).from(celebrities),
     db
       .select({ post: posts })
       .from(timelineEntries)
@@ -165,7 +165,11 @@ export async function homeFeed(
       .limit(take),
   ]);
   const rows = new Map(fannedOut.map(({ post }) => [post.id, post]));
-  const followed = anyCelebrity.length > 0 ? await audience.celebritiesFollowedBy(reader) : [];
+  const followed = await followedCelebrities(
+    audience,
+    reader,
+    celebrityRows.map((row) => row.id),
+  );
   if (followed.length > 0) {
     const merged = await db
       .select()
@@ -203,4 +207,16 @@ export async function userTimelineByHandle(
   ]);
   if (known.length === 0) throw new AppError("not_found", `No author @${handle} known here.`);
   return page(scope, rows, query.limit);
+}
+
+/**
+ * The celebrities (authors merged at read time) a reader follows. The list is this service's own and
+ * short; asking the users service costs a call, so there is nothing to ask while it is empty.
+ */
+export async function followedCelebrities(
+  audience: Audience,
+  reader: string,
+  celebrityIds: readonly string[],
+): Promise<string[]> {
+  return celebrityIds.length === 0 ? [] : audience.celebritiesFollowedBy(reader, celebrityIds);
 }

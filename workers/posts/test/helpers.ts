@@ -32,10 +32,8 @@ export function followGraph() {
       const more = start + query.limit < all.length;
       return { items, nextCursor: more && last ? encodeCursor(last) : null, total: all.length };
     },
-    async celebritiesFollowedBy(readerId: string) {
-      return [...followers]
-        .filter(([, fans]) => fans.includes(readerId) && fans.length >= CELEBRITY)
-        .map(([author]) => author);
+    async celebritiesFollowedBy(readerId: string, celebrities: readonly string[]) {
+      return celebrities.filter((author) => followers.get(author)?.includes(readerId));
     },
   };
   return {

@@ -9,7 +9,15 @@ import {
   UpdateMeInput as UpdateMeInputSchema,
   type User,
 } from "@flock/contracts";
-import { AppError, enqueue, makeEvent, newId, nowIso, parseInput } from "@flock/kit";
+import {
+  AppError,
+  enqueue,
+  enqueueIfChanged,
+  makeEvent,
+  newId,
+  nowIso,
+  parseInput,
+} from "@flock/kit";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "@flock/kit/auth";
 import { eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
@@ -88,17 +96,23 @@ export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Prom
   if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
   if (input.email !== undefined) changes.email = input.email;
   if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
-  const event = makeEvent("users", scope.ctx.requestId, "user.updated", {
+  const summary = {
     userId: current.id,
     handle: handle ?? current.handle,
     displayName: changes.displayName ?? current.displayName,
     avatarUrl: changes.avatarUrl !== undefined ? changes.avatarUrl : current.avatarUrl,
-  });
-  const [updated] = await uniquely(() =>
-    db.batch([
-      db.update(users).set(changes).where(eq(users.id, current.id)).returning(),
-      enqueue(db, outbox, event),
-    ]),
+  };
+  const event = makeEvent("users", scope.ctx.requestId, "user.updated", summary);
+  // Other services keep only the summary (handle, name, avatar): a new bio or password tells them nothing.
+  const summaryChanged =
+    summary.handle !== current.handle ||
+    summary.displayName !== current.displayName ||
+    summary.avatarUrl !== current.avatarUrl;
+  const update = db.update(users).set(changes).where(eq(users.id, current.id)).returning();
+  const updated = await uniquely(async () =>
+    summaryChanged
+      ? (await db.batch([update, enqueue(db, outbox, event)]))[0]
+      : (await db.batch([update]))[0],
   );
   const row = updated[0];
   if (!row) throw new AppError("not_found", "That account no longer exists.");
@@ -115,7 +129,7 @@ export async function deleteMe(scope: Scope): Promise<null> {
   const event = makeEvent("users", scope.ctx.requestId, "user.deleted", { userId: id });
   const [deleted] = await db.batch([
     db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
-    enqueue(db, outbox, event),
+    enqueueIfChanged(db, outbox, event),
   ]);
   if (deleted.length === 0) throw new AppError("not_found", "That account no longer exists.");
   return null;

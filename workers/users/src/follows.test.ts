@@ -1,13 +1,7 @@
 import type { ListQuery } from "@flock/contracts";
 import { describe, expect, it } from "vitest";
 import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
-import {
-  follow,
-  followeeIdsWithMinFollowers,
-  followerIds,
-  listFollowers,
-  unfollow,
-} from "./follows";
+import { follow, followedAmong, followerIds, listFollowers, unfollow } from "./follows";
 import { getProfile } from "./profiles";
 
 describe("follows", () => {
@@ -67,17 +61,17 @@ describe("follows", () => {
     expect(ids.total).toBe(7);
   });
 
-  it("lists followees above a follower threshold", async () => {
-    const [reader, big, small] = [
+  it("tells which of the candidates a user follows, and nothing else", async () => {
+    const [reader, big, small, unfollowed] = [
       await newUser("reader"),
       await newUser("big"),
       await newUser("small"),
+      await newUser("unfollowed"),
     ];
     await follow(scopeOf(reader.id), big.handle);
     await follow(scopeOf(reader.id), small.handle);
-    const other = await newUser("other");
-    await follow(scopeOf(other.id), big.handle);
-    expect(await followeeIdsWithMinFollowers(scopeOf(), reader.id, 2)).toEqual([big.id]);
+    expect(await followedAmong(scopeOf(), reader.id, [big.id, unfollowed.id])).toEqual([big.id]);
+    expect(await followedAmong(scopeOf(), reader.id, [])).toEqual([]);
   });
 
   it("rejects a cursor that was not issued", async () => {

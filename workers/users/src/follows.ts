@@ -3,12 +3,13 @@ import {
   AppError,
   decodeCursor,
   enqueueIfChanged,
+  inList,
   makeEvent,
   newId,
   nowIso,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { follows, outbox, users } from "./db/schema";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
@@ -118,16 +119,20 @@ export async function followerIds(
   return { ...page, total: authors[0]?.total ?? 0 };
 }
 
-/** The accounts a user follows that have at least `minFollowers` followers: merged into feeds at read time. */
-export async function followeeIdsWithMinFollowers(
+/**
+ * Which of the candidates a user follows. The posts service asks about its few celebrities, whose
+ * posts it merges into feeds at read time: one primary-key lookup per candidate, however many
+ * accounts the user follows.
+ */
+export async function followedAmong(
   scope: Scope,
   userId: string,
-  minFollowers: number,
+  candidates: readonly string[],
 ): Promise<string[]> {
+  if (candidates.length === 0) return [];
   const rows = await scope.db
     .select({ id: follows.followeeId })
     .from(follows)
-    .innerJoin(users, eq(users.id, follows.followeeId))
-    .where(and(eq(follows.followerId, userId), gte(users.followerCount, minFollowers)));
+    .where(and(eq(follows.followerId, userId), inList(follows.followeeId, candidates)));
   return rows.map((row) => row.id);
 }

@@ -227,7 +227,10 @@ async function pendingRequestFor(
   side: "from" | "to",
 ): Promise<FriendRequest> {
   const me = actor(scope);
-  const request = await getFriendRequest(scope, id).catch(() => null);
+  const request = await getFriendRequest(scope, id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "not_found") return null;
+    throw error;
+  });
   if (!request || (request.from.id !== me && request.to.id !== me))
     throw new AppError("not_found", "No such friend request.");
   if (request[side].id !== me) {

@@ -1,6 +1,6 @@
 import { serviceHandlers } from "@flock/kit";
 import { bindings } from "./bindings";
-import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
+import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
 import { relay } from "./service";
@@ -10,7 +10,7 @@ export { UsersService } from "./service";
 const { queue, scheduled } = serviceHandlers<Env>({
   inbox: "users",
   bindings,
-  tables: { processed: processedEvents, failures: inboxFailures, deadLetters },
+  tables: { processed: processedEvents, failures: inboxFailures, deadLetters, outbox },
   ownInbox: (env) => env.USERS_INBOX,
   handle: (db, _env, event) => applyEvent(db, event),
   relay,

@@ -104,9 +104,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#read(ctx, (scope) => follows.followerIds(scope, userId, query));
   }
-  followeeIdsWithMinFollowers(ctx: CallContext, userId: string, minFollowers: number) {
+  followedAmong(ctx: CallContext, userId: string, candidates: string[]) {
     return this.#read(ctx, (scope) =>
-      follows.followeeIdsWithMinFollowers(scope, userId, minFollowers),
+      follows.followedAmong(scope, userId, parseInput(Ids, candidates)),
     );
   }
   async health() {
