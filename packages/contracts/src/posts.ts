@@ -32,6 +32,11 @@ const Description = z
   .min(1, "must not be empty")
   .max(500, "must be at most 500 characters");
 
+/** The Idempotency-Key of a create: a retry with the same key returns the first result. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,100}$/, "must be 1 to 100 visible ASCII characters");
+
 export const CreatePostInput = z.object({
   body: PostBody,
   title: Title.optional(),

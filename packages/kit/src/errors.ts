@@ -100,3 +100,9 @@ export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw new AppError(result.error.code, result.error.detail, result.error.errors);
 }
+
+/** The signed-in user a call acts for; operations that act for someone need one. */
+export function actor(scope: { ctx: { actorId: string | null } }): string {
+  if (!scope.ctx.actorId) throw new AppError("unauthorized", "Sign in first.");
+  return scope.ctx.actorId;
+}

@@ -30,7 +30,6 @@ function toPost(record: PostRecord, authors: Map<string, ProfileSummary>): Post 
   return { ...fields, author, ...(record.sharedPostId ? { sharedPost: original } : {}) } as Post;
 }
 
-/** Turns post records into public posts with their authors (and their shares' authors). */
 /**
  * Turns post records into public posts with their authors. The posts service sends the authors it
  * knows (its replica of their profiles); only the ones it does not know yet cost a call to users.

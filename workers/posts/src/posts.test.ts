@@ -30,7 +30,21 @@ describe("posts", () => {
       sharedPost: null,
       viewer: { liked: false, shared: false },
     });
-    expect(await outboxTypes()).toContain("post.created");
+    const { results } = await scopeOf()
+      .db.$client.prepare(
+        "SELECT payload FROM outbox WHERE type = 'post.created' AND payload LIKE ?",
+      )
+      .bind(`%${post.id}%`)
+      .all<{ payload: string }>();
+    expect(results.map((row) => JSON.parse(row.payload).data)).toEqual([
+      {
+        postId: post.id,
+        authorId: author,
+        sharedPostId: null,
+        sharedPostAuthorId: null,
+        mentions: ["bob", "carol"],
+      },
+    ]);
   });
 
   it("puts a new post in the author's feed and the first followers' feeds at once, not in others'", async () => {

@@ -1,5 +1,5 @@
 import type { CallContext, ListQuery, Page } from "@flock/contracts";
-import { AppError, type Db } from "@flock/kit";
+import type { Db } from "@flock/kit";
 
 /**
  * Who follows whom, as the posts service needs it. The users service owns the follow graph; the
@@ -20,7 +20,4 @@ export type Scope = {
   celebrityFollowers: number;
 };
 
-export function actor(scope: Scope): string {
-  if (!scope.ctx.actorId) throw new AppError("unauthorized", "Sign in first.");
-  return scope.ctx.actorId;
-}
+export { actor } from "@flock/kit";

@@ -10,6 +10,7 @@ import type {
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
+import { IdempotencyKey } from "@flock/contracts";
 import {
   AppError,
   createDb,
@@ -60,10 +61,6 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
     },
   };
 }
-
-const IdempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,100}$/, "must be 1 to 100 visible ASCII characters");
 
 /** The posts service's RPC surface. */
 export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {

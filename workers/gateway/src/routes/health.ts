@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { withinDeadline } from "../deadline";
 import type { Env } from "../env";
 import { json, router } from "../openapi";
 
@@ -14,18 +15,10 @@ const HEALTH_DEADLINE_MS = 2_000;
 
 /** Asks one service for its health, counting an error or a slow answer as down. */
 async function probe(name: string, check: () => Promise<z.infer<typeof ServiceHealth>>) {
-  let timer: ReturnType<typeof setTimeout> | null = null;
   try {
-    return await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("no answer in time")), HEALTH_DEADLINE_MS);
-      }),
-    ]);
+    return await withinDeadline(check, { deadlineMs: HEALTH_DEADLINE_MS });
   } catch (error) {
     return { service: name, ok: false, detail: String(error) };
-  } finally {
-    if (timer !== null) clearTimeout(timer);
   }
 }
 

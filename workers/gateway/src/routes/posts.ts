@@ -2,6 +2,7 @@ import {
   Comment,
   CreateCommentInput,
   CreatePostInput,
+  IdempotencyKey,
   LikeState,
   ListQuery,
   Page,
@@ -24,13 +25,9 @@ const tags = ["posts"];
 const middleware = [signedIn];
 
 const IdempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,100}$/, "must be 1 to 100 visible ASCII characters")
-    .optional()
-    .describe(
-      "A retried request with the same key returns the first result instead of a second post.",
-    ),
+  "idempotency-key": IdempotencyKey.optional().describe(
+    "A retried request with the same key returns the first result instead of a second post.",
+  ),
 });
 
 const PostDetail = Post.extend({
