@@ -2,83 +2,18 @@
 // Starts every worker in one `wrangler dev` on a free port with fresh local state in a temp folder,
 // applies every D1 migration there, runs the suite's Bruno collection (../shared/realworld/bruno),
 // prints how many requests and assertions passed and failed, and exits non-zero on any failure.
-import { type ChildProcess, spawn } from "node:child_process";
-import {
-  closeSync,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-} from "node:fs";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { quietEnv, run } from "./run.ts";
-import { devConfigs, workers } from "./workers.ts";
+import { type LocalFlock, startLocalFlock } from "./local-flock.ts";
+import { quietEnv } from "./run.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const suite = path.resolve(root, "../shared/realworld");
-const STARTUP_MS = 180_000;
 
-// The packages' own entry points, run on this Node (22), whatever else is first on the PATH.
-const wranglerJs = path.join(root, "node_modules/wrangler/bin/wrangler.js");
+// Bruno's own entry point, run on this Node (22), whatever else is first on the PATH.
 const bruJs = path.join(root, "node_modules/@usebruno/cli/bin/bru.js");
-
-/** A port nothing listens on right now: the OS picks it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-/** Resolves once /v1/health answers 200; rejects if the server exits or takes too long. */
-async function waitForHealth(base: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + STARTUP_MS;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null)
-      throw new Error(
-        `wrangler dev exited (${server.exitCode ?? server.signalCode}) before it was ready`,
-      );
-    try {
-      const response = await fetch(`${base}/v1/health`, { signal: AbortSignal.timeout(5_000) });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`flock did not become healthy within ${STARTUP_MS / 1000} s`);
-}
-
-/** Stops the dev server and everything it started (workerd), by process group. */
-async function stop(server: ChildProcess): Promise<void> {
-  const group = server.pid;
-  if (group === undefined || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-group, name);
-    } catch {
-      // the group is gone already
-    }
-  };
-  signal("SIGTERM");
-  const killed = setTimeout(() => signal("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(killed);
-}
 
 type Summary = Record<
   | "totalRequests"
@@ -149,62 +84,18 @@ if (!existsSync(path.join(root, ".dev.vars"))) {
 
 const work = mkdtempSync(path.join(tmpdir(), "flock-realworld-"));
 const state = path.join(work, "state");
-let server: ChildProcess | null = null;
-let output: number | null = null;
+let flock: LocalFlock | null = null;
 let exitCode = 1;
 const interrupted = () => {
-  void (server ? stop(server) : Promise.resolve()).finally(() => process.exit(130));
+  void (flock ? flock.stop() : Promise.resolve()).finally(() => process.exit(130));
 };
 process.once("SIGINT", interrupted);
 process.once("SIGTERM", interrupted);
 
 try {
-  for (const worker of workers) {
-    if (!worker.database) continue;
-    await run(process.execPath, [
-      wranglerJs,
-      "d1",
-      "migrations",
-      "apply",
-      worker.database,
-      "--local",
-      "--persist-to",
-      state,
-      "-c",
-      worker.config,
-    ]);
-  }
-
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  const base = `http://127.0.0.1:${port}`;
-  const log = path.join(work, "wrangler-dev.log");
-  output = openSync(log, "a");
-  console.log(`Starting flock on ${base} (log: ${log})`);
-  server = spawn(
-    process.execPath,
-    [
-      wranglerJs,
-      "dev",
-      ...devConfigs.flatMap((config) => ["-c", config]),
-      "--persist-to",
-      state,
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-    ],
-    // Its own process group, so stopping it stops workerd too.
-    { cwd: root, env: quietEnv, detached: true, stdio: ["ignore", output, output] },
-  );
-  try {
-    await waitForHealth(base, server);
-  } catch (error) {
-    console.error(String(error));
-    console.error(readFileSync(log, "utf8").split("\n").slice(-40).join("\n"));
-    throw error;
-  }
+  flock = await startLocalFlock({ state, log: path.join(work, "wrangler-dev.log") });
+  const base = flock.url;
+  console.log(`flock is up at ${base} (log: ${flock.log})`);
 
   // The shared suite is read-only; Bruno runs from a copy it may write to.
   const collection = path.join(work, "bruno");
@@ -263,8 +154,7 @@ try {
   console.error(`RealWorld suite not run to the end: ${String(error)}`);
   exitCode = 1;
 } finally {
-  if (server) await stop(server);
-  if (output !== null) closeSync(output);
+  if (flock) await flock.stop();
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
