@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { checkInvariants, type Database, drain, type Sql } from "../tests/faults/invariants.ts";
-import { runWorkload, type WorkloadResult } from "../tests/faults/workload.ts";
+import { gatewayHttp, runWorkload, type WorkloadResult } from "../tests/faults/workload.ts";
 import { quietEnv } from "./run.ts";
 import { workers } from "./workers.ts";
 
@@ -47,31 +47,7 @@ const sql: Sql = async (database: Database, query: string) => {
   );
 };
 
-const http = async (
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: response.status, body: parsed };
-};
+const http = gatewayHttp(base);
 
 const started = Date.now();
 const totals: WorkloadResult = { requests: 0, serverErrors: 0, byStatus: {} };

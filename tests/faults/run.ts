@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { createTestHarness } from "wrangler";
 import { devConfigs, workers } from "../../scripts/workers.ts";
 import { checkInvariants, type Database, drain, type Sql } from "./invariants.ts";
-import { runWorkload } from "./workload.ts";
+import { gatewayHttp, runWorkload } from "./workload.ts";
 
 process.env.WRANGLER_LOG ??= "error";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -88,22 +88,15 @@ for (const seed of seeds) {
     (await databases[database].prepare(query).all()).results;
 
   const internalErrors: Array<{ route: string; requestId: string }> = [];
+  const http = gatewayHttp(url.origin);
   const result = await runWorkload(
     async (method, route, token, body, headers) => {
-      const response = await fetch(`${url.origin}${route}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      const parsed = text ? (JSON.parse(text) as { requestId?: string }) : null;
-      if (response.status === 500)
-        internalErrors.push({ route: `${method} ${route}`, requestId: parsed?.requestId ?? "" });
-      return { status: response.status, body: parsed };
+      const reply = await http(method, route, token, body, headers);
+      if (reply.status === 500) {
+        const requestId = (reply.body as { requestId?: string } | null)?.requestId ?? "";
+        internalErrors.push({ route: `${method} ${route}`, requestId });
+      }
+      return reply;
     },
     { seed, steps: Number(flags.steps), people: Number(flags.people), tag: String(seed) },
   );

@@ -9,6 +9,27 @@ export type Http = (
   headers?: Record<string, string>,
 ) => Promise<{ status: number; body: unknown }>;
 
+/** The public gateway at `base` as the workload calls it: JSON in, parsed JSON (or text) out. */
+export function gatewayHttp(base: string): Http {
+  return async (method, path, token, body, headers) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    try {
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    } catch {
+      return { status: response.status, body: text };
+    }
+  };
+}
+
 export function rng(seed: number) {
   let state = seed >>> 0;
   const next = () => {

@@ -3,6 +3,7 @@ export * from "./dead-letters";
 export * from "./errors";
 export * from "./faults";
 export * from "./handlers";
+export * from "./health";
 export * from "./ids";
 export * from "./inbox";
 export * from "./intercept";

@@ -11,6 +11,7 @@ import {
 } from "@flock/contracts";
 import {
   AppError,
+  checkHealth,
   createDb,
   type Inboxes,
   parseInput,
@@ -67,13 +68,8 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
   approveComment(ctx: CallContext, commentId: string) {
     return this.#write(ctx, (scope) => comments.approveComment(scope, known(commentId, "comment")));
   }
-  async health() {
-    try {
-      await this.env.DB.prepare("SELECT 1").first();
-      return { service: "comments", ok: true };
-    } catch (error) {
-      return { service: "comments", ok: false, detail: String(error) };
-    }
+  health() {
+    return checkHealth("comments", this.env.DB);
   }
 
   /** The post and its author, from the posts service: the comments service keeps no posts. */

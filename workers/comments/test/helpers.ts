@@ -18,16 +18,6 @@ export function newPost(authorId = newUser()): PostRef {
   return { postId: newId(), authorId };
 }
 
-/** Runs an operation expected to fail and returns its AppError code. */
-export async function failureCode(operation: Promise<unknown>): Promise<string> {
-  try {
-    await operation;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-  throw new Error("expected the operation to fail");
-}
-
 /** Outbox events about one comment (or post), oldest first, optionally of one type. */
 export async function eventsAbout<T extends EventType>(
   id: string,
@@ -49,3 +39,5 @@ export async function count(sql: string, ...params: string[]): Promise<number> {
     .first<{ n: number }>();
   return row?.n ?? 0;
 }
+
+export { failureCode } from "@flock/testing/expect";

@@ -40,14 +40,8 @@ export function problem(
   });
 }
 
-/** Maps whatever was thrown to a problem; unknown errors are logged with the request id and answered 500. */
-export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof AppError)
-    return problem(c, error.code, error.detail, error.errors, errorHeaders(error));
-  if (error instanceof HTTPException) {
-    const code = codeByStatus[error.status] ?? (error.status >= 500 ? "internal" : "bad_request");
-    return problem(c, code, error.message || undefined);
-  }
+/** Logs an error nothing expected, with the request id, for the 500 answered in its place. */
+export function logUnexpected(c: Context<AppEnv>, error: unknown): void {
   console.error(
     JSON.stringify({
       level: "error",
@@ -56,6 +50,17 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       stack: (error as Error)?.stack,
     }),
   );
+}
+
+/** Maps whatever was thrown to a problem; unknown errors are logged with the request id and answered 500. */
+export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof AppError)
+    return problem(c, error.code, error.detail, error.errors, errorHeaders(error));
+  if (error instanceof HTTPException) {
+    const code = codeByStatus[error.status] ?? (error.status >= 500 ? "internal" : "bad_request");
+    return problem(c, code, error.message || undefined);
+  }
+  logUnexpected(c, error);
   return problem(c, "internal", "Something went wrong on our side.");
 };
 

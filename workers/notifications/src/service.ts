@@ -6,7 +6,7 @@ import type {
   NotificationsRpc,
   Result,
 } from "@flock/contracts";
-import { parseInput, serve, withFaults } from "@flock/kit";
+import { checkHealth, parseInput, serve, withFaults } from "@flock/kit";
 import { bindings } from "./bindings";
 import type { Env } from "./env";
 import * as notifications from "./notifications";
@@ -20,13 +20,8 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
   markRead(ctx: CallContext, input: MarkReadInput) {
     return this.#serve(ctx, (scope) => notifications.markRead(scope, input));
   }
-  async health() {
-    try {
-      await this.env.DB.prepare("SELECT 1").first();
-      return { service: "notifications", ok: true };
-    } catch (error) {
-      return { service: "notifications", ok: false, detail: String(error) };
-    }
+  health() {
+    return checkHealth("notifications", this.env.DB);
   }
 
   // One helper serves reads and writes alike: with no outbox, a write has nothing to send afterwards.

@@ -68,12 +68,4 @@ export async function inboxOf(userId: string): Promise<NotificationRecord[]> {
   return (await listNotifications(scopeOf(userId), { limit: 100 })).items;
 }
 
-/** Runs an operation expected to fail and returns its AppError code. */
-export async function failureCode(operation: Promise<unknown>): Promise<string> {
-  try {
-    await operation;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-  throw new Error("expected the operation to fail");
-}
+export { failureCode } from "@flock/testing/expect";

@@ -13,6 +13,7 @@ import type {
 import { IdempotencyKey } from "@flock/contracts";
 import {
   AppError,
+  checkHealth,
   createDb,
   type Inboxes,
   parseInput,
@@ -131,13 +132,8 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   postAuthor(ctx: CallContext, postId: string) {
     return this.#read(ctx, (scope) => posts.postAuthor(scope, postId));
   }
-  async health() {
-    try {
-      await this.env.DB.prepare("SELECT 1").first();
-      return { service: "posts", ok: true };
-    } catch (error) {
-      return { service: "posts", ok: false, detail: String(error) };
-    }
+  health() {
+    return checkHealth("posts", this.env.DB);
   }
 
   /**

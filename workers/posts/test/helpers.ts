@@ -49,18 +49,11 @@ export function followGraph() {
   };
 }
 
-export async function failureCode(operation: Promise<unknown>): Promise<string> {
-  try {
-    await operation;
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-  throw new Error("expected the operation to fail");
-}
-
 export async function outboxTypes(): Promise<string[]> {
   const { results } = await env.DB.prepare("SELECT type FROM outbox ORDER BY id").all<{
     type: string;
   }>();
   return results.map((row) => row.type);
 }
+
+export { failureCode } from "@flock/testing/expect";

@@ -9,7 +9,15 @@ import type {
   UpdateMeInput,
   UsersRpc,
 } from "@flock/contracts";
-import { createDb, type Inboxes, parseInput, relayOutbox, serve, withFaults } from "@flock/kit";
+import {
+  checkHealth,
+  createDb,
+  type Inboxes,
+  parseInput,
+  relayOutbox,
+  serve,
+  withFaults,
+} from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
 import { bindings } from "./bindings";
@@ -109,13 +117,8 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
       follows.followedAmong(scope, userId, parseInput(Ids, candidates)),
     );
   }
-  async health() {
-    try {
-      await this.env.DB.prepare("SELECT 1").first();
-      return { service: "users", ok: true };
-    } catch (error) {
-      return { service: "users", ok: false, detail: String(error) };
-    }
+  health() {
+    return checkHealth("users", this.env.DB);
   }
 
   #read<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {

@@ -4,6 +4,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
+import { logUnexpected } from "../problems";
 import { errorHeaders } from "../ratelimit";
 
 /** The RealWorld error body: each field with its messages. */
@@ -93,14 +94,7 @@ export const realWorldError: ErrorHandler<AppEnv> = (error, c) => {
       malformed ? 422 : error.status,
     );
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      requestId: c.get("requestId"),
-      message: String(error),
-      stack: (error as Error)?.stack,
-    }),
-  );
+  logUnexpected(c, error);
   return respond(c, "internal", [{ path: "server", message: "something went wrong on our side" }]);
 };
 
