@@ -320,6 +320,38 @@ describe("notifications from comments", () => {
 });
 
 describe("cascades", () => {
+  it("notifies no one of a post, comment or account that was deleted before the event arrived", async () => {
+    const [author, fan, leaving, postId, otherPost] = [
+      newUserId(),
+      newUserId(),
+      newUserId(),
+      newPostId(),
+      newPostId(),
+    ];
+    await apply(eventOf("post.deleted", { postId, authorId: author, sharedPostId: null }));
+    await apply(eventOf("user.deleted", { userId: leaving }));
+    const deletedComment = commented({ postId: otherPost, postAuthorId: author, authorId: fan });
+    await apply(
+      eventOf("comment.deleted", {
+        commentId: deletedComment.data.commentId,
+        postId: otherPost,
+        authorId: fan,
+        wasVisible: true,
+      }),
+    );
+
+    // Each arrives late, as a retried or redelivered message does.
+    await apply(liked(postId, author, fan));
+    await apply(commented({ postId, postAuthorId: author, authorId: fan }));
+    await apply(deletedComment);
+    await apply(liked(otherPost, author, leaving));
+    await apply(eventOf("user.followed", { followerId: fan, followeeId: leaving }));
+    await apply(liked(otherPost, author, fan));
+
+    expect(await typesOf(author)).toEqual([["like", fan]]);
+    expect(await inboxOf(leaving)).toEqual([]);
+  });
+
   it("removes every notification about a deleted post, and only those", async () => {
     const [author, fan, postId, otherPost] = [newUserId(), newUserId(), newPostId(), newPostId()];
     await apply(liked(postId, author, fan));

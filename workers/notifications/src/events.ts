@@ -1,7 +1,7 @@
 import type { Event, NotificationType } from "@flock/contracts";
 import { type Db, newId, type Statement } from "@flock/kit";
-import { and, eq, lt } from "drizzle-orm";
-import { notifications } from "./db/schema";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { notifications, tombstones } from "./db/schema";
 
 /** The ids of the users who hold these handles; handles nobody holds are left out. */
 export type ResolveHandles = (handles: string[]) => Promise<string[]>;
@@ -89,17 +89,32 @@ export async function applyEvent(
       return notify(db, event, authorId, drafts);
     }
     case "post.deleted":
-      return [db.delete(notifications).where(eq(notifications.postId, event.data.postId))];
+      return [
+        bury(db, event, "post", event.data.postId),
+        db.delete(notifications).where(eq(notifications.postId, event.data.postId)),
+      ];
     case "comment.deleted":
-      return [db.delete(notifications).where(eq(notifications.commentId, event.data.commentId))];
+      return [
+        bury(db, event, "comment", event.data.commentId),
+        db.delete(notifications).where(eq(notifications.commentId, event.data.commentId)),
+      ];
     case "user.deleted":
       return [
+        bury(db, event, "user", event.data.userId),
         db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
       ];
     default:
       return [];
   }
+}
+
+/** Records that a user, post or comment is gone, so that late events about it notify no one. */
+function bury(db: Db, event: Event, kind: "user" | "post" | "comment", id: string): Statement {
+  return db
+    .insert(tombstones)
+    .values({ id, kind, deletedAt: event.occurredAt })
+    .onConflictDoNothing();
 }
 
 async function mentioned(resolveHandles: ResolveHandles, handles: string[]): Promise<string[]> {
@@ -137,6 +152,21 @@ function notify(db: Db, event: Event, actorId: string, drafts: Draft[]): Stateme
         // The unique (event, recipient) index is what guarantees one notification per event,
         // even for an event whose processed record is gone.
         .onConflictDoNothing(),
+    );
+  }
+  // In the same batch, so atomically: whatever of this event is about a user, post or comment
+  // deleted before it was applied is taken back, even if the deletion was applied a moment earlier
+  // by another consumer.
+  if (statements.length > 0) {
+    statements.push(
+      db
+        .delete(notifications)
+        .where(
+          and(
+            eq(notifications.eventId, event.id),
+            sql`EXISTS (SELECT 1 FROM ${tombstones} WHERE ${tombstones.id} IN (${notifications.actorId}, ${notifications.recipientId}, ${notifications.postId}, ${notifications.commentId}))`,
+          ),
+        ),
     );
   }
   return statements;

@@ -32,6 +32,17 @@ export const notifications = sqliteTable(
   ],
 );
 
+/**
+ * The users, posts and comments this service has heard were deleted. An event about one of them can
+ * arrive after its deletion (a retried or redelivered message): what it would notify is dropped.
+ * Kept for good: a row is one id, and a dead letter can be replayed long after.
+ */
+export const tombstones = sqliteTable("tombstones", {
+  id: text("id").primaryKey(),
+  kind: text("kind").$type<"user" | "post" | "comment">().notNull(),
+  deletedAt: text("deleted_at").notNull(),
+});
+
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
 export const deadLetters = deadLettersTable();
