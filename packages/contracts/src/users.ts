@@ -38,7 +38,7 @@ export const UpdateMeInput = z.object({
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
 
 /**
- * An account change that may also rename the account (RealWorld's PUT /user changes the username).
+ * An account change that may also rename the account: a new handle, unique like the first one.
  * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`.
  */
 export const UpdateAccountInput = UpdateMeInput.extend({ handle: Handle.optional() });
