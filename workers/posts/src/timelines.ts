@@ -161,6 +161,16 @@ function fannedOut(selection: FeedSelection, before: string | undefined): SQL | 
   );
 }
 
+/** The ids of the fanned-out rows a filter keeps, newest first. */
+function fannedOutIds(db: Db, selection: FeedSelection, before: string | undefined) {
+  return db
+    .select({ id: timelineEntries.postId })
+    .from(timelineEntries)
+    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+    .where(fannedOut(selection, before))
+    .orderBy(desc(timelineEntries.postId));
+}
+
 /**
  * The ids of the newest `take` posts of the feed: the fanned-out rows and the posts of the followed
  * celebrities, each an index range cut at `take`, as one set.
@@ -172,13 +182,7 @@ function feedIds(
   before: string | undefined,
   take: number,
 ) {
-  const fanned = db
-    .select({ id: timelineEntries.postId })
-    .from(timelineEntries)
-    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-    .where(fannedOut(selection, before))
-    .orderBy(desc(timelineEntries.postId))
-    .limit(take);
+  const fanned = fannedOutIds(db, selection, before).limit(take);
   const merged = db
     .select({ id: posts.id })
     .from(posts)
@@ -251,12 +255,7 @@ async function feedTotal(
   const { db } = scope;
   const counted =
     celebrityIds.length === 0
-      ? db
-          .select({ id: timelineEntries.postId })
-          .from(timelineEntries)
-          .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-          .where(fannedOut(selection, undefined))
-          .limit(MAX_COUNTED)
+      ? fannedOutIds(db, selection, undefined).limit(MAX_COUNTED)
       : feedIds(db, selection, celebrityIds, undefined, MAX_COUNTED);
   const [row] = await db.select({ n: count() }).from(counted.as("feed"));
   return Math.min(row?.n ?? 0, MAX_COUNTED);
