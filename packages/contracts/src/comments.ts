@@ -37,7 +37,7 @@ export const Comment = z.object({
     .number()
     .int()
     .describe(
-      "A short integer id, unique across comments and never reused (RealWorld's comment id)",
+      "The comment's sequence number: a short integer in the order comments are written, unique across comments and never reused",
     ),
   postId: Id,
   parentId: Id.nullable(),

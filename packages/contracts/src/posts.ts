@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CallContext, Health, ListQuery, Page } from "./common";
-import { Id, Timestamp } from "./common";
+import type { CallContext, Health, Page } from "./common";
+import { Id, ListQuery, Timestamp } from "./common";
 import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
@@ -25,7 +25,7 @@ const Title = z
   .trim()
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters");
-/** A one-line summary shown in lists (RealWorld's article description). */
+/** A one-line summary of a post, shown in lists under its title. */
 const Description = z
   .string()
   .trim()
@@ -112,15 +112,17 @@ export const TimelineQuery = z.object({ tag: Tag.optional() });
  */
 export const MAX_COUNTED = 10_000;
 
-/** A page by position, for clients that page by offset (the RealWorld API). */
+/** A page by position, for clients that jump to a page instead of following a cursor. */
 export const OffsetQuery = z.object({
   limit: z.number().int().min(1).max(100).default(20),
   offset: z.number().int().min(0).max(MAX_COUNTED).default(0),
 });
 export type OffsetQuery = z.input<typeof OffsetQuery>;
 
-/** Articles are original posts (shares left out); each filter given narrows the list. */
-export const ArticleQuery = OffsetQuery.extend({
+/** Which posts a listing holds: every filter given narrows it. */
+export const PostFilter = z.object({
+  /** Only posts with text of their own: shares left out. */
+  originalsOnly: z.boolean().default(false),
   tag: z
     .string()
     .trim()
@@ -128,10 +130,30 @@ export const ArticleQuery = OffsetQuery.extend({
     .transform((tag) => tag.toLowerCase())
     .optional(),
   authorId: Id.optional(),
-  /** Only posts this user likes (RealWorld's "favorited by"). */
+  /** Only the posts this user likes. */
   likedBy: Id.optional(),
 });
-export type ArticleQuery = z.input<typeof ArticleQuery>;
+
+/** A listing of posts, filtered and paged by position. */
+export const PostListQuery = OffsetQuery.extend(PostFilter.shape);
+export type PostListQuery = z.input<typeof PostListQuery>;
+
+/** Which posts of the reader's home feed a page holds; with no filter, all of them. */
+export const FeedFilter = z.object({
+  /** Only posts with text of their own: shares left out. */
+  originalsOnly: z.boolean().default(false),
+  /** Only the posts of the accounts the reader follows: their own left out. */
+  followedOnly: z.boolean().default(false),
+});
+export type FeedFilter = z.input<typeof FeedFilter>;
+
+/** A page of the home feed after a cursor. */
+export const FeedQuery = ListQuery.extend(FeedFilter.shape);
+export type FeedQuery = ListQuery & FeedFilter;
+
+/** A page of the home feed by position. */
+export const FeedOffsetQuery = OffsetQuery.extend(FeedFilter.shape);
+export type FeedOffsetQuery = z.input<typeof FeedOffsetQuery>;
 
 /** One page by position, with how many items match in all (exact up to MAX_COUNTED). */
 export type OffsetPage<T> = { items: T[]; total: number };
@@ -165,19 +187,23 @@ export interface PostsRpc {
     handle: string,
     query: ListQuery,
   ): Promise<Result<Page<PostRecord>>>;
-  homeFeed(ctx: CallContext, query: ListQuery): Promise<Result<Page<PostRecord>>>;
+  /**
+   * The reader's home timeline: their own posts and shares and those of the accounts they follow,
+   * newest first; read-your-writes for the reader's own posts and new follows.
+   */
+  homeFeed(ctx: CallContext, query: FeedQuery): Promise<Result<Page<PostRecord>>>;
+  /** The same home timeline paged by position, with a total. */
+  homeFeedByOffset(
+    ctx: CallContext,
+    query: FeedOffsetQuery,
+  ): Promise<Result<OffsetPage<PostRecord>>>;
   publicTimeline(
     ctx: CallContext,
     tag: string | undefined,
     query: ListQuery,
   ): Promise<Result<Page<PostRecord>>>;
-  /** Original posts, newest first, narrowed by tag, author and liker, paged by offset with a total. */
-  listArticles(ctx: CallContext, query: ArticleQuery): Promise<Result<OffsetPage<PostRecord>>>;
-  /**
-   * The reader's home timeline without their own posts and without shares: the original posts of the
-   * accounts they follow, newest first, paged by offset with a total. Read-your-writes as homeFeed.
-   */
-  articleFeed(ctx: CallContext, query: OffsetQuery): Promise<Result<OffsetPage<PostRecord>>>;
+  /** Posts newest first, narrowed by the filters given, paged by position with a total. */
+  listPosts(ctx: CallContext, query: PostListQuery): Promise<Result<OffsetPage<PostRecord>>>;
   /** Tags in use, the most used first (ties: the most recently used first). */
   popularTags(ctx: CallContext, limit: number): Promise<Result<string[]>>;
   /** The author of a post, for services that authorize against it; not_found when it does not exist. */

@@ -38,7 +38,7 @@ export const UpdateMeInput = z.object({
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
 
 /**
- * An account change that may also rename the account (RealWorld's PUT /user changes the username).
+ * An account change that may also rename the account: a new handle, unique like the first one.
  * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`.
  */
 export const UpdateAccountInput = UpdateMeInput.extend({ handle: Handle.optional() });
@@ -120,10 +120,9 @@ export interface UsersRpc {
   updateAccount(ctx: CallContext, input: UpdateAccountInput): Promise<Result<User>>;
   deleteMe(ctx: CallContext): Promise<Result<null>>;
   getProfile(ctx: CallContext, handle: string): Promise<Result<Profile>>;
-  getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileSummary[]>>;
-  getProfilesByHandles(ctx: CallContext, handles: string[]): Promise<Result<ProfileSummary[]>>;
   /** Profile cards for many ids in one query, `following` as the caller sees it; unknown ids left out. */
-  getProfileCards(ctx: CallContext, ids: string[]): Promise<Result<ProfileCard[]>>;
+  getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileCard[]>>;
+  getProfilesByHandles(ctx: CallContext, handles: string[]): Promise<Result<ProfileSummary[]>>;
   follow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   unfollow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   listFollowers(

@@ -1,28 +1,57 @@
 import type {
+  Comment,
   CommentRecord,
   NotificationRecord,
   Page,
   Post,
   PostRecord,
+  ProfileCard,
   ProfileSummary,
 } from "@flock/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "./env";
 import { callContext, read } from "./rpc";
 
-/** Looks up every author a response needs in one batched call: never one call per item. */
+/**
+ * Looks up every profile a response needs, as the reader sees them, in one batched call: never one
+ * call per item. Both APIs compose their authors through it.
+ */
 export async function profilesById(
   c: Context<AppEnv>,
   ids: Iterable<string>,
-): Promise<Map<string, ProfileSummary>> {
+): Promise<Map<string, ProfileCard>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const profiles = await read(c, "users", () => c.env.USERS.getProfiles(callContext(c), unique));
   return new Map(profiles.map((profile) => [profile.id, profile]));
 }
 
-function toPost(record: PostRecord, authors: Map<string, ProfileSummary>): Post | null {
-  const author = record.author ?? authors.get(record.authorId);
+/** A profile as /v1 embeds it in posts, comments and notifications. */
+function summaryOf({ id, handle, displayName, avatarUrl }: ProfileSummary): ProfileSummary {
+  return { id, handle, displayName, avatarUrl };
+}
+
+/**
+ * Records with their authors as the reader sees them; a record whose author's account is being
+ * deleted is left out (its records are on their way out too).
+ */
+export async function withAuthors<T extends { authorId: string }>(
+  c: Context<AppEnv>,
+  records: readonly T[],
+): Promise<Array<{ record: T; author: ProfileCard }>> {
+  const authors = await profilesById(
+    c,
+    records.map((record) => record.authorId),
+  );
+  return records.flatMap((record) => {
+    const author = authors.get(record.authorId);
+    return author ? [{ record, author }] : [];
+  });
+}
+
+function toPost(record: PostRecord, authors: Map<string, ProfileCard>): Post | null {
+  const known = authors.get(record.authorId);
+  const author = record.author ?? (known ? summaryOf(known) : undefined);
   // An author whose account was just deleted: their posts are on their way out.
   if (!author) return null;
   const { authorId: _, author: __, sharedPostId: ___, sharedPost, ...fields } = record;
@@ -55,17 +84,15 @@ export async function composePostPage(
   return { items: await composePosts(c, page.items), nextCursor: page.nextCursor };
 }
 
-export async function composeComments(c: Context<AppEnv>, records: CommentRecord[]) {
-  const authors = await profilesById(
-    c,
-    records.map((record) => record.authorId),
-  );
-  return records.flatMap((record) => {
-    const author = authors.get(record.authorId);
-    if (!author) return [];
-    const { authorId: _, ...fields } = record;
-    return [{ ...fields, author }];
-  });
+/** Comments with their authors, as /v1 answers them. */
+export async function composeComments(
+  c: Context<AppEnv>,
+  records: CommentRecord[],
+): Promise<Comment[]> {
+  return (await withAuthors(c, records)).map(({ record: { authorId: _, ...fields }, author }) => ({
+    ...fields,
+    author: summaryOf(author),
+  }));
 }
 
 /**
@@ -73,7 +100,7 @@ export async function composeComments(c: Context<AppEnv>, records: CommentRecord
  * the list still comes back, with `actor: null` and `missing: ["users"]`.
  */
 export async function composeNotifications(c: Context<AppEnv>, records: NotificationRecord[]) {
-  let actors = new Map<string, ProfileSummary>();
+  let actors = new Map<string, ProfileCard>();
   const missing: string[] = [];
   try {
     actors = await profilesById(
@@ -83,9 +110,9 @@ export async function composeNotifications(c: Context<AppEnv>, records: Notifica
   } catch {
     missing.push("users");
   }
-  const items = records.map(({ actorId, ...fields }) => ({
-    ...fields,
-    actor: actors.get(actorId) ?? null,
-  }));
+  const items = records.map(({ actorId, ...fields }) => {
+    const actor = actors.get(actorId);
+    return { ...fields, actor: actor ? summaryOf(actor) : null };
+  });
   return { items, missing };
 }

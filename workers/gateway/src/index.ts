@@ -1,10 +1,9 @@
 import { AppError, withFaults } from "@flock/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { bindings } from "./bindings";
 import type { Env } from "./env";
-import { authenticate, requestId } from "./middleware";
+import { authenticate, corsPolicy, requestIds } from "./middleware";
 import { router } from "./openapi";
 import { notFound, onError } from "./problems";
 import { limitAuthAttempts, limitWrites } from "./ratelimit";
@@ -22,16 +21,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 const app = router();
 
-app.use("*", requestId);
-app.use("*", (c, next) =>
-  cors({
-    origin: c.env.CORS_ORIGINS === "*" ? "*" : c.env.CORS_ORIGINS.split(","),
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
-    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    exposeHeaders: ["X-Request-Id", "Retry-After"],
-    maxAge: 600,
-  })(c, next),
-);
+app.use("*", requestIds);
+app.use("*", corsPolicy);
 app.use(
   "*",
   bodyLimit({

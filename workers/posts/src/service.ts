@@ -1,10 +1,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type {
-  ArticleQuery,
   CallContext,
   CreatePostInput,
+  FeedOffsetQuery,
+  FeedQuery,
   ListQuery,
-  OffsetQuery,
+  PostListQuery,
   PostsRpc,
   Result,
   ShareInput,
@@ -23,12 +24,12 @@ import {
   withFaults,
 } from "@flock/kit";
 import { z } from "zod";
-import * as articles from "./articles";
 import { bindings } from "./bindings";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
+import * as listings from "./listings";
 import * as posts from "./posts";
 import type { Audience, Scope } from "./scope";
 import * as timelines from "./timelines";
@@ -110,24 +111,24 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   userTimelineByHandle(ctx: CallContext, handle: string, query: ListQuery) {
     return this.#read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
   }
-  homeFeed(ctx: CallContext, query: ListQuery) {
+  homeFeed(ctx: CallContext, query: FeedQuery) {
     return this.#read(ctx, (scope) =>
       timelines.homeFeed(scope, usersAudience(this.#env, scope.ctx), query),
+    );
+  }
+  homeFeedByOffset(ctx: CallContext, query: FeedOffsetQuery) {
+    return this.#read(ctx, (scope) =>
+      timelines.homeFeedByOffset(scope, usersAudience(this.#env, scope.ctx), query),
     );
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
     return this.#read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));
   }
-  listArticles(ctx: CallContext, query: ArticleQuery) {
-    return this.#read(ctx, (scope) => articles.listArticles(scope, query));
-  }
-  articleFeed(ctx: CallContext, query: OffsetQuery) {
-    return this.#read(ctx, (scope) =>
-      articles.articleFeed(scope, usersAudience(this.#env, scope.ctx), query),
-    );
+  listPosts(ctx: CallContext, query: PostListQuery) {
+    return this.#read(ctx, (scope) => listings.listPosts(scope, query));
   }
   popularTags(ctx: CallContext, limit: number) {
-    return this.#read(ctx, (scope) => articles.popularTags(scope, limit));
+    return this.#read(ctx, (scope) => listings.popularTags(scope, limit));
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#read(ctx, (scope) => posts.postAuthor(scope, postId));

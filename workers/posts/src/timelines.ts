@@ -1,6 +1,19 @@
-import type { ListQuery, Page, PostRecord } from "@flock/contracts";
-import { AppError, decodeCursor, inList, toPage } from "@flock/kit";
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import {
+  type FeedFilter,
+  type FeedOffsetQuery,
+  FeedOffsetQuery as FeedOffsetQuerySchema,
+  type FeedQuery,
+  FeedQuery as FeedQuerySchema,
+  type ListQuery,
+  MAX_COUNTED,
+  type OffsetPage,
+  type Page,
+  type PostRecord,
+} from "@flock/contracts";
+import { AppError, type Db, decodeCursor, inList, parseInput, toPage } from "@flock/kit";
+import { and, count, desc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { union } from "drizzle-orm/sqlite-core";
+import type { z } from "zod";
 import { authors, celebrities, likes, posts, postTags, timelineEntries } from "./db/schema";
 import type { PostRow } from "./posts";
 import { type Audience, actor, type Scope } from "./scope";
@@ -133,54 +146,152 @@ export async function publicTimeline(
   return page(scope, rows, query.limit);
 }
 
+/** Where a page of the home feed starts: after a cursor's post, and then so many posts in. */
+type FeedWindow = { before: string | undefined; offset: number; take: number };
+
+type FeedSelection = z.output<typeof FeedFilter> & { reader: string };
+
+/** The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at once. */
+function fannedOut(selection: FeedSelection, before: string | undefined): SQL | undefined {
+  return and(
+    eq(timelineEntries.userId, selection.reader),
+    before ? lt(timelineEntries.postId, before) : undefined,
+    selection.followedOnly ? ne(timelineEntries.authorId, selection.reader) : undefined,
+    selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+  );
+}
+
+/** The ids of the fanned-out rows a filter keeps, newest first. */
+function fannedOutIds(db: Db, selection: FeedSelection, before: string | undefined) {
+  return db
+    .select({ id: timelineEntries.postId })
+    .from(timelineEntries)
+    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
+    .where(fannedOut(selection, before))
+    .orderBy(desc(timelineEntries.postId));
+}
+
 /**
- * The reader's home timeline: their fanned-out timeline rows, merged with the recent posts of the
- * very followed accounts that are not fanned out. Both are index ranges bounded by the page size, so a
- * page costs the same for a reader following ten accounts or ten thousand. While no author is a
- * celebrity (the common case) that is one D1 round trip and no call to the users service.
+ * The ids of the newest `take` posts of the feed: the fanned-out rows and the posts of the followed
+ * celebrities, each an index range cut at `take`, as one set.
  */
-export async function homeFeed(
+function feedIds(
+  db: Db,
+  selection: FeedSelection,
+  celebrityIds: readonly string[],
+  before: string | undefined,
+  take: number,
+) {
+  const fanned = fannedOutIds(db, selection, before).limit(take);
+  const merged = db
+    .select({ id: posts.id })
+    .from(posts)
+    .where(
+      and(
+        inList(posts.authorId, celebrityIds),
+        before ? lt(posts.id, before) : undefined,
+        selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+      ),
+    )
+    .orderBy(desc(posts.id))
+    .limit(take);
+  // SQLite allows LIMIT only on a whole compound select: each side is a subquery of its own.
+  return union(db.select().from(fanned.as("fanned_out")), db.select().from(merged.as("merged")));
+}
+
+/**
+ * One page of the reader's home feed, newest first: their fanned-out timeline rows, merged with the
+ * recent posts of the very followed accounts, which are not fanned out. Both are index ranges bounded
+ * by the page's end, so a page costs the same for a reader following ten accounts or ten thousand.
+ * While the reader follows no celebrity (the common case) that is one D1 round trip, and while no
+ * author is a celebrity, no call to the users service. Returns the celebrities it merged, for
+ * `feedTotal`.
+ */
+async function feedPage(
   scope: Scope,
   audience: Audience,
-  query: ListQuery,
-): Promise<Page<PostRecord>> {
+  selection: FeedSelection,
+  window: FeedWindow,
+): Promise<{ rows: PostRow[]; celebrityIds: string[] }> {
   const { db } = scope;
-  const reader = actor(scope);
-  const after = decodeCursor(query.cursor);
-  const take = query.limit + 1;
-  const [celebrityRows, fannedOut] = await db.batch([
+  const [celebrityRows, fanned] = await db.batch([
     db.select({ id: celebrities.authorId }).from(celebrities),
     db
       .select({ post: posts })
       .from(timelineEntries)
-      // Through posts: a deleted post leaves every feed at once, before its rows are cleaned up.
       .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-      .where(
-        and(
-          eq(timelineEntries.userId, reader),
-          after ? lt(timelineEntries.postId, after) : undefined,
-        ),
-      )
+      .where(fannedOut(selection, window.before))
       .orderBy(desc(timelineEntries.postId))
-      .limit(take),
+      .limit(window.take)
+      .offset(window.offset),
   ]);
-  const rows = new Map(fannedOut.map(({ post }) => [post.id, post]));
-  const followed = await followedCelebrities(
+  const celebrityIds = await followedCelebrities(
     audience,
-    reader,
+    selection.reader,
     celebrityRows.map((row) => row.id),
   );
-  if (followed.length > 0) {
-    const merged = await db
-      .select()
-      .from(posts)
-      .where(and(inList(posts.authorId, followed), after ? lt(posts.id, after) : undefined))
-      .orderBy(desc(posts.id))
-      .limit(take);
-    for (const post of merged) rows.set(post.id, post);
-  }
-  const newest = [...rows.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, take);
-  return page(scope, newest, query.limit);
+  if (celebrityIds.length === 0) return { rows: fanned.map(({ post }) => post), celebrityIds };
+  const rows = await db
+    .select()
+    .from(posts)
+    .where(
+      inArray(
+        posts.id,
+        feedIds(db, selection, celebrityIds, window.before, window.offset + window.take),
+      ),
+    )
+    .orderBy(desc(posts.id))
+    .limit(window.take)
+    .offset(window.offset);
+  return { rows, celebrityIds };
+}
+
+/** How many posts the reader's whole home feed holds, exact up to MAX_COUNTED. */
+async function feedTotal(
+  scope: Scope,
+  selection: FeedSelection,
+  celebrityIds: readonly string[],
+): Promise<number> {
+  const { db } = scope;
+  const counted =
+    celebrityIds.length === 0
+      ? fannedOutIds(db, selection, undefined).limit(MAX_COUNTED)
+      : feedIds(db, selection, celebrityIds, undefined, MAX_COUNTED);
+  const [row] = await db.select({ n: count() }).from(counted.as("feed"));
+  return Math.min(row?.n ?? 0, MAX_COUNTED);
+}
+
+/**
+ * The reader's home timeline after a cursor: their own posts and shares and those of the accounts
+ * they follow, narrowed by the filter given.
+ */
+export async function homeFeed(
+  scope: Scope,
+  audience: Audience,
+  raw: FeedQuery,
+): Promise<Page<PostRecord>> {
+  const { limit, cursor, ...filter } = parseInput(FeedQuerySchema, raw);
+  const selection = { ...filter, reader: actor(scope) };
+  const window = { before: decodeCursor(cursor), offset: 0, take: limit + 1 };
+  const { rows } = await feedPage(scope, audience, selection, window);
+  return page(scope, rows, limit);
+}
+
+/** The same home timeline by position, with how many posts it holds in all. */
+export async function homeFeedByOffset(
+  scope: Scope,
+  audience: Audience,
+  raw: FeedOffsetQuery,
+): Promise<OffsetPage<PostRecord>> {
+  const { limit, offset, ...filter } = parseInput(FeedOffsetQuerySchema, raw);
+  const selection = { ...filter, reader: actor(scope) };
+  const window = { before: undefined, offset, take: limit };
+  const { rows, celebrityIds } = await feedPage(scope, audience, selection, window);
+  const [items, total] = await Promise.all([
+    hydrate(scope, rows),
+    feedTotal(scope, selection, celebrityIds),
+  ]);
+  return { items, total };
 }
 
 /** A user's timeline by handle, through the author replica: the author and the page in one round trip. */
@@ -213,7 +324,7 @@ export async function userTimelineByHandle(
  * The celebrities (authors merged at read time) a reader follows. The list is this service's own and
  * short; asking the users service costs a call, so there is nothing to ask while it is empty.
  */
-export async function followedCelebrities(
+async function followedCelebrities(
   audience: Audience,
   reader: string,
   celebrityIds: readonly string[],

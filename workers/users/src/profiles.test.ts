@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { newUser, scopeOf } from "../test/helpers";
 import { updateMe } from "./accounts";
 import { follow } from "./follows";
-import { getProfileCards } from "./profiles";
+import { getProfiles } from "./profiles";
 
-describe("profile cards", () => {
+describe("profiles by id", () => {
   it("gives each known id its bio and whether the caller follows it, leaving unknown ids out", async () => {
     const [reader, followed, other] = [
       await newUser("rea"),
@@ -14,7 +14,7 @@ describe("profile cards", () => {
     await updateMe(scopeOf(followed.id), { bio: "hello" });
     await follow(scopeOf(reader.id), followed.handle);
     const ids = [followed.id, other.id, "01JD0000000000000000000000", followed.id];
-    const cards = await getProfileCards(scopeOf(reader.id), ids);
+    const cards = await getProfiles(scopeOf(reader.id), ids);
     const byId = new Map(cards.map((card) => [card.id, card]));
     expect(cards).toHaveLength(2);
     expect(byId.get(followed.id)).toEqual({
@@ -26,8 +26,8 @@ describe("profile cards", () => {
       following: true,
     });
     expect(byId.get(other.id)).toMatchObject({ bio: null, following: false });
-    const signedOut = await getProfileCards(scopeOf(), [followed.id]);
+    const signedOut = await getProfiles(scopeOf(), [followed.id]);
     expect(signedOut.map((card) => card.following)).toEqual([false]);
-    expect(await getProfileCards(scopeOf(reader.id), [])).toEqual([]);
+    expect(await getProfiles(scopeOf(reader.id), [])).toEqual([]);
   });
 });

@@ -92,16 +92,6 @@ function toProfile(row: UserRow): Profile {
   };
 }
 
-/** Profile summaries for many ids in one query, in no particular order; unknown ids are left out. */
-export async function getProfiles(scope: Scope, ids: readonly string[]): Promise<ProfileSummary[]> {
-  if (ids.length === 0) return [];
-  const rows = await scope.db
-    .select(summaryColumns)
-    .from(users)
-    .where(inList(users.id, [...new Set(ids)]));
-  return rows.map(toSummary);
-}
-
 export async function getProfilesByHandles(
   scope: Scope,
   handles: readonly string[],
@@ -116,13 +106,10 @@ export async function getProfilesByHandles(
 }
 
 /**
- * Profile cards for many ids in one query, in no particular order; unknown ids are left out. Whether
- * the caller follows each is one primary-key probe per row.
+ * The profiles of many ids as the caller sees them in a list, in one query, in no particular order;
+ * unknown ids are left out. Whether the caller follows each is one primary-key probe per row.
  */
-export async function getProfileCards(
-  scope: Scope,
-  ids: readonly string[],
-): Promise<ProfileCard[]> {
+export async function getProfiles(scope: Scope, ids: readonly string[]): Promise<ProfileCard[]> {
   if (ids.length === 0) return [];
   const viewerId = scope.ctx.actorId;
   const rows = await scope.db

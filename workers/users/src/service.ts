@@ -73,9 +73,6 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
       profiles.getProfilesByHandles(scope, parseInput(Ids, handles)),
     );
   }
-  getProfileCards(ctx: CallContext, ids: string[]) {
-    return this.#read(ctx, (scope) => profiles.getProfileCards(scope, parseInput(Ids, ids)));
-  }
   follow(ctx: CallContext, handle: string) {
     return this.#write(ctx, (scope) => follows.follow(scope, handle));
   }

@@ -25,8 +25,9 @@ export const comments = sqliteTable(
     // comments, and see held ones, without a call to posts on every request.
     postAuthorId: text("post_author_id").notNull(),
     body: text("body").notNull(),
-    // A short integer id, unique across comments and never reused (the RealWorld API's comment id),
-    // drawn from `sequences` in the batch that inserts the comment.
+    // The comment's sequence number: a short integer that names it where a 26-character id is too
+    // long, unique across comments and never reused, drawn from `sequences` in the batch that
+    // inserts the comment.
     number: integer("number").notNull().default(0),
     status: text("status", { enum: ["visible", "held", "hidden"] }).notNull(),
     createdAt: text("created_at").notNull(),

@@ -1,11 +1,9 @@
 import { type ErrorCode, errorStatus, type FieldError } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import type { Context, ErrorHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
-import { logUnexpected } from "../problems";
-import { errorHeaders } from "../ratelimit";
+import { classify, type Failure } from "../problems";
 
 /** The RealWorld error body: each field with its messages. */
 export type Envelope = { errors: Record<string, string[]> };
@@ -25,9 +23,11 @@ const fieldNames: Record<string, string> = {
   "(body)": "request",
 };
 
+const GENERIC = "something went wrong on our side";
+
 /** Failures without field errors: the key and message RealWorld clients expect for each. */
-function fallback(c: Context<AppEnv>, error: AppError): FieldError {
-  switch (error.code) {
+function fallback(c: Context<AppEnv>, failure: Failure): FieldError {
+  switch (failure.code) {
     case "unauthorized":
       return {
         path: "token",
@@ -39,64 +39,56 @@ function fallback(c: Context<AppEnv>, error: AppError): FieldError {
       return { path: "resource", message: "forbidden" };
     case "conflict":
       return { path: "resource", message: "has already been taken" };
+    case "bad_request":
+      // The only 400 there is: hono's JSON validator refusing a body that does not parse.
+      return { path: "request", message: "is not valid JSON" };
     case "unavailable":
+      return { path: "server", message: failure.detail ?? GENERIC };
     case "internal":
-      return { path: "server", message: error.detail ?? "something went wrong on our side" };
+      return { path: "server", message: GENERIC };
     default:
-      return { path: "request", message: error.detail ?? error.code.replaceAll("_", " ") };
+      return { path: "request", message: failure.detail ?? failure.code.replaceAll("_", " ") };
   }
+}
+
+/**
+ * The RealWorld field an error path names: the field inside a request's wrapper (`user.email` is
+ * `email`, `article.tagList.0` is `tagList`), else its first part (`tags.0` is `tags`), in
+ * RealWorld's words.
+ */
+function fieldOf(path: string): string {
+  const [first = path, second] = path.split(".");
+  const field = second !== undefined && !/^\d+$/.test(second) ? second : first;
+  return fieldNames[field] ?? field;
 }
 
 /** Groups field errors by RealWorld field name: `tags.0` and `tags.1` both become `tagList`. */
 export function envelope(errors: readonly FieldError[]): Envelope {
   const grouped: Record<string, string[]> = {};
   for (const { path, message } of errors) {
-    const head = path.split(".")[0] ?? path;
-    const field = fieldNames[head] ?? head;
+    const field = fieldOf(path);
     grouped[field] = [...(grouped[field] ?? []), message];
   }
   return { errors: grouped };
 }
 
-function respond(
-  c: Context<AppEnv>,
-  code: ErrorCode,
-  errors: readonly FieldError[],
-  headers: Record<string, string> = {},
-): Response {
-  return c.json(envelope(errors), statusOf[code] as ContentfulStatusCode, headers);
+/** Writes a failure in RealWorld's envelope and status codes. */
+function realWorldFailure(c: Context<AppEnv>, failure: Failure): Response {
+  const given = failure.errors ?? [];
+  const errors =
+    failure.code === "conflict"
+      ? given.map((entry) => ({ ...entry, message: "has already been taken" }))
+      : given;
+  return c.json(
+    envelope(errors.length > 0 ? errors : [fallback(c, failure)]),
+    statusOf[failure.code] as ContentfulStatusCode,
+    failure.headers,
+  );
 }
 
-/** Answers every /api failure in RealWorld's envelope and status codes; unknown errors are logged, then a 500. */
-export const realWorldError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof AppError) {
-    const errors =
-      error.code === "conflict"
-        ? (error.errors ?? []).map((entry) => ({ ...entry, message: "has already been taken" }))
-        : (error.errors ?? []);
-    return respond(
-      c,
-      error.code,
-      errors.length > 0 ? errors : [fallback(c, error)],
-      errorHeaders(error),
-    );
-  }
-  if (error instanceof HTTPException && error.status < 500) {
-    // hono's JSON validator throws a 400 for a body that does not parse; RealWorld has no 400.
-    const malformed = error.status === 400;
-    return c.json(
-      envelope([
-        {
-          path: "request",
-          message: malformed ? "is not valid JSON" : error.message || "is not valid",
-        },
-      ]),
-      malformed ? 422 : error.status,
-    );
-  }
-  logUnexpected(c, error);
-  return respond(c, "internal", [{ path: "server", message: "something went wrong on our side" }]);
-};
+/** Answers every /api failure in RealWorld's envelope (see classify). */
+export const realWorldError: ErrorHandler<AppEnv> = (error, c) =>
+  realWorldFailure(c, classify(c, error));
 
 /** A 404 naming the resource that is missing: `{errors: {article: ["not found"]}}`. */
 export function notFound(resource: Resource): AppError {

@@ -1,5 +1,5 @@
 import { MAX_COUNTED } from "@flock/contracts";
-import { AppError } from "@flock/kit";
+import { parseInput } from "@flock/kit";
 import { validator } from "hono/validator";
 import { z } from "zod";
 
@@ -101,32 +101,14 @@ export const PageQuery = z.object({
 export const ArticlesQuery = PageQuery.extend({ tag: Tag, author: Username, favorited: Username });
 
 /**
- * The field a zod issue concerns, as RealWorld names it: the field inside the wrapper
- * (`user.email` is `email`), else the wrapper or query parameter itself.
+ * Validates a JSON body; a failure is a 422 in the RealWorld envelope, one entry per field (named
+ * as RealWorld names it: see envelope).
  */
-function fieldOf(path: readonly PropertyKey[]): string {
-  const [first, second] = path;
-  if (typeof second === "string") return second;
-  return first === undefined ? "request" : String(first);
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new AppError(
-      "validation",
-      "Some fields are not valid.",
-      parsed.error.issues.map((issue) => ({ path: fieldOf(issue.path), message: issue.message })),
-    );
-  return parsed.data;
-}
-
-/** Validates a JSON body; a failure is a 422 in the RealWorld envelope, one entry per field. */
 export function jsonBody<T extends z.ZodType>(schema: T) {
-  return validator("json", (value): z.output<T> => parse(schema, value));
+  return validator("json", (value): z.output<T> => parseInput(schema, value));
 }
 
 /** Validates the query string the same way. */
 export function queryOf<T extends z.ZodType>(schema: T) {
-  return validator("query", (value): z.output<T> => parse(schema, value));
+  return validator("query", (value): z.output<T> => parseInput(schema, value));
 }

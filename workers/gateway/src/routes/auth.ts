@@ -1,13 +1,14 @@
 import { AuthResponse, LoginInput, RegisterInput, type User } from "@flock/contracts";
-import { issueToken } from "@flock/kit/auth";
 import { createRoute } from "@hono/zod-openapi";
+import type { Env } from "../env";
 import { body, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
+import { issueSession } from "../session";
 
 const tags = ["auth"];
 
-async function withToken(user: User, secret: string) {
-  return { user, token: await issueToken({ sub: user.id, handle: user.handle }, secret) };
+async function withToken(user: User, env: Env) {
+  return { user, token: await issueSession(env, user) };
 }
 
 export const auth = router()
@@ -29,7 +30,7 @@ export const auth = router()
         "users",
         c.env.USERS.register(callContext(c), c.req.valid("json")),
       );
-      return c.json(await withToken(user, c.env.JWT_SECRET), 201);
+      return c.json(await withToken(user, c.env), 201);
     },
   )
   .openapi(
@@ -46,6 +47,6 @@ export const auth = router()
     }),
     async (c) => {
       const user = await call(c, "users", c.env.USERS.login(callContext(c), c.req.valid("json")));
-      return c.json(await withToken(user, c.env.JWT_SECRET), 200);
+      return c.json(await withToken(user, c.env), 200);
     },
   );

@@ -28,10 +28,10 @@ export const posts = sqliteTable(
   (table) => [
     index("posts_by_author").on(table.authorId, table.id),
     index("posts_by_shared").on(table.sharedPostId, table.authorId),
-    // Articles are the posts that are not shares: listing and counting them by offset, overall or by
-    // author, stays within one of these indexes.
-    index("articles").on(table.id).where(sql`shared_post_id IS NULL`),
-    index("articles_by_author").on(table.authorId, table.id).where(sql`shared_post_id IS NULL`),
+    // Originals are the posts that are not shares: listing and counting them by offset, overall or
+    // by author, stays within one of these indexes.
+    index("originals").on(table.id).where(sql`shared_post_id IS NULL`),
+    index("originals_by_author").on(table.authorId, table.id).where(sql`shared_post_id IS NULL`),
   ],
 );
 

@@ -45,8 +45,13 @@ function withLike(post: PostRecord, like: { liked: boolean; likeCount: number })
 export const articles = new Hono<AppEnv>()
   // Before /:slug, which would take "feed" for a slug.
   .get("/feed", signedIn, queryOf(PageQuery), async (c) => {
+    // RealWorld's feed is "articles by the users you follow": neither your own posts nor shares.
     const page = await read(c, "posts", () =>
-      c.env.POSTS.articleFeed(callContext(c), c.req.valid("query")),
+      c.env.POSTS.homeFeedByOffset(callContext(c), {
+        ...c.req.valid("query"),
+        originalsOnly: true,
+        followedOnly: true,
+      }),
     );
     return c.json(await listOf(c, page), 200);
   })
@@ -58,7 +63,7 @@ export const articles = new Hono<AppEnv>()
     if ((author && !authorId) || (favorited && !likedBy))
       return c.json({ articles: [], articlesCount: 0 }, 200);
     const page = await read(c, "posts", () =>
-      c.env.POSTS.listArticles(callContext(c), { ...query, authorId, likedBy }),
+      c.env.POSTS.listPosts(callContext(c), { ...query, authorId, likedBy, originalsOnly: true }),
     );
     return c.json(await listOf(c, page), 200);
   })

@@ -1,10 +1,12 @@
 import type { CommentRecord, ListQuery } from "@flock/contracts";
 import { Hono } from "hono";
+import { withAuthors } from "../../compose";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
 import { call, callContext, read } from "../../rpc";
-import { composeComments, findArticle } from "../compose";
+import { findArticle } from "../compose";
 import { about, notFound } from "../errors";
+import { toComment } from "../mapping";
 import { jsonBody, NewCommentBody } from "../validation";
 
 /** RealWorld lists an article's comments whole; past this many pages of 100 the rest is left out. */
@@ -29,7 +31,11 @@ export const comments = new Hono<AppEnv>()
       if (!nextCursor) break;
       query = { limit: 100, cursor: nextCursor };
     }
-    return c.json({ comments: await composeComments(c, records) }, 200);
+    const comments = await withAuthors(c, records);
+    return c.json(
+      { comments: comments.map(({ record, author }) => toComment(record, author)) },
+      200,
+    );
   })
   .post("/:slug/comments", signedIn, jsonBody(NewCommentBody), async (c) => {
     const article = await findArticle(c, c.req.param("slug"));
@@ -41,9 +47,9 @@ export const comments = new Hono<AppEnv>()
         c.env.COMMENTS.createComment(callContext(c), article.id, c.req.valid("json").comment),
       ),
     );
-    const [comment] = await composeComments(c, [record]);
-    if (!comment) throw notFound("comment");
-    return c.json({ comment }, 201);
+    const [authored] = await withAuthors(c, [record]);
+    if (!authored) throw notFound("comment");
+    return c.json({ comment: toComment(authored.record, authored.author) }, 201);
   })
   .delete("/:slug/comments/:id", signedIn, async (c) => {
     const article = await findArticle(c, c.req.param("slug"));

@@ -1,22 +1,16 @@
 import type { UpdateAccountInput, User } from "@flock/contracts";
 import { AppError } from "@flock/kit";
-import { issueToken } from "@flock/kit/auth";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
 import { limitAuthAttempts } from "../../ratelimit";
 import { call, callContext, read } from "../../rpc";
+import { issueSession, presentedToken } from "../../session";
 import { toUser } from "../mapping";
 import { jsonBody, LoginBody, RegisterBody, UpdateUserBody } from "../validation";
 
 async function withNewToken(c: Context<AppEnv>, user: User) {
-  const token = await issueToken({ sub: user.id, handle: user.handle }, c.env.JWT_SECRET);
-  return { user: toUser(user, token) };
-}
-
-/** The token the request was authenticated with (the middleware has verified it already). */
-function presentedToken(c: Context<AppEnv>): string {
-  return /^(?:Bearer|Token)\s+(\S+)$/i.exec(c.req.header("authorization")?.trim() ?? "")?.[1] ?? "";
+  return { user: toUser(user, await issueSession(c.env, user)) };
 }
 
 /** Registration, sign-in and the signed-in user's own account. */
@@ -50,7 +44,9 @@ export const users = new Hono<AppEnv>()
   })
   .get("/user", signedIn, async (c) => {
     const user = await read(c, "users", () => c.env.USERS.getMe(callContext(c)));
-    return c.json({ user: toUser(user, presentedToken(c)) }, 200);
+    // The token this request was authenticated with: the middleware has verified it already.
+    const token = presentedToken(c.req.header("authorization")) ?? "";
+    return c.json({ user: toUser(user, token) }, 200);
   })
   .put("/user", signedIn, jsonBody(UpdateUserBody), async (c) => {
     const { username, email, password, bio, image } = c.req.valid("json").user;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CELEBRITY, failureCode, followGraph, scopeOf, userId } from "../test/helpers";
-import { articleFeed, listArticles, popularTags } from "./articles";
+import { failureCode, scopeOf, userId } from "../test/helpers";
 import { like } from "./likes";
+import { listPosts, popularTags } from "./listings";
 import { createPost, deletePost, sharePost, updatePost } from "./posts";
 
 const write = (author: string, body: string, extra: { tags?: string[]; title?: string } = {}) =>
@@ -13,7 +13,7 @@ const ids = (page: { items: Array<{ id: string }> }) => page.items.map((post) =>
 let tagCounter = 0;
 const freshTag = () => `t${++tagCounter}_${userId().slice(-8).toLowerCase()}`;
 
-describe("articles", () => {
+describe("post listings", () => {
   it("keeps a post's description and the order its tags were given in", async () => {
     const author = userId();
     const post = await createPost(
@@ -26,25 +26,31 @@ describe("articles", () => {
     expect(edited).toMatchObject({ description: null, title: "T", tags: ["zeta", "alpha"] });
   });
 
-  it("lists an author's articles newest first by position, with the total, leaving shares out", async () => {
+  it("lists an author's originals newest first by position, with the total, leaving shares out", async () => {
     const [author, other] = [userId(), userId()];
     const made = [];
-    for (let i = 0; i < 3; i++) made.push((await write(author, `article ${i}`)).id);
-    await sharePost(
+    for (let i = 0; i < 3; i++) made.push((await write(author, `post ${i}`)).id);
+    const share = await sharePost(
       scopeOf(author),
       (await write(other, "theirs")).id,
       {},
       { firstFollowers: null },
     );
-    const first = await listArticles(scopeOf(), { authorId: author, limit: 2, offset: 0 });
+    const originals = { authorId: author, originalsOnly: true };
+    const first = await listPosts(scopeOf(), { ...originals, limit: 2, offset: 0 });
     expect(ids(first)).toEqual([made[2], made[1]]);
     expect(first.total).toBe(3);
-    const second = await listArticles(scopeOf(), { authorId: author, limit: 2, offset: 2 });
+    const second = await listPosts(scopeOf(), { ...originals, limit: 2, offset: 2 });
     expect(ids(second)).toEqual([made[0]]);
     expect(second.total).toBe(3);
-    const everyone = await listArticles(scopeOf(), { limit: 100, offset: 0 });
+    const everyone = await listPosts(scopeOf(), { originalsOnly: true, limit: 100, offset: 0 });
     expect(everyone.items.every((post) => post.sharedPostId === null)).toBe(true);
     expect(ids(everyone)).toEqual(expect.arrayContaining(made));
+    const withShares = await listPosts(scopeOf(), { authorId: author, limit: 2 });
+    expect(ids(withShares)).toEqual([share.id, made[2]]);
+    expect(withShares.total).toBe(4);
+    const all = await listPosts(scopeOf(), { limit: 100 });
+    expect(ids(all)).toEqual(expect.arrayContaining([...made, share.id]));
   });
 
   it("narrows by tag, by liker and by author, alone and together", async () => {
@@ -55,8 +61,8 @@ describe("articles", () => {
     const aliceUntagged = await write(alice, "a2");
     await like(scopeOf(fan), aliceTagged.id);
     await like(scopeOf(fan), aliceUntagged.id);
-    const list = (query: Parameters<typeof listArticles>[1]) =>
-      listArticles(scopeOf(fan), { limit: 20, offset: 0, ...query });
+    const list = (query: Parameters<typeof listPosts>[1]) =>
+      listPosts(scopeOf(fan), { limit: 20, offset: 0, originalsOnly: true, ...query });
 
     expect(ids(await list({ tag: tag.toUpperCase() }))).toEqual([bobTagged.id, aliceTagged.id]);
     expect(ids(await list({ likedBy: fan }))).toEqual([aliceUntagged.id, aliceTagged.id]);
@@ -69,64 +75,12 @@ describe("articles", () => {
     expect(await list({ tag: "no-such-tag" })).toEqual({ items: [], total: 0 });
   });
 
-  it("rejects a limit or an offset out of range", async () => {
-    expect(await failureCode(listArticles(scopeOf(), { limit: 0, offset: 0 }))).toBe("validation");
-    expect(await failureCode(listArticles(scopeOf(), { limit: 10, offset: 10_001 }))).toBe(
+  it("rejects a limit, an offset or an author id out of range", async () => {
+    expect(await failureCode(listPosts(scopeOf(), { limit: 0, offset: 0 }))).toBe("validation");
+    expect(await failureCode(listPosts(scopeOf(), { limit: 10, offset: 10_001 }))).toBe(
       "validation",
     );
-    expect(await failureCode(listArticles(scopeOf(), { authorId: "nope" }))).toBe("validation");
-  });
-});
-
-describe("the article feed", () => {
-  it("counts a followed author's new articles at once, without the reader's own posts or shares", async () => {
-    const graph = followGraph();
-    const [reader, author, stranger] = [userId(), userId(), userId()];
-    graph.follow(reader, author);
-    const post = async (who: string, body: string) =>
-      createPost(
-        scopeOf(who),
-        { body, title: body },
-        { firstFollowers: await graph.firstFollowers(who) },
-      );
-    expect(await articleFeed(scopeOf(reader), graph.audience, {})).toEqual({ items: [], total: 0 });
-    const first = await post(author, "one");
-    const second = await post(author, "two");
-    await post(reader, "mine");
-    await post(stranger, "not followed");
-    await sharePost(
-      scopeOf(author),
-      first.id,
-      {},
-      { firstFollowers: await graph.firstFollowers(author) },
-    );
-    const page = await articleFeed(scopeOf(reader), graph.audience, { limit: 1 });
-    expect(ids(page)).toEqual([second.id]);
-    expect(page.total).toBe(2);
-    const next = await articleFeed(scopeOf(reader), graph.audience, { limit: 1, offset: 1 });
-    expect(ids(next)).toEqual([first.id]);
-    expect(await failureCode(articleFeed(scopeOf(null), graph.audience, {}))).toBe("unauthorized");
-  });
-
-  it("merges in the articles of very followed authors, which are not fanned out", async () => {
-    const graph = followGraph();
-    const [reader, celebrity, friend] = [userId(), userId(), userId()];
-    for (let i = 0; i < CELEBRITY; i++) graph.follow(i === 0 ? reader : userId(), celebrity);
-    graph.follow(reader, friend);
-    const made: string[] = [];
-    for (const author of [celebrity, friend, celebrity]) {
-      const post = await createPost(
-        scopeOf(author),
-        { body: "hello" },
-        { firstFollowers: await graph.firstFollowers(author) },
-      );
-      made.push(post.id);
-    }
-    const feed = await articleFeed(scopeOf(reader), graph.audience, { limit: 10 });
-    expect(ids(feed)).toEqual([...made].reverse());
-    expect(feed.total).toBe(3);
-    const skipped = await articleFeed(scopeOf(reader), graph.audience, { limit: 10, offset: 2 });
-    expect(ids(skipped)).toEqual([made[0]]);
+    expect(await failureCode(listPosts(scopeOf(), { authorId: "nope" }))).toBe("validation");
   });
 });
 

@@ -1,0 +1,40 @@
+import { env, exports } from "cloudflare:workers";
+import { Hono } from "hono";
+import type { AppEnv } from "../src/env";
+import { issueSession } from "../src/session";
+
+/** Sends a request to the gateway as deployed: its fetch with the bindings of wrangler.toml. */
+export function gateway(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://flock.test${path}`, init));
+}
+
+/** A JSON request body with its content type. */
+export function jsonBody(body: unknown, method = "POST"): RequestInit {
+  return {
+    method,
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+
+/** A token the gateway accepts, for an account the (absent) users service would know. */
+export function tokenFor(id = "01JD0000000000000000000000", handle = "someone"): Promise<string> {
+  return issueSession(env, { id, handle });
+}
+
+/**
+ * A one-route app whose route throws `error`, answered by the gateway's real error handler: how
+ * errors no route of the gateway can be made to throw (a bug) are rendered.
+ */
+export function throwing(error: unknown, onError: Parameters<Hono<AppEnv>["onError"]>[0]) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set("requestId", "req-1");
+    await next();
+  });
+  app.get("/", () => {
+    throw error;
+  });
+  app.onError(onError);
+  return (headers: Record<string, string> = {}) => app.request("/", { headers }, env);
+}
