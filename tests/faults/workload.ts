@@ -85,14 +85,8 @@ type CommentRef = { id: string; postId: string; author: Person };
 /** What all clients share: the live people, posts and comments, as the answers told them. */
 type World = { people: Person[]; posts: PostRef[]; comments: CommentRef[]; registered: number };
 
-type Call = (
-  kind: WriteKind | "read",
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<{ status: number; body: unknown }>;
+/** The gateway as the steps call it: each call says which kind of write it is, or a read. */
+type Call = (kind: WriteKind | "read", ...request: Parameters<Http>) => ReturnType<Http>;
 
 /**
  * How often each step comes up, out of their sum. The plain writes make each kind on its own; the

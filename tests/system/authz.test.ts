@@ -65,6 +65,16 @@ const allowed: Record<Access, Array<[who: Who, ok: boolean]>> = {
 /** Well-formed, but not signed with flock's secret. */
 const BAD_TOKEN =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUpEMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJ9.c2lnbmF0dXJlLW5vdC1mbG9ja3M";
+
+/** The token each of the four sends, if any. */
+function tokenOf(who: Who, world: { owner: Person; stranger: Person }): string | undefined {
+  return {
+    "signed out": undefined,
+    "bad token": BAD_TOKEN,
+    stranger: world.stranger.token,
+    owner: world.owner.token,
+  }[who];
+}
 const table: Record<
   string,
   { access: Access; path?: (w: World) => string; body?: (w: World) => unknown }
@@ -243,13 +253,7 @@ describe("the authorization matrix", () => {
       for (const [who, ok] of allowed[entry.access]) {
         // A friend request is cancelled by its sender: that route is covered by its own test below.
         if (route === "DELETE /v1/me/friend-requests/{id}" && who === "owner") continue;
-        const token = {
-          "signed out": undefined,
-          "bad token": BAD_TOKEN,
-          stranger: world.stranger.token,
-          owner: world.owner.token,
-        }[who];
-        const reply = await attempt(route, world, token);
+        const reply = await attempt(route, world, tokenOf(who, world));
         const refusedAsExpected =
           who === "signed out" || who === "bad token"
             ? reply.status === 401
@@ -434,14 +438,8 @@ describe("the authorization matrix of the RealWorld API", () => {
       const [method = "GET", template = ""] = route.split(" ");
       const world = await makeArticleWorld();
       for (const [who, ok] of allowed[entry.access]) {
-        const token = {
-          "signed out": undefined,
-          "bad token": BAD_TOKEN,
-          stranger: world.stranger.token,
-          owner: world.owner.token,
-        }[who];
         const reply = await api.request(method, entry.path?.(world) ?? template, {
-          headers: asToken(token),
+          headers: asToken(tokenOf(who, world)),
           body: entry.body?.(world),
         });
         // The spec's envelope and messages: `token` for 401, the resource for 403.
