@@ -128,7 +128,8 @@ for (const seed of seeds) {
   };
   const violations: Violation[] = [];
   try {
-    await drain(sql, 90_000, tick);
+    // A longer run leaves more to retry: give the drain time in proportion, 90 s at the least.
+    await drain(sql, Math.max(90_000, steps * 150), tick);
   } catch (error) {
     violations.push({ invariant: "the mesh drains", detail: String(error) });
   }
