@@ -50,7 +50,11 @@ const sql: Sql = async (database: Database, query: string) => {
 const http = gatewayHttp(base);
 
 const started = Date.now();
-const totals: WorkloadResult = { requests: 0, serverErrors: 0, byStatus: {} };
+const totals: Pick<WorkloadResult, "requests" | "serverErrors" | "byStatus"> = {
+  requests: 0,
+  serverErrors: 0,
+  byStatus: {},
+};
 let round = 0;
 await Promise.all(
   Array.from({ length: Number(flags.clients) }, async (_, client) => {
@@ -59,6 +63,7 @@ await Promise.all(
       const result = await runWorkload(http, {
         seed: Number(flags.seed) * 1000 + round,
         steps: 100,
+        clients: 1,
         people: 6,
         tag: `s${flags.seed}_${client}_${round}`,
       });
@@ -75,7 +80,7 @@ console.log(
 );
 console.log(`statuses: ${JSON.stringify(totals.byStatus)}`);
 await drain(sql, 120_000);
-const violations = await checkInvariants(sql, { celebrityFollowers: 10_000 });
+const violations = await checkInvariants(sql, { celebrityFollowers: 10_000, poisonPerInbox: 0 });
 for (const violation of violations)
   console.log(`  ✗ ${violation.invariant}: ${JSON.stringify(violation.detail)}`);
 console.log(`1 soak, ${violations.length} invariant violations, ${totals.serverErrors} 5xx`);

@@ -2,7 +2,15 @@ import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
 
-export const baseUrl = () => inject("baseUrl");
+let scriptBaseUrl: string | undefined;
+
+/** Points these helpers at flock for a script run outside vitest (tests get it from the setup). */
+export function useBaseUrl(url: string): void {
+  scriptBaseUrl = url;
+}
+
+/** Where flock runs. */
+export const baseUrl = (): string => scriptBaseUrl ?? inject("baseUrl");
 
 export const PASSWORD = "correct horse battery";
 
@@ -31,8 +39,11 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** What a page saw that it should not have: script run by user text, CSP blocks, crashes. */
-export type Incidents = { dialogs: string[]; errors: string[] };
+/**
+ * What a page saw that it should not have: script run by user text, CSP blocks, crashes, and
+ * errors logged to its console (failed requests included).
+ */
+export type Incidents = { dialogs: string[]; errors: string[]; console: string[] };
 
 declare global {
   interface Window {
@@ -61,12 +72,15 @@ export async function person(browser: Browser, viewport: { width: number; height
     });
   });
   const page = await context.newPage();
-  const incidents: Incidents = { dialogs: [], errors: [] };
+  const incidents: Incidents = { dialogs: [], errors: [], console: [] };
   page.on("dialog", (dialog) => {
     incidents.dialogs.push(dialog.message());
     void dialog.dismiss();
   });
   page.on("pageerror", (error) => incidents.errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") incidents.console.push(message.text());
+  });
   return { context, page, incidents };
 }
 

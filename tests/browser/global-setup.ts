@@ -42,8 +42,9 @@ function run(command: string, args: string[], cwd = root): Promise<void> {
 /**
  * Builds the web app, then starts the whole of flock as `npm start` does, but on a free port with
  * fresh local state in a temporary --persist-to folder, so every run begins with no accounts.
+ * stop() ends it and removes the state (kept, and its folder printed, when KEEP_STATE is set).
  */
-export default async function setup(project: TestProject) {
+export async function startBrowserFlock(): Promise<{ url: string; stop(): Promise<void> }> {
   const started = Date.now();
   await run(bin("vite"), ["build", "--logLevel", "warn"], path.join(root, "apps", "web"));
 
@@ -60,11 +61,19 @@ export default async function setup(project: TestProject) {
     ],
   });
   console.log(`flock is up at ${flock.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide("baseUrl", flock.url);
-
-  return async () => {
-    await flock.stop();
-    if (process.env.KEEP_STATE) console.log(`state and wrangler.log kept in ${state}`);
-    else rmSync(state, { recursive: true, force: true });
+  return {
+    url: flock.url,
+    async stop() {
+      await flock.stop();
+      if (process.env.KEEP_STATE) console.log(`state and wrangler.log kept in ${state}`);
+      else rmSync(state, { recursive: true, force: true });
+    },
   };
+}
+
+/** The browser suite's global setup: one flock for every file, its address provided as baseUrl. */
+export default async function setup(project: TestProject) {
+  const flock = await startBrowserFlock();
+  project.provide("baseUrl", flock.url);
+  return flock.stop;
 }

@@ -40,27 +40,43 @@ export async function drain(
 
 export type Violation = { invariant: string; detail: unknown };
 
+/** What a poison message sent to an inbox carries, so its dead letter can be told from others. */
+export const POISON_MARK = '"poison":true';
+
+/**
+ * Checks every invariant. `poisonPerInbox` is how many poison messages were sent to each inbox:
+ * exactly that many must be dead letters there, and nothing else. A database or table that cannot
+ * be read is a violation too: an invariant that was not checked has not held.
+ */
 export async function checkInvariants(
   sql: Sql,
-  options: { celebrityFollowers: number },
+  options: { celebrityFollowers: number; poisonPerInbox: number },
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
   const report = (invariant: string, rows: unknown[]) => {
     for (const detail of rows.slice(0, 5)) violations.push({ invariant, detail });
     if (rows.length > 5) violations.push({ invariant, detail: `...and ${rows.length - 5} more` });
   };
+  const read = async (database: Database, query: string) => {
+    try {
+      return await sql(database, query);
+    } catch (error) {
+      report(`the ${database} database answers`, [{ query, error: String(error) }]);
+      return [];
+    }
+  };
 
   const [users, follows, posts, likes, timeline, comments, notifications] = await Promise.all([
-    sql("users", "SELECT id, follower_count, following_count, post_count FROM users"),
-    sql("users", "SELECT follower_id, followee_id, created_at FROM follows"),
-    sql(
+    read("users", "SELECT id, follower_count, following_count, post_count FROM users"),
+    read("users", "SELECT follower_id, followee_id, created_at FROM follows"),
+    read(
       "posts",
       "SELECT id, author_id, shared_post_id, like_count, comment_count, share_count, created_at FROM posts",
     ),
-    sql("posts", "SELECT post_id, user_id FROM likes"),
-    sql("posts", "SELECT user_id, post_id, author_id FROM timeline_entries"),
-    sql("comments", "SELECT id, post_id, author_id, status FROM comments"),
-    sql(
+    read("posts", "SELECT post_id, user_id FROM likes"),
+    read("posts", "SELECT user_id, post_id, author_id FROM timeline_entries"),
+    read("comments", "SELECT id, post_id, author_id, status FROM comments"),
+    read(
       "notifications",
       "SELECT type, recipient_id, actor_id, post_id, comment_id FROM notifications",
     ),
@@ -79,7 +95,7 @@ export async function checkInvariants(
   for (const db of ["users", "posts", "comments"] as const) {
     report(
       `${db} outbox drained`,
-      await sql(db, "SELECT id, type FROM outbox WHERE sent_at IS NULL"),
+      await read(db, "SELECT id, type FROM outbox WHERE sent_at IS NULL"),
     );
   }
 
@@ -189,16 +205,28 @@ export async function checkInvariants(
     [...likeNotes.keys()].filter((key) => !standingKeys.has(key)),
   );
 
+  const commentIds = new Set(comments.map((c) => String(c.id)));
+  report(
+    "no notification about a deleted comment",
+    notifications.filter((n) => n.comment_id !== null && !commentIds.has(String(n.comment_id))),
+  );
+
+  // Dead letters: each inbox keeps exactly the poison it was sent, and nothing a consumer should
+  // have applied. A missing table fails here like any other unreadable one.
   for (const db of ["users", "posts", "comments", "notifications"] as const) {
-    const tables = await sql(
+    const letters = await read(
       db,
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'",
+      `SELECT id, queue, instr(body, '${POISON_MARK}') > 0 AS poison FROM dead_letters`,
     );
-    if (tables.length > 0)
-      report(
-        `${db} dead letters are only injected poison`,
-        await sql(db, "SELECT id, queue FROM dead_letters WHERE body NOT LIKE '%\"poison\":true%'"),
-      );
+    report(
+      `${db} dead letters are only injected poison`,
+      letters.filter((letter) => !Number(letter.poison)),
+    );
+    const poison = letters.filter((letter) => Number(letter.poison)).length;
+    if (poison !== options.poisonPerInbox)
+      report(`every poison message sent to the ${db} inbox is kept as a dead letter`, [
+        { expected: options.poisonPerInbox, found: poison },
+      ]);
   }
   return violations;
 }

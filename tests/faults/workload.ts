@@ -1,6 +1,11 @@
-// A seeded mixed workload through the public gateway: people sign up, follow and unfollow, post,
-// share, like and unlike, comment, report, delete posts and delete their accounts. Each step picks
-// from what exists; what a step is refused (a 4xx) is fine, a 5xx is counted.
+// A seeded mixed workload through the public gateway, sent by several clients at once: people sign
+// up, follow and unfollow, post, share, like and unlike, comment, report, delete comments, posts and
+// their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
+// like against an unlike, a post against its author's deletion, ...), sent together. Each client has
+// its own random stream, drawn from the run's seed; they share one world of people, posts and
+// comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
+// kind, so that a run can demand a floor of each: a workload that was refused everything proves
+// nothing.
 export type Http = (
   method: string,
   path: string,
@@ -30,6 +35,7 @@ export function gatewayHttp(base: string): Http {
   };
 }
 
+/** A small seeded generator (mulberry32): the same seed gives the same stream. */
 export function rng(seed: number) {
   let state = seed >>> 0;
   const next = () => {
@@ -45,170 +51,281 @@ export function rng(seed: number) {
   };
 }
 
-type Person = { handle: string; token: string };
+/** Every kind of write the workload makes; a run fails when too few of any kind succeeded. */
+export const writeKinds = [
+  "register",
+  "follow",
+  "unfollow",
+  "post",
+  "share",
+  "like",
+  "unlike",
+  "comment",
+  "report",
+  "deleteComment",
+  "deletePost",
+  "deleteAccount",
+] as const;
+export type WriteKind = (typeof writeKinds)[number];
 
 export type WorkloadResult = {
   requests: number;
   serverErrors: number;
   byStatus: Record<string, number>;
+  /** Writes that succeeded (2xx), by kind. */
+  succeeded: Record<WriteKind, number>;
+  /** How many racing pairs were sent. */
+  races: number;
 };
 
-export async function runWorkload(
-  http: Http,
-  options: { seed: number; steps: number; people: number; tag: string },
-): Promise<WorkloadResult> {
-  const random = rng(options.seed);
-  const people: Person[] = [];
-  const posts: string[] = [];
-  const comments: string[] = [];
-  const result: WorkloadResult = { requests: 0, serverErrors: 0, byStatus: {} };
-  const call = async (
-    method: string,
-    path: string,
-    token?: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ) => {
-    const reply = await http(method, path, token, body, headers);
-    result.requests += 1;
-    result.byStatus[reply.status] = (result.byStatus[reply.status] ?? 0) + 1;
-    if (reply.status >= 500) result.serverErrors += 1;
-    return reply;
-  };
+type Person = { handle: string; token: string };
+type PostRef = { id: string; author: Person };
+type CommentRef = { id: string; postId: string; author: Person };
 
-  for (let i = 0; i < options.people; i++) {
-    const handle = `f${options.tag}_${i}`;
-    const reply = await call("POST", "/v1/auth/register", undefined, {
+/** What all clients share: the live people, posts and comments, as the answers told them. */
+type World = { people: Person[]; posts: PostRef[]; comments: CommentRef[]; registered: number };
+
+/** The gateway as the steps call it: each call says which kind of write it is, or a read. */
+type Call = (kind: WriteKind | "read", ...request: Parameters<Http>) => ReturnType<Http>;
+
+/**
+ * How often each step comes up, out of their sum. The plain writes make each kind on its own; the
+ * races send two writes at once whose order the services must not depend on.
+ */
+const weights = {
+  register: 3,
+  follow: 10,
+  unfollow: 4,
+  post: 13,
+  share: 5,
+  like: 11,
+  unlike: 5,
+  comment: 11,
+  report: 3,
+  deleteComment: 3,
+  deletePost: 3,
+  deleteAccount: 1,
+  read: 5,
+  "like against unlike": 5,
+  "follow against unfollow": 4,
+  "post against its author's deletion": 2,
+  "comment against its post's deletion": 2,
+  "share against its post's deletion": 2,
+} as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
+type StepName = keyof typeof weights;
+const stepNames = Object.keys(weights) as StepName[];
+const totalWeight = stepNames.reduce((sum, name) => sum + weights[name], 0);
+const isRace = (name: StepName) => name.includes(" against ");
+
+const ok = (status: number) => status >= 200 && status < 300;
+
+/** Accounts left standing: below this, nobody deletes theirs (sign-ups keep adding more). */
+const MIN_PEOPLE = 4;
+
+/** The steps of one client, by name, drawing from its own stream. */
+function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag: string) {
+  const someone = () => random.pick(world.people);
+  const somePost = () => random.pick(world.posts);
+  const someComment = () => random.pick(world.comments);
+
+  // A post's comments go with it.
+  const forgetPost = (id: string) => {
+    world.posts = world.posts.filter((post) => post.id !== id);
+    world.comments = world.comments.filter((c) => c.postId !== id);
+  };
+  const register = async () => {
+    world.registered += 1;
+    const handle = `f${tag}_${world.registered}`;
+    const reply = await call("register", "POST", "/v1/auth/register", undefined, {
       handle,
       email: `${handle}@example.com`,
       password: "fault-tolerant",
     });
-    if (reply.status === 201)
-      people.push({ handle, token: (reply.body as { token: string }).token });
-  }
+    if (ok(reply.status))
+      world.people.push({ handle, token: (reply.body as { token: string }).token });
+  };
+  const follow = (a: Person, b: Person) =>
+    call("follow", "PUT", `/v1/users/${b.handle}/follow`, a.token);
+  const unfollow = (a: Person, b: Person) =>
+    call("unfollow", "DELETE", `/v1/users/${b.handle}/follow`, a.token);
+  const like = (who: Person, post: PostRef) =>
+    call("like", "PUT", `/v1/posts/${post.id}/like`, who.token);
+  const unlike = (who: Person, post: PostRef) =>
+    call("unlike", "DELETE", `/v1/posts/${post.id}/like`, who.token);
+  const writePost = async (author: Person) => {
+    // Some posts reuse a key: a retried create must answer the first post, not write another.
+    const key: Record<string, string> =
+      random.next() < 0.3 ? { "idempotency-key": `k${Math.floor(random.next() * 20)}` } : {};
+    const body = { body: `post by ${author.handle} @${someone()?.handle ?? "nobody"}` };
+    const reply = await call("post", "POST", "/v1/posts", author.token, body, key);
+    const id = ok(reply.status) ? (reply.body as { id: string }).id : null;
+    if (id && !world.posts.some((post) => post.id === id)) world.posts.push({ id, author });
+  };
+  const share = async (sharer: Person, post: PostRef) => {
+    const reply = await call("share", "POST", `/v1/posts/${post.id}/shares`, sharer.token, {});
+    if (ok(reply.status))
+      world.posts.push({ id: (reply.body as { id: string }).id, author: sharer });
+  };
+  const comment = async (writer: Person, post: PostRef) => {
+    const thread = world.comments.filter((c) => c.postId === post.id);
+    const parent = random.next() < 0.3 ? random.pick(thread) : undefined;
+    const reply = await call("comment", "POST", `/v1/posts/${post.id}/comments`, writer.token, {
+      body: `comment by ${writer.handle}`,
+      ...(parent ? { parentId: parent.id } : {}),
+    });
+    if (ok(reply.status))
+      world.comments.push({
+        id: (reply.body as { id: string }).id,
+        postId: post.id,
+        author: writer,
+      });
+  };
+  const report = (who: Person, target: CommentRef) =>
+    call("report", "POST", `/v1/comments/${target.id}/report`, who.token, { reason: "fault test" });
+  const deleteComment = async (target: CommentRef) => {
+    const reply = await call(
+      "deleteComment",
+      "DELETE",
+      `/v1/comments/${target.id}`,
+      target.author.token,
+    );
+    if (ok(reply.status)) world.comments = world.comments.filter((c) => c !== target);
+  };
+  const deletePost = async (post: PostRef, who = post.author) => {
+    const reply = await call("deletePost", "DELETE", `/v1/posts/${post.id}`, who.token);
+    if (ok(reply.status)) forgetPost(post.id);
+  };
+  const deleteAccount = async (leaving: Person) => {
+    const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token);
+    if (!ok(reply.status)) return;
+    // Their posts and comments go with them.
+    world.people = world.people.filter((person) => person !== leaving);
+    for (const post of world.posts.filter((p) => p.author === leaving)) forgetPost(post.id);
+    world.comments = world.comments.filter((c) => c.author !== leaving);
+  };
+  const leaver = () => (world.people.length > MIN_PEOPLE ? someone() : undefined);
+  const byPair = (act: (a: Person, b: Person) => Promise<unknown>) => async () => {
+    const [a, b] = [someone(), someone()];
+    if (a && b && a !== b) await act(a, b);
+  };
+  const onPost = (act: (who: Person, post: PostRef) => Promise<unknown>) => async () => {
+    const [who, post] = [someone(), somePost()];
+    if (who && post) await act(who, post);
+  };
+  const on =
+    <T>(pick: () => T | undefined, act: (item: T) => Promise<unknown>) =>
+    async () => {
+      const item = pick();
+      if (item) await act(item);
+    };
 
-  const steps: Array<[weight: number, step: () => Promise<unknown>]> = [
-    [
-      14,
-      async () => {
-        const [a, b] = [random.pick(people), random.pick(people)];
-        if (a && b && a !== b) await call("PUT", `/v1/users/${b.handle}/follow`, a.token);
-      },
-    ],
-    [
-      4,
-      async () => {
-        const [a, b] = [random.pick(people), random.pick(people)];
-        if (a && b && a !== b) await call("DELETE", `/v1/users/${b.handle}/follow`, a.token);
-      },
-    ],
-    [
-      16,
-      async () => {
-        const author = random.pick(people);
-        const mention = random.pick(people);
-        if (!author) return;
-        const key: Record<string, string> =
-          random.next() < 0.3 ? { "idempotency-key": `k${Math.floor(random.next() * 20)}` } : {};
-        const reply = await call(
-          "POST",
-          "/v1/posts",
-          author.token,
-          { body: `post ${result.requests} @${mention?.handle ?? "nobody"}` },
-          key,
-        );
-        if (reply.status === 201) posts.push((reply.body as { id: string }).id);
-      },
-    ],
-    [
-      6,
-      async () => {
-        const [sharer, post] = [random.pick(people), random.pick(posts)];
-        if (sharer && post) {
-          const reply = await call("POST", `/v1/posts/${post}/shares`, sharer.token, {});
-          if (reply.status === 201) posts.push((reply.body as { id: string }).id);
-        }
-      },
-    ],
-    [
-      16,
-      async () => {
-        const [liker, post] = [random.pick(people), random.pick(posts)];
-        if (liker && post) await call("PUT", `/v1/posts/${post}/like`, liker.token);
-      },
-    ],
-    [
-      5,
-      async () => {
-        const [liker, post] = [random.pick(people), random.pick(posts)];
-        if (liker && post) await call("DELETE", `/v1/posts/${post}/like`, liker.token);
-      },
-    ],
-    [
-      14,
-      async () => {
-        const [writer, post] = [random.pick(people), random.pick(posts)];
-        if (!writer || !post) return;
-        const parentId = random.next() < 0.3 ? random.pick(comments) : undefined;
-        const reply = await call("POST", `/v1/posts/${post}/comments`, writer.token, {
-          body: `comment ${result.requests}`,
-          ...(parentId ? { parentId } : {}),
-        });
-        if (reply.status === 201) comments.push((reply.body as { id: string }).id);
-      },
-    ],
-    [
-      4,
-      async () => {
-        const [reporter, comment] = [random.pick(people), random.pick(comments)];
-        if (reporter && comment)
-          await call("POST", `/v1/comments/${comment}/report`, reporter.token, {
-            reason: "fault test",
-          });
-      },
-    ],
-    [
-      3,
-      async () => {
-        const [someone, comment] = [random.pick(people), random.pick(comments)];
-        if (someone && comment) await call("DELETE", `/v1/comments/${comment}`, someone.token);
-      },
-    ],
-    [
-      3,
-      async () => {
-        const [someone, post] = [random.pick(people), random.pick(posts)];
-        if (someone && post) await call("DELETE", `/v1/posts/${post}`, someone.token);
-      },
-    ],
-    [
-      1,
-      async () => {
-        const leaving = random.pick(people);
-        if (leaving && people.length > 3) {
-          await call("DELETE", "/v1/me", leaving.token);
-          people.splice(people.indexOf(leaving), 1);
-        }
-      },
-    ],
-    [
-      6,
-      async () => {
-        const reader = random.pick(people);
-        if (reader) await call("GET", "/v1/feed?limit=20", reader.token);
-      },
-    ],
-  ];
-  const total = steps.reduce((sum, [weight]) => sum + weight, 0);
-  for (let i = 0; i < options.steps; i++) {
-    let roll = random.next() * total;
-    for (const [weight, step] of steps) {
-      roll -= weight;
-      if (roll < 0) {
-        await step();
-        break;
-      }
-    }
+  const steps: Record<StepName, () => Promise<unknown>> = {
+    register,
+    follow: byPair(follow),
+    unfollow: byPair(unfollow),
+    post: on(someone, writePost),
+    share: onPost(share),
+    like: onPost(like),
+    unlike: onPost(unlike),
+    comment: onPost(comment),
+    report: async () => {
+      const [who, target] = [someone(), someComment()];
+      if (who && target) await report(who, target);
+    },
+    deleteComment: on(someComment, deleteComment),
+    // Mostly by the author, who may; now and then by someone else, who must be refused.
+    deletePost: on(somePost, (post) =>
+      deletePost(post, random.next() < 0.85 ? post.author : someone()),
+    ),
+    deleteAccount: on(leaver, deleteAccount),
+    read: on(someone, (reader) => call("read", "GET", "/v1/feed?limit=20", reader.token)),
+    "like against unlike": onPost((who, post) => Promise.all([like(who, post), unlike(who, post)])),
+    "follow against unfollow": byPair((a, b) => Promise.all([follow(a, b), unfollow(a, b)])),
+    "post against its author's deletion": on(leaver, (author) =>
+      Promise.all([writePost(author), deleteAccount(author)]),
+    ),
+    "comment against its post's deletion": onPost((who, post) =>
+      Promise.all([comment(who, post), deletePost(post)]),
+    ),
+    "share against its post's deletion": onPost((who, post) =>
+      Promise.all([share(who, post), deletePost(post)]),
+    ),
+  };
+  return steps;
+}
+
+/** The step a roll in [0, 1) lands on, by weight. */
+function choose(roll: number): StepName {
+  let left = roll * totalWeight;
+  for (const name of stepNames) {
+    left -= weights[name];
+    if (left < 0) return name;
   }
+  return "read";
+}
+
+/** The share of its expected attempts each kind of write must at least see succeed. */
+const FLOOR_SHARE = 0.25;
+
+/**
+ * The fewest writes of each kind a run of `steps` steps must see succeed: a quarter of what its
+ * plain step alone would attempt (the races add more), and at least one.
+ */
+export function floors(steps: number): Record<WriteKind, number> {
+  return Object.fromEntries(
+    writeKinds.map((kind) => [
+      kind,
+      Math.max(1, Math.floor(((steps * weights[kind]) / totalWeight) * FLOOR_SHARE)),
+    ]),
+  ) as Record<WriteKind, number>;
+}
+
+/**
+ * Runs `steps` steps in all, shared among `clients` concurrent clients, after `people` sign-ups.
+ * Client i draws from a stream seeded by the i-th number of the run seed's own stream, so
+ * `--seed N` replays every client's choices (how the clients interleave is up to the machine).
+ */
+export async function runWorkload(
+  http: Http,
+  options: { seed: number; steps: number; clients: number; people: number; tag: string },
+): Promise<WorkloadResult> {
+  const world: World = { people: [], posts: [], comments: [], registered: 0 };
+  const result: WorkloadResult = {
+    requests: 0,
+    serverErrors: 0,
+    byStatus: {},
+    succeeded: Object.fromEntries(writeKinds.map((kind) => [kind, 0])) as Record<WriteKind, number>,
+    races: 0,
+  };
+  const call: Call = async (kind, method, path, token, body, headers) => {
+    const reply = await http(method, path, token, body, headers);
+    result.requests += 1;
+    result.byStatus[reply.status] = (result.byStatus[reply.status] ?? 0) + 1;
+    if (reply.status >= 500) result.serverErrors += 1;
+    if (kind !== "read" && ok(reply.status)) result.succeeded[kind] += 1;
+    return reply;
+  };
+
+  const seeds = rng(options.seed);
+  const clients = Array.from({ length: options.clients }, (_, index) => {
+    const random = rng(Math.floor(seeds.next() * 2 ** 32));
+    const share =
+      Math.floor(options.steps / options.clients) +
+      (index < options.steps % options.clients ? 1 : 0);
+    return { random, share, steps: stepsFor(world, random, call, options.tag) };
+  });
+  // The first people sign up together, a race of its own.
+  await Promise.all(
+    Array.from({ length: options.people }, (_, i) => clients[i % clients.length]?.steps.register()),
+  );
+  await Promise.all(
+    clients.map(async ({ random, share, steps }) => {
+      for (let i = 0; i < share; i++) {
+        const name = choose(random.next());
+        if (isRace(name)) result.races += 1;
+        await steps[name]();
+      }
+    }),
+  );
   return result;
 }

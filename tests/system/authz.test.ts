@@ -1,9 +1,11 @@
-// The authorization matrix: every route of the OpenAPI document that writes or names an object is
-// tried signed out, as another user and as the owner. A route missing from the table fails the test,
-// so a new route cannot ship without saying who may use it.
+// The authorization matrices of both APIs: every route of /v1 (as /openapi.json lists it) and of /api
+// (as the pinned RealWorld spec lists it) is tried signed out, with a token flock never signed, as
+// another user and as the owner. A route missing from its table fails the test, so a new route cannot
+// ship without saying who may use it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, type Reply } from "./client";
 import { type Flock, startFlock } from "./harness";
+import { type Operation, operationsOf, realWorldOperations } from "./openapi";
 
 let server: Flock;
 let api: ReturnType<typeof client>;
@@ -27,6 +29,52 @@ type World = {
  * world; `body` is a valid body.
  */
 type Access = "public" | "self" | "signed-in" | "owner";
+type Who = "signed out" | "bad token" | "stranger" | "owner";
+
+/**
+ * Who of the four is let in, per kind of access, in the order tried: refused attempts change
+ * nothing, and the owner goes last, so one world serves them all. A token that flock did not sign
+ * is a 401 everywhere, public routes included: a client with a broken session should hear so.
+ */
+const allowed: Record<Access, Array<[who: Who, ok: boolean]>> = {
+  public: [
+    ["signed out", true],
+    ["bad token", false],
+    ["stranger", true],
+    ["owner", true],
+  ],
+  self: [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", true],
+    ["owner", true],
+  ],
+  "signed-in": [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", true],
+  ],
+  owner: [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", false],
+    ["owner", true],
+  ],
+};
+
+/** Well-formed, but not signed with flock's secret. */
+const BAD_TOKEN =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUpEMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJ9.c2lnbmF0dXJlLW5vdC1mbG9ja3M";
+
+/** The token each of the four sends, if any. */
+function tokenOf(who: Who, world: { owner: Person; stranger: Person }): string | undefined {
+  return {
+    "signed out": undefined,
+    "bad token": BAD_TOKEN,
+    stranger: world.stranger.token,
+    owner: world.owner.token,
+  }[who];
+}
 const table: Record<
   string,
   { access: Access; path?: (w: World) => string; body?: (w: World) => unknown }
@@ -138,17 +186,14 @@ const table: Record<
   "GET /v1/health": { access: "public" },
 };
 
+let operations: Operation[] = [];
 let routes: string[] = [];
 
 beforeAll(async () => {
   server = await startFlock();
   api = client(server);
-  const doc = (await api.get("/openapi.json")).body as {
-    paths: Record<string, Record<string, unknown>>;
-  };
-  routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
-  );
+  operations = operationsOf((await api.get("/openapi.json")).body);
+  routes = operations.map(({ method, path }) => `${method} ${path}`);
 });
 afterAll(async () => {
   await server?.close();
@@ -191,49 +236,28 @@ describe("the authorization matrix", () => {
     expect(routes.filter((route) => !table[route])).toEqual([]);
   });
 
+  it("agrees with the document on which routes need a token", () => {
+    const documented = operations
+      .filter((operation) => operation.needsToken)
+      .map(({ method, path }) => `${method} ${path}`);
+    const needing = routes.filter((route) => table[route]?.access !== "public");
+    expect(documented).toEqual(needing);
+  });
+
   it("lets each route be used by exactly those it should", async () => {
     const failures: string[] = [];
-    const allowed: Record<
-      Access,
-      Array<[who: "signed out" | "stranger" | "owner", ok: boolean]>
-    > = {
-      public: [
-        ["signed out", true],
-        ["stranger", true],
-        ["owner", true],
-      ],
-      self: [
-        ["signed out", false],
-        ["stranger", true],
-        ["owner", true],
-      ],
-      "signed-in": [
-        ["signed out", false],
-        ["stranger", true],
-      ],
-      owner: [
-        ["signed out", false],
-        ["stranger", false],
-        ["owner", true],
-      ],
-    };
     for (const route of routes) {
       const entry = table[route];
       if (!entry) continue;
-      // Refused attempts change nothing, and the owner goes last: one world serves the three.
       const world = await makeWorld();
       for (const [who, ok] of allowed[entry.access]) {
         // A friend request is cancelled by its sender: that route is covered by its own test below.
         if (route === "DELETE /v1/me/friend-requests/{id}" && who === "owner") continue;
-        const token =
-          who === "signed out"
-            ? undefined
-            : who === "stranger"
-              ? world.stranger.token
-              : world.owner.token;
-        const reply = await attempt(route, world, token);
+        const reply = await attempt(route, world, tokenOf(who, world));
         const refusedAsExpected =
-          who === "signed out" ? reply.status === 401 : [403, 404].includes(reply.status);
+          who === "signed out" || who === "bad token"
+            ? reply.status === 401
+            : [403, 404].includes(reply.status);
         if (ok !== reply.status < 400 || (!ok && !refusedAsExpected))
           failures.push(`${route} as ${who}: ${reply.status}`);
       }
@@ -277,5 +301,190 @@ describe("the authorization matrix", () => {
     expect(text).not.toContain(world.heldCommentId);
     expect(text).not.toContain(world.requestId);
     expect(seenByStranger[4]?.body.items).toEqual([]);
+  });
+});
+
+/** A world for one /api route: the owner's article and the owner's comment on it. */
+type ArticleWorld = { owner: Person; stranger: Person; slug: string; comment: number };
+
+/**
+ * Who may use each RealWorld route, with the spec's vocabulary: `owner` routes answer a stranger
+ * 403 naming `resource` (`{errors: {article: ["forbidden"]}}`), as errors_authorization.hurl does.
+ */
+const realWorldTable: Record<
+  string,
+  {
+    access: Access;
+    resource?: "article" | "comment";
+    path?: (w: ArticleWorld) => string;
+    body?: (w: ArticleWorld) => unknown;
+  }
+> = {
+  "POST /api/users/login": {
+    access: "public",
+    body: (w) => ({
+      user: { email: `${w.owner.handle}@example.com`, password: "correct horse battery" },
+    }),
+  },
+  "POST /api/users": {
+    access: "public",
+    body: () => {
+      const name = `rw_${Date.now() % 1e8}_${Math.floor(Math.random() * 1e4)}`;
+      return { user: { username: name, email: `${name}@example.com`, password: "12345678" } };
+    },
+  },
+  "GET /api/user": { access: "self" },
+  "PUT /api/user": { access: "self", body: () => ({ user: { bio: "changed" } }) },
+  "GET /api/profiles/{username}": {
+    access: "public",
+    path: (w) => `/api/profiles/${w.owner.handle}`,
+  },
+  "POST /api/profiles/{username}/follow": {
+    access: "signed-in",
+    path: (w) => `/api/profiles/${w.owner.handle}/follow`,
+  },
+  "DELETE /api/profiles/{username}/follow": {
+    access: "signed-in",
+    path: (w) => `/api/profiles/${w.owner.handle}/follow`,
+  },
+  "GET /api/articles/feed": { access: "self" },
+  "GET /api/articles": { access: "public" },
+  "POST /api/articles": {
+    access: "signed-in",
+    body: () => ({ article: { title: "New", description: "d", body: "b" } }),
+  },
+  "GET /api/articles/{slug}": { access: "public", path: (w) => `/api/articles/${w.slug}` },
+  "PUT /api/articles/{slug}": {
+    access: "owner",
+    resource: "article",
+    path: (w) => `/api/articles/${w.slug}`,
+    body: () => ({ article: { body: "hijacked" } }),
+  },
+  "DELETE /api/articles/{slug}": {
+    access: "owner",
+    resource: "article",
+    path: (w) => `/api/articles/${w.slug}`,
+  },
+  "GET /api/articles/{slug}/comments": {
+    access: "public",
+    path: (w) => `/api/articles/${w.slug}/comments`,
+  },
+  "POST /api/articles/{slug}/comments": {
+    access: "signed-in",
+    path: (w) => `/api/articles/${w.slug}/comments`,
+    body: () => ({ comment: { body: "hi" } }),
+  },
+  "DELETE /api/articles/{slug}/comments/{id}": {
+    access: "owner",
+    resource: "comment",
+    path: (w) => `/api/articles/${w.slug}/comments/${w.comment}`,
+  },
+  "POST /api/articles/{slug}/favorite": {
+    access: "signed-in",
+    path: (w) => `/api/articles/${w.slug}/favorite`,
+  },
+  "DELETE /api/articles/{slug}/favorite": {
+    access: "signed-in",
+    path: (w) => `/api/articles/${w.slug}/favorite`,
+  },
+  "GET /api/tags": { access: "public" },
+};
+
+/** RealWorld's token scheme, as its clients send it. */
+const asToken = (token: string | undefined): Record<string, string> =>
+  token ? { authorization: `Token ${token}` } : {};
+
+async function makeArticleWorld(): Promise<ArticleWorld> {
+  const owner = await api.signUp("author");
+  const stranger = await api.signUp("intruder");
+  const slug = (
+    await api.request("POST", "/api/articles", {
+      headers: asToken(owner.token),
+      body: { article: { title: "Owned", description: "mine", body: "original" } },
+    })
+  ).body.article.slug;
+  const comment = (
+    await api.request("POST", `/api/articles/${slug}/comments`, {
+      headers: asToken(owner.token),
+      body: { comment: { body: "my own comment" } },
+    })
+  ).body.comment.id;
+  return { owner, stranger, slug, comment };
+}
+
+describe("the authorization matrix of the RealWorld API", () => {
+  const operations = realWorldOperations();
+  const routes = operations.map(({ method, path }) => `${method} ${path}`);
+
+  it("has an entry for every route of the spec", () => {
+    expect(routes.filter((route) => !realWorldTable[route])).toEqual([]);
+    expect(routes).toHaveLength(Object.keys(realWorldTable).length);
+  });
+
+  it("agrees with the spec on which routes need a token", () => {
+    const documented = operations
+      .filter((operation) => operation.needsToken)
+      .map(({ method, path }) => `${method} ${path}`);
+    expect(documented).toEqual(
+      routes.filter((route) => realWorldTable[route]?.access !== "public"),
+    );
+  });
+
+  it("refuses a missing token and a bad one with 401, another user's object with 403", async () => {
+    const failures: string[] = [];
+    for (const route of routes) {
+      const entry = realWorldTable[route];
+      if (!entry) continue;
+      const [method = "GET", template = ""] = route.split(" ");
+      const world = await makeArticleWorld();
+      for (const [who, ok] of allowed[entry.access]) {
+        const reply = await api.request(method, entry.path?.(world) ?? template, {
+          headers: asToken(tokenOf(who, world)),
+          body: entry.body?.(world),
+        });
+        // The spec's envelope and messages: `token` for 401, the resource for 403.
+        const expected =
+          who === "signed out"
+            ? { status: 401, errors: { token: ["is missing"] } }
+            : who === "bad token"
+              ? { status: 401, errors: { token: ["is invalid"] } }
+              : { status: 403, errors: { [entry.resource ?? "resource"]: ["forbidden"] } };
+        const refusedAsExpected =
+          reply.status === expected.status &&
+          JSON.stringify(reply.body) === JSON.stringify({ errors: expected.errors });
+        if (ok ? reply.status >= 400 : !refusedAsExpected)
+          failures.push(`${route} as ${who}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
+
+  it("does not let one user edit or delete another's article or comment", async () => {
+    const world = await makeArticleWorld();
+    const intruder = asToken(world.stranger.token);
+    const article = `/api/articles/${world.slug}`;
+    const before = (await api.request("GET", article)).body;
+
+    const edit = await api.request("PUT", article, {
+      headers: intruder,
+      body: { article: { title: "Hijacked", body: "hijacked" } },
+    });
+    const remove = await api.request("DELETE", article, { headers: intruder });
+    const uncomment = await api.request("DELETE", `${article}/comments/${world.comment}`, {
+      headers: intruder,
+    });
+    expect([edit.status, remove.status, uncomment.status]).toEqual([403, 403, 403]);
+
+    expect((await api.request("GET", article)).body).toEqual(before);
+    const comments = (await api.request("GET", `${article}/comments`)).body.comments;
+    expect(comments.map((comment: { id: number }) => comment.id)).toEqual([world.comment]);
+
+    // The owner still may: the refusals were about who asked, not about the objects.
+    const owner = asToken(world.owner.token);
+    expect(
+      (await api.request("DELETE", `${article}/comments/${world.comment}`, { headers: owner }))
+        .status,
+    ).toBe(204);
+    expect((await api.request("DELETE", article, { headers: owner })).status).toBe(204);
   });
 });
