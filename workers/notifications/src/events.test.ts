@@ -319,6 +319,20 @@ describe("notifications from comments", () => {
   });
 });
 
+describe("likes taken back", () => {
+  it("notifies no one of a like whose unlike was applied first, and does of a newer like", async () => {
+    const [author, fan, postId] = [newUserId(), newUserId(), newPostId()];
+    const first = liked(postId, author, fan);
+    const takenBack = eventOf("post.unliked", { postId, postAuthorId: author, userId: fan });
+    await apply(takenBack);
+    await apply(first);
+    expect(await inboxOf(author)).toEqual([]);
+
+    await apply(liked(postId, author, fan));
+    expect(await typesOf(author)).toEqual([["like", fan]]);
+  });
+});
+
 describe("cascades", () => {
   it("notifies no one of a post, comment or account that was deleted before the event arrived", async () => {
     const [author, fan, leaving, postId, otherPost] = [

@@ -1,7 +1,7 @@
 import type { Event, NotificationType } from "@flock/contracts";
 import { type Db, newId, type Statement } from "@flock/kit";
 import { and, eq, lt, sql } from "drizzle-orm";
-import { notifications, tombstones } from "./db/schema";
+import { notifications, tombstones, unlikes } from "./db/schema";
 
 /** The ids of the users who hold these handles; handles nobody holds are left out. */
 export type ResolveHandles = (handles: string[]) => Promise<string[]>;
@@ -39,12 +39,31 @@ export async function applyEvent(
       return notify(db, event, event.data.toId, [
         { type: "friend_accept", recipientId: event.data.fromId },
       ]);
-    case "post.liked":
-      return notify(db, event, event.data.userId, [
-        { type: "like", recipientId: event.data.postAuthorId, postId: event.data.postId },
-      ]);
+    case "post.liked": {
+      const { userId, postId, postAuthorId } = event.data;
+      return [
+        ...notify(db, event, userId, [{ type: "like", recipientId: postAuthorId, postId }]),
+        // A like taken back by a newer unlike, applied before this event arrived, stands no more.
+        db
+          .delete(notifications)
+          .where(
+            and(
+              eq(notifications.eventId, event.id),
+              sql`EXISTS (SELECT 1 FROM ${unlikes} WHERE ${unlikes.userId} = ${userId} AND ${unlikes.postId} = ${postId} AND ${unlikes.eventId} > ${event.id})`,
+            ),
+          ),
+      ];
+    }
     case "post.unliked":
       return [
+        db
+          .insert(unlikes)
+          .values({ userId: event.data.userId, postId: event.data.postId, eventId: event.id })
+          .onConflictDoUpdate({
+            target: [unlikes.userId, unlikes.postId],
+            set: { eventId: event.id },
+            setWhere: lt(unlikes.eventId, event.id),
+          }),
         db.delete(notifications).where(
           and(
             eq(notifications.postId, event.data.postId),
@@ -91,6 +110,7 @@ export async function applyEvent(
     case "post.deleted":
       return [
         bury(db, event, "post", event.data.postId),
+        db.delete(unlikes).where(eq(unlikes.postId, event.data.postId)),
         db.delete(notifications).where(eq(notifications.postId, event.data.postId)),
       ];
     case "comment.deleted":
@@ -101,6 +121,7 @@ export async function applyEvent(
     case "user.deleted":
       return [
         bury(db, event, "user", event.data.userId),
+        db.delete(unlikes).where(eq(unlikes.userId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
       ];

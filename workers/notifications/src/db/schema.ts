@@ -1,7 +1,7 @@
 import type { NotificationType } from "@flock/contracts";
 import { deadLettersTable, inboxFailuresTable, processedEventsTable } from "@flock/kit";
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const notifications = sqliteTable(
   "notifications",
@@ -42,6 +42,20 @@ export const tombstones = sqliteTable("tombstones", {
   kind: text("kind").$type<"user" | "post" | "comment">().notNull(),
   deletedAt: text("deleted_at").notNull(),
 });
+
+/**
+ * The newest take-back of each user's like of a post. A like event can arrive after the unlike that
+ * followed it: a like older than the newest unlike notifies no one.
+ */
+export const unlikes = sqliteTable(
+  "unlikes",
+  {
+    userId: text("user_id").notNull(),
+    postId: text("post_id").notNull(),
+    eventId: text("event_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.postId] })],
+);
 
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
