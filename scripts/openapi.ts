@@ -52,7 +52,8 @@ const generated = { [documentFile]: document, [typesFile]: await generateTypes(d
 if (process.argv.includes("--check")) {
   const stale = Object.entries(generated).filter(([file, text]) => committed(file) !== text);
   if (stale.length > 0) {
-    for (const [file] of stale) console.error(`${file} is stale: the gateway's routes changed.`);
+    for (const [file] of stale)
+      console.error(`${file} is not what the gateway's code generates now.`);
     console.error("Run `npm run generate:api` and commit the result.");
     process.exit(1);
   }
