@@ -25,6 +25,8 @@ type Operation = {
   parameters?: Array<{ name: string; in: string }>;
 };
 let routes: Array<{ method: string; path: string; operation: Operation }> = [];
+/** The document's named schemas, which request bodies refer to. */
+let components: Record<string, Schema> = {};
 let fixtures: { token: string; other: string; handle: string; otherHandle: string; ids: string[] };
 
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 6);
@@ -34,7 +36,9 @@ beforeAll(async () => {
   api = client(server);
   const doc = (await api.get("/openapi.json")).body as {
     paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Schema> };
   };
+  components = doc.components.schemas;
   routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       method: method.toUpperCase(),
@@ -75,6 +79,8 @@ afterAll(async () => {
 /** Values shaped by a JSON schema, often valid, sometimes at or past its limits. */
 function fromSchema(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   if (depth > 3) return fc.constant(null);
+  const named = schema.$ref && components[schema.$ref.replace("#/components/schemas/", "")];
+  if (named) return fromSchema(named, depth);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const options = schema.anyOf ?? schema.oneOf;
   if (options) return fc.oneof(...options.map((option) => fromSchema(option, depth + 1)));
