@@ -1,8 +1,9 @@
 // The gateway's OpenAPI document and the web app's API types generated from it, both committed.
-// `npm run generate:api` writes them. `npm run check:openapi` (part of `npm test`) fails when either
-// differs from what the code generates now, then lints the document with Redocly's recommended rules.
-// No worker runs: the document is built from the route definitions alone, so it is enough to load
-// the gateway's code in Node (through Vite, which resolves its TypeScript) and ask it for the page.
+// `npm run generate:api` writes them. `npm run check:openapi` (part of `npm test`) fails when
+// either differs from what the code generates now, then lints the document with Redocly's
+// recommended rules. No worker runs: the document is built from the route definitions alone, so
+// it is enough to load the gateway's code in Node (through Vite, which resolves its TypeScript)
+// and ask it for the page.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -15,9 +16,9 @@ const typesFile = "apps/web/src/api/schema.d.ts";
 // Redocly's own entry point, run on this Node (22), whatever else is first on the PATH.
 const redoclyJs = path.join(root, "node_modules/@redocly/cli/bin/cli.js");
 
-const TYPES_HEADER = `// Generated from ${documentFile} by \`npm run generate:api\` (openapi-typescript). Do not edit.\n\n`;
+const TYPES_HEADER = `// Generated from ${documentFile} by \`npm run generate:api\`. Do not edit.\n\n`;
 
-/** What this script needs of the gateway's entry module; /openapi.json reads no binding but CORS's. */
+/** What this script needs of the gateway's entry module: /openapi.json reads only CORS_ORIGINS. */
 type Gateway = {
   default: { fetch(request: Request, env: { CORS_ORIGINS: string }): Promise<Response> };
 };

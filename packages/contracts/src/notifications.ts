@@ -45,7 +45,7 @@ export const Notification = z
   .meta({ id: "Notification" });
 export type Notification = z.infer<typeof Notification>;
 
-/** GET /v1/notifications: a page, how many of all of them are unread, and what could not be looked up. */
+/** GET /v1/notifications: a page, how many of all are unread, and what could not be looked up. */
 export const NotificationPage = Page(Notification)
   .extend({ unreadCount: z.number().int(), missing: Missing.optional() })
   .meta({ id: "NotificationPage" });

@@ -127,7 +127,10 @@ export type PostPage = z.infer<typeof PostPage>;
 /** `?include=comments` asks GET /v1/posts/{id} for the post's first page of comments too. */
 export const PostQuery = z.object({ include: z.enum(["comments"]).optional() });
 
-/** A post and, when asked for, its first comments (null, and listed in `missing`, when the comments service is down). */
+/**
+ * A post and, when asked for, its first comments: null, and listed in `missing`, when the comments
+ * service is down.
+ */
 export const PostDetail = Post.extend({
   comments: orNull(CommentPage)
     .optional()

@@ -1,4 +1,4 @@
-// Generated from workers/gateway/openapi.json by `npm run generate:api` (openapi-typescript). Do not edit.
+// Generated from workers/gateway/openapi.json by `npm run generate:api`. Do not edit.
 
 export interface paths {
     "/v1/auth/register": {
