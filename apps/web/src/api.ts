@@ -1,38 +1,25 @@
-// The public /v1 API, typed with the contracts package. Only types are imported, so no schema code
-// reaches the browser bundle; the server validates every input and answers problem+json on failure.
-import type {
-  AuthResponse,
-  Comment,
-  CreateCommentInput,
-  CreatePostInput,
-  FieldError,
-  FriendRequest,
-  LikeState,
-  LoginInput,
-  MarkReadInput,
-  Notification,
-  Page,
-  Post,
-  Problem,
-  Profile,
-  ProfileSummary,
-  RegisterInput,
-  ReportInput,
-  ShareInput,
-  UnreadCount,
-  UpdateCommentInput,
-  UpdateMeInput,
-  UpdatePostInput,
-  User,
-} from "@flock/contracts";
+// The public /v1 API through openapi-fetch, typed by api/schema.d.ts, which `npm run generate:api`
+// generates from the gateway's OpenAPI document: a path, parameter or body the document does not
+// have fails to compile. The server validates every input and answers problem+json on failure.
+import createClient from "openapi-fetch";
+import type { components, operations, paths } from "./api/schema";
 
-/** GET /v1/posts/:id?include=comments: the post with its first page of comments. */
-export type PostDetail = Post & { comments?: Page<Comment> | null; missing?: string[] };
+type Schemas = components["schemas"];
+export type AuthResponse = Schemas["AuthResponse"];
+export type Comment = Schemas["Comment"];
+export type CommentPage = Schemas["CommentPage"];
+export type FieldError = Schemas["FieldError"];
+export type FriendRequest = Schemas["FriendRequest"];
+export type Notification = Schemas["Notification"];
+export type Post = Schemas["Post"];
+export type Profile = Schemas["Profile"];
+export type ProfileSummary = Schemas["ProfileSummary"];
+export type UpdateMeInput = Schemas["UpdateMeInput"];
+export type User = Schemas["User"];
 
-/** GET /v1/notifications: a page, how many are unread, and what could not be looked up. */
-export type NotificationList = Page<Notification> & { unreadCount: number; missing?: string[] };
-
-export type Direction = "incoming" | "outgoing";
+export type Direction = NonNullable<
+  NonNullable<operations["listFriendRequests"]["parameters"]["query"]>["direction"]
+>;
 
 /** A failed call, carrying what the problem+json body said. `status` 0 means no answer at all. */
 export class ApiError extends Error {
@@ -67,129 +54,165 @@ export function configureAuth(next: Auth): void {
   auth = next;
 }
 
-type Options = { body?: unknown; idempotencyKey?: string; signal?: AbortSignal };
+const client = createClient<paths>({ headers: { accept: "application/json" } });
 
-function isProblem(value: unknown): value is Problem {
+client.use({
+  onRequest({ request }) {
+    const token = auth.token();
+    if (token) request.headers.set("authorization", `Bearer ${token}`);
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has("authorization")) auth.onExpired();
+  },
+});
+
+function isProblem(value: unknown): value is Schemas["Problem"] {
   return typeof value === "object" && value !== null && "title" in value && "status" in value;
 }
 
-async function send(method: string, path: string, options: Options = {}): Promise<unknown> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  const token = auth.token();
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
-  let response: Response;
+/** What openapi-fetch resolves to: the parsed body as `data` on a 2xx, as `error` otherwise. */
+type Reply<T> = { data?: T; error?: unknown; response: Response };
+
+/** The body of a successful call; a failure throws an ApiError with what the server said. */
+async function answer<T>(call: Promise<Reply<T>>): Promise<T> {
+  let reply: Reply<T>;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
+    reply = await call;
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError(0, "Could not reach flock. Check your connection and try again.");
   }
-  const text = await response.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (response.ok) return data;
-  if (response.status === 401 && token) auth.onExpired();
-  if (isProblem(data)) {
+  const { data, error, response } = reply;
+  // The server's answers are trusted to match the document their types were generated from; a
+  // body is undefined only where the document says there is none (204, 202).
+  if (response.ok) return data as T;
+  if (isProblem(error)) {
     const retry = response.headers.get("retry-after");
-    const detail = data.detail ?? data.title;
+    const detail = error.detail ?? error.title;
     throw new ApiError(
       response.status,
       retry ? `${detail} Try again in ${retry} seconds.` : detail,
-      data.errors ?? [],
+      error.errors ?? [],
     );
   }
   throw new ApiError(response.status, `The server answered ${response.status}. Please try again.`);
 }
 
-// The server's answers are trusted to match the contracts they were generated from.
-const get = <T>(path: string, signal?: AbortSignal) => send("GET", path, { signal }) as Promise<T>;
-const call = <T>(method: string, path: string, options?: Options) =>
-  send(method, path, options) as Promise<T>;
-const done = async (method: string, path: string, options?: Options): Promise<void> => {
-  await send(method, path, options);
-};
-
-function query(params: Record<string, string | number | null | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== null && value !== undefined && value !== "") search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : "";
+/** A call whose success has no body. */
+async function done(call: Promise<Reply<unknown>>): Promise<void> {
+  await answer(call);
 }
-
-const e = encodeURIComponent;
 
 /** Arguments every list call takes. */
 export type PageQuery = { cursor?: string | null; limit?: number; signal?: AbortSignal };
-const page = ({ cursor, limit }: PageQuery) => ({ cursor, limit });
+const page = ({ cursor, limit }: PageQuery) => ({ cursor: cursor ?? undefined, limit });
+
+const peopleLists = {
+  followers: "/v1/users/{handle}/followers",
+  following: "/v1/users/{handle}/following",
+  friends: "/v1/users/{handle}/friends",
+} as const;
 
 export const api = {
-  register: (input: RegisterInput) =>
-    call<AuthResponse>("POST", "/v1/auth/register", { body: input }),
-  login: (input: LoginInput) => call<AuthResponse>("POST", "/v1/auth/login", { body: input }),
+  register: (body: Schemas["RegisterInput"]) => answer(client.POST("/v1/auth/register", { body })),
+  login: (body: Schemas["LoginInput"]) => answer(client.POST("/v1/auth/login", { body })),
 
-  me: (signal?: AbortSignal) => get<User>("/v1/me", signal),
-  updateMe: (input: UpdateMeInput) => call<User>("PATCH", "/v1/me", { body: input }),
-  deleteMe: () => done("DELETE", "/v1/me"),
+  me: (signal?: AbortSignal) => answer(client.GET("/v1/me", { signal })),
+  updateMe: (body: UpdateMeInput) => answer(client.PATCH("/v1/me", { body })),
+  deleteMe: () => done(client.DELETE("/v1/me")),
   friendRequests: (direction: Direction, q: PageQuery = {}) =>
-    get<Page<FriendRequest>>(`/v1/me/friend-requests${query({ direction, ...page(q) })}`, q.signal),
+    answer(
+      client.GET("/v1/me/friend-requests", {
+        params: { query: { direction, ...page(q) } },
+        signal: q.signal,
+      }),
+    ),
   acceptFriendRequest: (id: string) =>
-    call<FriendRequest>("POST", `/v1/me/friend-requests/${e(id)}/accept`),
+    answer(client.POST("/v1/me/friend-requests/{id}/accept", { params: { path: { id } } })),
   declineFriendRequest: (id: string) =>
-    call<FriendRequest>("POST", `/v1/me/friend-requests/${e(id)}/decline`),
-  cancelFriendRequest: (id: string) => done("DELETE", `/v1/me/friend-requests/${e(id)}`),
+    answer(client.POST("/v1/me/friend-requests/{id}/decline", { params: { path: { id } } })),
+  cancelFriendRequest: (id: string) =>
+    done(client.DELETE("/v1/me/friend-requests/{id}", { params: { path: { id } } })),
 
-  profile: (handle: string, signal?: AbortSignal) => get<Profile>(`/v1/users/${e(handle)}`, signal),
-  follow: (handle: string) => call<Profile>("PUT", `/v1/users/${e(handle)}/follow`),
-  unfollow: (handle: string) => call<Profile>("DELETE", `/v1/users/${e(handle)}/follow`),
-  people: (handle: string, list: "followers" | "following" | "friends", q: PageQuery = {}) =>
-    get<Page<ProfileSummary>>(`/v1/users/${e(handle)}/${list}${query(page(q))}`, q.signal),
+  profile: (handle: string, signal?: AbortSignal) =>
+    answer(client.GET("/v1/users/{handle}", { params: { path: { handle } }, signal })),
+  follow: (handle: string) =>
+    answer(client.PUT("/v1/users/{handle}/follow", { params: { path: { handle } } })),
+  unfollow: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/follow", { params: { path: { handle } } })),
+  people: (handle: string, list: keyof typeof peopleLists, q: PageQuery = {}) =>
+    answer(
+      client.GET(peopleLists[list], {
+        params: { path: { handle }, query: page(q) },
+        signal: q.signal,
+      }),
+    ),
   sendFriendRequest: (handle: string) =>
-    call<FriendRequest>("POST", `/v1/users/${e(handle)}/friend-request`),
-  unfriend: (handle: string) => call<Profile>("DELETE", `/v1/users/${e(handle)}/friend`),
+    answer(client.POST("/v1/users/{handle}/friend-request", { params: { path: { handle } } })),
+  unfriend: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/friend", { params: { path: { handle } } })),
   userPosts: (handle: string, q: PageQuery = {}) =>
-    get<Page<Post>>(`/v1/users/${e(handle)}/posts${query(page(q))}`, q.signal),
+    answer(
+      client.GET("/v1/users/{handle}/posts", {
+        params: { path: { handle }, query: page(q) },
+        signal: q.signal,
+      }),
+    ),
 
-  feed: (q: PageQuery = {}) => get<Page<Post>>(`/v1/feed${query(page(q))}`, q.signal),
+  feed: (q: PageQuery = {}) =>
+    answer(client.GET("/v1/feed", { params: { query: page(q) }, signal: q.signal })),
   timeline: (tag: string | null, q: PageQuery = {}) =>
-    get<Page<Post>>(`/v1/posts${query({ tag, ...page(q) })}`, q.signal),
-  createPost: (input: CreatePostInput, idempotencyKey: string) =>
-    call<Post>("POST", "/v1/posts", { body: input, idempotencyKey }),
+    answer(
+      client.GET("/v1/posts", {
+        params: { query: { tag: tag || undefined, ...page(q) } },
+        signal: q.signal,
+      }),
+    ),
+  createPost: (body: Schemas["CreatePostInput"], idempotencyKey: string) =>
+    answer(
+      client.POST("/v1/posts", { body, params: { header: { "idempotency-key": idempotencyKey } } }),
+    ),
   post: (id: string, signal?: AbortSignal) =>
-    get<PostDetail>(`/v1/posts/${e(id)}?include=comments`, signal),
-  updatePost: (id: string, input: UpdatePostInput) =>
-    call<Post>("PATCH", `/v1/posts/${e(id)}`, { body: input }),
-  deletePost: (id: string) => done("DELETE", `/v1/posts/${e(id)}`),
-  like: (id: string) => call<LikeState>("PUT", `/v1/posts/${e(id)}/like`),
-  unlike: (id: string) => call<LikeState>("DELETE", `/v1/posts/${e(id)}/like`),
-  share: (id: string, input: ShareInput, idempotencyKey: string) =>
-    call<Post>("POST", `/v1/posts/${e(id)}/shares`, { body: input, idempotencyKey }),
+    answer(
+      client.GET("/v1/posts/{id}", {
+        params: { path: { id }, query: { include: "comments" } },
+        signal,
+      }),
+    ),
+  updatePost: (id: string, body: Schemas["UpdatePostInput"]) =>
+    answer(client.PATCH("/v1/posts/{id}", { params: { path: { id } }, body })),
+  deletePost: (id: string) => done(client.DELETE("/v1/posts/{id}", { params: { path: { id } } })),
+  like: (id: string) => answer(client.PUT("/v1/posts/{id}/like", { params: { path: { id } } })),
+  unlike: (id: string) =>
+    answer(client.DELETE("/v1/posts/{id}/like", { params: { path: { id } } })),
+  share: (id: string, body: Schemas["ShareInput"], idempotencyKey: string) =>
+    answer(
+      client.POST("/v1/posts/{id}/shares", {
+        params: { path: { id }, header: { "idempotency-key": idempotencyKey } },
+        body,
+      }),
+    ),
 
   comments: (postId: string, q: PageQuery = {}) =>
-    get<Page<Comment>>(`/v1/posts/${e(postId)}/comments${query(page(q))}`, q.signal),
-  comment: (postId: string, input: CreateCommentInput) =>
-    call<Comment>("POST", `/v1/posts/${e(postId)}/comments`, { body: input }),
-  updateComment: (id: string, input: UpdateCommentInput) =>
-    call<Comment>("PATCH", `/v1/comments/${e(id)}`, { body: input }),
-  deleteComment: (id: string) => done("DELETE", `/v1/comments/${e(id)}`),
-  reportComment: (id: string, input: ReportInput) =>
-    done("POST", `/v1/comments/${e(id)}/report`, { body: input }),
-  approveComment: (id: string) => call<Comment>("POST", `/v1/comments/${e(id)}/approve`),
+    answer(
+      client.GET("/v1/posts/{id}/comments", {
+        params: { path: { id: postId }, query: page(q) },
+        signal: q.signal,
+      }),
+    ),
+  comment: (postId: string, body: Schemas["CreateCommentInput"]) =>
+    answer(client.POST("/v1/posts/{id}/comments", { params: { path: { id: postId } }, body })),
+  updateComment: (id: string, body: Schemas["UpdateCommentInput"]) =>
+    answer(client.PATCH("/v1/comments/{id}", { params: { path: { id } }, body })),
+  deleteComment: (id: string) =>
+    done(client.DELETE("/v1/comments/{id}", { params: { path: { id } } })),
+  reportComment: (id: string, body: Schemas["ReportInput"]) =>
+    done(client.POST("/v1/comments/{id}/report", { params: { path: { id } }, body })),
+  approveComment: (id: string) =>
+    answer(client.POST("/v1/comments/{id}/approve", { params: { path: { id } } })),
 
   notifications: (q: PageQuery = {}) =>
-    get<NotificationList>(`/v1/notifications${query(page(q))}`, q.signal),
-  markRead: (input: MarkReadInput) =>
-    call<UnreadCount>("POST", "/v1/notifications/read", { body: input }),
+    answer(client.GET("/v1/notifications", { params: { query: page(q) }, signal: q.signal })),
+  markRead: (body: Schemas["MarkReadInput"]) =>
+    answer(client.POST("/v1/notifications/read", { body })),
 };

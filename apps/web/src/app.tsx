@@ -1,6 +1,6 @@
-import type { User } from "@flock/contracts";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import type { User } from "./api";
 import { Loading, PageTitle, usePageTitle } from "./components/ui";
 import { LoginPage, SignupPage } from "./pages/auth";
 import { NotificationsPage } from "./pages/notifications";

@@ -1,6 +1,8 @@
-import type { Page } from "@flock/contracts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { PageQuery } from "./api";
+
+/** One page of any list the API answers (PostPage, CommentPage and the like). */
+type Page<T> = { items: T[]; nextCursor: string | null };
 
 export type PagedState<T> = {
   items: T[];

@@ -1,4 +1,4 @@
-import type { AuthResponse, User } from "@flock/contracts";
+import type { AuthResponse, User } from "./api";
 import { ApiError, api, configureAuth } from "./api";
 import { createStore } from "./store";
 import { notify } from "./toasts";

@@ -1,21 +1,27 @@
 import { z } from "zod";
-import type { CallContext, Health, ListQuery, Page } from "./common";
-import { Id, Timestamp } from "./common";
+import type { CallContext, Health, ListQuery } from "./common";
+import { Id, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
-export const CommentStatus = z.enum(["visible", "held", "hidden"]);
+export const CommentStatus = z.enum(["visible", "held", "hidden"]).meta({ id: "CommentStatus" });
 export type CommentStatus = z.infer<typeof CommentStatus>;
 
 const CommentBody = z.string().trim().min(1, "must not be empty").max(2000);
 
-export const CreateCommentInput = z.object({ body: CommentBody, parentId: Id.optional() });
+export const CreateCommentInput = z
+  .object({ body: CommentBody, parentId: Id.optional() })
+  .meta({ id: "CreateCommentInput" });
 export type CreateCommentInput = z.infer<typeof CreateCommentInput>;
 
-export const UpdateCommentInput = z.object({ body: CommentBody });
+export const UpdateCommentInput = z
+  .object({ body: CommentBody })
+  .meta({ id: "UpdateCommentInput" });
 export type UpdateCommentInput = z.infer<typeof UpdateCommentInput>;
 
-export const ReportInput = z.object({ reason: z.string().trim().min(1).max(500) });
+export const ReportInput = z
+  .object({ reason: z.string().trim().min(1).max(500) })
+  .meta({ id: "ReportInput" });
 export type ReportInput = z.infer<typeof ReportInput>;
 
 /** A comment as the comments service keeps it; the gateway composes the author. */
@@ -31,23 +37,28 @@ export type CommentRecord = {
   updatedAt: string;
 };
 
-export const Comment = z.object({
-  id: Id,
-  number: z
-    .number()
-    .int()
-    .describe(
-      "The comment's sequence number: a short integer in the order comments are written, unique across comments and never reused",
-    ),
-  postId: Id,
-  parentId: Id.nullable(),
-  author: ProfileSummary,
-  body: z.string(),
-  status: CommentStatus,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const Comment = z
+  .object({
+    id: Id,
+    number: z
+      .number()
+      .int()
+      .describe(
+        "The comment's sequence number: a short integer in the order comments are written, unique across comments and never reused",
+      ),
+    postId: Id,
+    parentId: Id.nullable(),
+    author: ProfileSummary,
+    body: z.string(),
+    status: CommentStatus,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: "Comment" });
 export type Comment = z.infer<typeof Comment>;
+
+export const CommentPage = Page(Comment).meta({ id: "CommentPage" });
+export type CommentPage = z.infer<typeof CommentPage>;
 
 /**
  * The comments service as other workers call it. A `held` or `hidden` comment exists only for its

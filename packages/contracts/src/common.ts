@@ -20,11 +20,28 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
+/** A path's `{id}`: any short string, so an id of the wrong shape is not found like any other. */
+export const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+/**
+ * The schema or null. Written as a union rather than `.nullable()`, which @hono/zod-openapi's
+ * generator turns into a reference that cannot be null when the schema has an id
+ * (asteasolutions/zod-to-openapi#248).
+ */
+export function orNull<T extends z.ZodType>(schema: T) {
+  return z.union([schema, z.null()]);
+}
+
 /** One page of a list, newest first unless a route says otherwise. */
 export function Page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** What a composed answer lists when a service it needed was down and that part is left out. */
+export const Missing = z
+  .array(z.string())
+  .describe("Parts left out because the service that has them is unavailable");
 
 /** What every RPC call carries: who acts (already authenticated by the gateway) and the request id. */
 export const CallContext = z.object({
@@ -43,4 +60,13 @@ export function extractMentions(text: string): string[] {
 }
 
 /** What each service's `health()` RPC answers. */
-export type Health = { service: string; ok: boolean; detail?: string };
+export const Health = z
+  .object({ service: z.string(), ok: z.boolean(), detail: z.string().optional() })
+  .meta({ id: "Health" });
+export type Health = z.infer<typeof Health>;
+
+/** GET /v1/health: every service's health, `ok` when all of them are up. */
+export const HealthReport = z
+  .object({ ok: z.boolean(), services: z.array(Health) })
+  .meta({ id: "HealthReport" });
+export type HealthReport = z.infer<typeof HealthReport>;

@@ -40,18 +40,22 @@ export const errorTitle = {
   internal: "Internal error",
 } as const satisfies Record<ErrorCode, string>;
 
-export const FieldError = z.object({ path: z.string(), message: z.string() });
+export const FieldError = z
+  .object({ path: z.string(), message: z.string() })
+  .meta({ id: "FieldError" });
 export type FieldError = z.infer<typeof FieldError>;
 
 /** The body of every error response (RFC 9457 problem details). */
-export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  requestId: z.string(),
-  errors: z.array(FieldError).optional(),
-});
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    requestId: z.string(),
+    errors: z.array(FieldError).optional(),
+  })
+  .meta({ id: "Problem" });
 export type Problem = z.infer<typeof Problem>;
 
 /** A failure a service reports over RPC; the gateway turns it into a Problem. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { CallContext, Health, Page } from "./common";
-import { Id, ListQuery, Timestamp } from "./common";
+import { CommentPage } from "./comments";
+import type { CallContext, Health } from "./common";
+import { Id, ListQuery, Missing, orNull, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
@@ -37,12 +38,21 @@ export const IdempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,100}$/, "must be 1 to 100 visible ASCII characters");
 
-export const CreatePostInput = z.object({
-  body: PostBody,
-  title: Title.optional(),
-  description: Description.optional(),
-  tags: Tags.optional(),
+/** The headers of a create that honours Idempotency-Key. */
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": IdempotencyKey.optional().describe(
+    "A retried request with the same key returns the first result instead of a second post.",
+  ),
 });
+
+export const CreatePostInput = z
+  .object({
+    body: PostBody,
+    title: Title.optional(),
+    description: Description.optional(),
+    tags: Tags.optional(),
+  })
+  .meta({ id: "CreatePostInput" });
 export type CreatePostInput = z.infer<typeof CreatePostInput>;
 
 export const UpdatePostInput = z
@@ -54,13 +64,18 @@ export const UpdatePostInput = z
   })
   .refine((input) => Object.values(input).some((value) => value !== undefined), {
     message: "give at least one of body, title, description, tags",
-  });
+  })
+  .meta({ id: "UpdatePostInput" });
 export type UpdatePostInput = z.infer<typeof UpdatePostInput>;
 
-export const ShareInput = z.object({ body: z.string().trim().max(5000).optional() });
+export const ShareInput = z
+  .object({ body: z.string().trim().max(5000).optional() })
+  .meta({ id: "ShareInput" });
 export type ShareInput = z.infer<typeof ShareInput>;
 
-export const PostViewer = z.object({ liked: z.boolean(), shared: z.boolean() });
+export const PostViewer = z
+  .object({ liked: z.boolean(), shared: z.boolean() })
+  .meta({ id: "PostViewer" });
 
 /** A post as the posts service keeps it: the author is an id, composed into a profile by the gateway. */
 export type PostRecord = {
@@ -97,11 +112,36 @@ const PostFields = z.object({
   viewer: PostViewer.optional(),
 });
 
+/** The post a share embeds: the fields of a post, without a share of its own. */
+const SharedPost = PostFields.meta({ id: "SharedPost" });
+
 /** A public post; a share embeds the post it shares (null once that post is deleted). */
-export const Post = PostFields.extend({ sharedPost: PostFields.nullable().optional() });
+export const Post = PostFields.extend({ sharedPost: orNull(SharedPost).optional() }).meta({
+  id: "Post",
+});
 export type Post = z.infer<typeof Post>;
 
-export const LikeState = z.object({ liked: z.boolean(), likeCount: z.number().int() });
+export const PostPage = Page(Post).meta({ id: "PostPage" });
+export type PostPage = z.infer<typeof PostPage>;
+
+/** `?include=comments` asks GET /v1/posts/{id} for the post's first page of comments too. */
+export const PostQuery = z.object({ include: z.enum(["comments"]).optional() });
+
+/**
+ * A post and, when asked for, its first comments: null, and listed in `missing`, when the comments
+ * service is down.
+ */
+export const PostDetail = Post.extend({
+  comments: orNull(CommentPage)
+    .optional()
+    .describe("The first page of comments, with ?include=comments"),
+  missing: Missing.optional(),
+}).meta({ id: "PostDetail" });
+export type PostDetail = z.infer<typeof PostDetail>;
+
+export const LikeState = z
+  .object({ liked: z.boolean(), likeCount: z.number().int() })
+  .meta({ id: "LikeState" });
 export type LikeState = z.infer<typeof LikeState>;
 
 export const TimelineQuery = z.object({ tag: Tag.optional() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { CallContext, Health, ListQuery, Page } from "./common";
-import { Handle, Id, Timestamp } from "./common";
+import type { CallContext, Health, ListQuery } from "./common";
+import { Handle, Id, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 
 const Email = z
@@ -14,28 +14,37 @@ const DisplayName = z.string().trim().min(1).max(50);
 const Bio = z.string().trim().max(500);
 const AvatarUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500);
 
-export const RegisterInput = z.object({
-  handle: Handle,
-  email: Email,
-  password: Password,
-  displayName: DisplayName.optional(),
-});
+export const RegisterInput = z
+  .object({
+    handle: Handle,
+    email: Email,
+    password: Password,
+    displayName: DisplayName.optional(),
+  })
+  .meta({ id: "RegisterInput" });
 export type RegisterInput = z.infer<typeof RegisterInput>;
 
-export const LoginInput = z.object({
-  login: z.string().trim().min(1).max(254),
-  password: z.string().min(1).max(200),
-});
+export const LoginInput = z
+  .object({
+    login: z.string().trim().min(1).max(254),
+    password: z.string().min(1).max(200),
+  })
+  .meta({ id: "LoginInput" });
 export type LoginInput = z.infer<typeof LoginInput>;
 
-export const UpdateMeInput = z.object({
-  displayName: DisplayName.optional(),
-  bio: Bio.nullable().optional(),
-  avatarUrl: AvatarUrl.nullable().optional(),
-  email: Email.optional(),
-  password: Password.optional(),
-});
+export const UpdateMeInput = z
+  .object({
+    displayName: DisplayName.optional(),
+    bio: Bio.nullable().optional(),
+    avatarUrl: AvatarUrl.nullable().optional(),
+    email: Email.optional(),
+    password: Password.optional(),
+  })
+  .meta({ id: "UpdateMeInput" });
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
+
+/** A path's `{handle}`: any short string, so a handle of the wrong shape is not found like any other. */
+export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
 
 /**
  * An account change that may also rename the account: a new handle, unique like the first one.
@@ -45,25 +54,32 @@ export const UpdateAccountInput = UpdateMeInput.extend({ handle: Handle.optional
 export type UpdateAccountInput = z.infer<typeof UpdateAccountInput>;
 
 /** The signed-in user's own account: the only shape that carries the email. */
-export const User = z.object({
-  id: Id,
-  handle: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  bio: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const User = z
+  .object({
+    id: Id,
+    handle: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    bio: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: "User" });
 export type User = z.infer<typeof User>;
 
-export const ProfileSummary = z.object({
-  id: Id,
-  handle: z.string(),
-  displayName: z.string(),
-  avatarUrl: z.string().nullable(),
-});
+export const ProfileSummary = z
+  .object({
+    id: Id,
+    handle: z.string(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable(),
+  })
+  .meta({ id: "ProfileSummary" });
 export type ProfileSummary = z.infer<typeof ProfileSummary>;
+
+export const ProfileSummaryPage = Page(ProfileSummary).meta({ id: "ProfileSummaryPage" });
+export type ProfileSummaryPage = z.infer<typeof ProfileSummaryPage>;
 
 /** A profile as one reader sees it in a list: with its bio and whether the reader follows it. */
 export const ProfileCard = ProfileSummary.extend({
@@ -72,14 +88,18 @@ export const ProfileCard = ProfileSummary.extend({
 });
 export type ProfileCard = z.infer<typeof ProfileCard>;
 
-export const Friendship = z.enum(["none", "outgoing", "incoming", "friends"]);
+export const Friendship = z
+  .enum(["none", "outgoing", "incoming", "friends"])
+  .meta({ id: "Friendship" });
 export type Friendship = z.infer<typeof Friendship>;
 
-export const ProfileViewer = z.object({
-  following: z.boolean(),
-  followedBy: z.boolean(),
-  friendship: Friendship,
-});
+export const ProfileViewer = z
+  .object({
+    following: z.boolean(),
+    followedBy: z.boolean(),
+    friendship: Friendship,
+  })
+  .meta({ id: "ProfileViewer" });
 export type ProfileViewer = z.infer<typeof ProfileViewer>;
 
 export const Profile = ProfileSummary.extend({
@@ -89,22 +109,31 @@ export const Profile = ProfileSummary.extend({
   followingCount: z.number().int(),
   postCount: z.number().int(),
   viewer: ProfileViewer.optional(),
-});
+}).meta({ id: "Profile" });
 export type Profile = z.infer<typeof Profile>;
 
-export const AuthResponse = z.object({ user: User, token: z.string() });
+export const AuthResponse = z
+  .object({ user: User, token: z.string() })
+  .meta({ id: "AuthResponse" });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
-export const FriendRequestStatus = z.enum(["pending", "accepted", "declined", "canceled"]);
+export const FriendRequestStatus = z
+  .enum(["pending", "accepted", "declined", "canceled"])
+  .meta({ id: "FriendRequestStatus" });
 
-export const FriendRequest = z.object({
-  id: Id,
-  from: ProfileSummary,
-  to: ProfileSummary,
-  status: FriendRequestStatus,
-  createdAt: Timestamp,
-});
+export const FriendRequest = z
+  .object({
+    id: Id,
+    from: ProfileSummary,
+    to: ProfileSummary,
+    status: FriendRequestStatus,
+    createdAt: Timestamp,
+  })
+  .meta({ id: "FriendRequest" });
 export type FriendRequest = z.infer<typeof FriendRequest>;
+
+export const FriendRequestPage = Page(FriendRequest).meta({ id: "FriendRequestPage" });
+export type FriendRequestPage = z.infer<typeof FriendRequestPage>;
 
 export const FriendRequestQuery = z.object({
   direction: z.enum(["incoming", "outgoing"]).default("incoming"),

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { bindings } from "./bindings";
 import type { Env } from "./env";
 import { authenticate, corsPolicy, requestIds } from "./middleware";
-import { router } from "./openapi";
+import { documentation, router } from "./openapi";
 import { notFound, onError } from "./problems";
 import { limitAuthAttempts, limitWrites } from "./ratelimit";
 import { isRealWorld, realWorldError, realworld } from "./realworld";
@@ -56,15 +56,7 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   scheme: "bearer",
   bearerFormat: "JWT",
 });
-app.doc31("/openapi.json", {
-  openapi: "3.1.0",
-  info: {
-    title: "flock",
-    version: "1.0.0",
-    description:
-      "A social-posts application on a mesh of Cloudflare Workers. Errors are application/problem+json.",
-  },
-});
+app.doc31("/openapi.json", documentation);
 app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
 
 // Errors raised before routing (a body over the limit) still answer /api in RealWorld's envelope.

@@ -1,6 +1,6 @@
 import { Problem } from "@flock/contracts";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import type { z } from "zod";
 import type { AppEnv } from "./env";
 import { validationHook } from "./problems";
 
@@ -8,6 +8,31 @@ import { validationHook } from "./problems";
 export function router() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }
+
+/** What /openapi.json says besides its routes, which come from their definitions. */
+export const documentation = {
+  openapi: "3.1.0",
+  info: {
+    title: "flock",
+    version: "1.0.0",
+    description:
+      "A social-posts application on a mesh of Cloudflare Workers. Errors are application/problem+json. " +
+      "A token that is not valid is refused with 401 on every route, public ones included. " +
+      "The RealWorld (Conduit) API under /api follows its own specification and is not described here.",
+    license: { name: "MIT", identifier: "MIT" },
+  },
+  // The gateway serves the API and this document from one origin, wherever it is deployed.
+  servers: [{ url: "/", description: "The gateway that serves this document" }],
+  tags: [
+    { name: "auth", description: "Create an account or sign in, for a bearer token" },
+    { name: "me", description: "The signed-in user's account and friend requests" },
+    { name: "users", description: "Profiles, follows and friendships" },
+    { name: "posts", description: "Posts, shares, likes and timelines" },
+    { name: "comments", description: "Comments on posts, their moderation and reports" },
+    { name: "notifications", description: "The signed-in user's notifications" },
+    { name: "health", description: "Whether every service is up" },
+  ],
+};
 
 const problemDescriptions: Record<number, string> = {
   400: "Malformed request",
@@ -52,6 +77,15 @@ export function body<T extends z.ZodType>(schema: T) {
   return { body: { content: { "application/json": { schema } }, required: true } };
 }
 
-export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
-export const IdParam = z.object({ id: z.string().min(1).max(64) });
-export const bearer = [{ bearerAuth: [] }];
+// Every /v1 route checks a token it is given, so a token that is not valid is a 401 even where none
+// is needed; `security` says whether a route needs one, and whether the answer depends on it.
+type Security = Record<string, string[]>[];
+
+/** Routes that need a signed-in user. */
+export const bearer: Security = [{ bearerAuth: [] }];
+
+/** Public routes whose answer depends on who asks (a `viewer` field, your own held comments). */
+export const optionalBearer: Security = [{}, { bearerAuth: [] }];
+
+/** Public routes whose answer is the same for everyone. */
+export const anyone: Security = [];

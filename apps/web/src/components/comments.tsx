@@ -1,5 +1,5 @@
-import type { Comment, Page, Post } from "@flock/contracts";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { Comment, CommentPage, Post } from "../api";
 import { ApiError, api, errorMessage } from "../api";
 import { Link } from "../router";
 import { session } from "../session";
@@ -307,7 +307,7 @@ function EntryView({ entry, depth, thread }: { entry: Entry; depth: number; thre
 /** A post's comments, oldest first, as threads: replies under what they answer. */
 export function Comments(props: {
   post: Post;
-  initial: Page<Comment> | null | undefined;
+  initial: CommentPage | null | undefined;
   onCount: (change: number) => void;
 }) {
   const { user } = useStore(session);

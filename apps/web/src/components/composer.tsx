@@ -1,5 +1,5 @@
-import type { Post } from "@flock/contracts";
 import { useRef, useState } from "preact/hooks";
+import type { Post } from "../api";
 import { ApiError, api } from "../api";
 import { idempotencyKey } from "../format";
 import { notify } from "../toasts";

@@ -1,5 +1,5 @@
-import type { ProfileSummary } from "@flock/contracts";
 import type { ComponentChildren } from "preact";
+import type { ProfileSummary } from "../api";
 import { Link, paths } from "../router";
 import { Avatar } from "./avatar";
 

@@ -1,5 +1,5 @@
-import type { Post } from "@flock/contracts";
 import { useRef } from "preact/hooks";
+import type { Post } from "../api";
 import { api, errorMessage } from "../api";
 import { count, idempotencyKey, plural } from "../format";
 import { Link, navigate, paths } from "../router";

@@ -1,6 +1,6 @@
-import type { Post } from "@flock/contracts";
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import type { Post } from "../api";
 import type { Paged } from "../paged";
 import { PagedList, PostPlaceholders } from "./paged-list";
 import { PostCard } from "./post-card";

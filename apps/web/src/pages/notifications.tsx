@@ -1,5 +1,5 @@
-import type { FriendRequest, Notification } from "@flock/contracts";
 import { useState } from "preact/hooks";
+import type { FriendRequest, Notification } from "../api";
 import { api, errorMessage } from "../api";
 import { Avatar } from "../components/avatar";
 import { PagedList, PersonPlaceholders } from "../components/paged-list";

@@ -1,5 +1,5 @@
-import type { Post } from "@flock/contracts";
 import { useEffect, useState } from "preact/hooks";
+import type { Post } from "../api";
 import { ApiError, api, errorMessage } from "../api";
 import { Avatar } from "../components/avatar";
 import { Comments } from "../components/comments";

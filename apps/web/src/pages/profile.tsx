@@ -1,5 +1,5 @@
-import type { FriendRequest, Profile } from "@flock/contracts";
 import { useState } from "preact/hooks";
+import type { FriendRequest, Profile } from "../api";
 import { ApiError, api, type Direction, errorMessage } from "../api";
 import { Avatar } from "../components/avatar";
 import { PagedList, PersonPlaceholders } from "../components/paged-list";

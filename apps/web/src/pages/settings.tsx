@@ -1,5 +1,5 @@
-import type { UpdateMeInput, User } from "@flock/contracts";
 import { useState } from "preact/hooks";
+import type { UpdateMeInput, User } from "../api";
 import { ApiError, api } from "../api";
 import { CharCount } from "../components/composer";
 import { Field, FormError, PageTitle, usePageTitle } from "../components/ui";

@@ -1,4 +1,4 @@
-import type { Post, User } from "@flock/contracts";
+import type { Post, User } from "../api";
 import { api } from "../api";
 import { Composer } from "../components/composer";
 import { PostList } from "../components/post-list";

@@ -1,7 +1,7 @@
 import { AuthResponse, LoginInput, RegisterInput, type User } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
 import type { Env } from "../env";
-import { body, json, problems, router } from "../openapi";
+import { anyone, body, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
 import { issueSession } from "../session";
 
@@ -16,8 +16,10 @@ export const auth = router()
     createRoute({
       method: "post",
       path: "/register",
+      operationId: "register",
       tags,
       summary: "Create an account",
+      security: anyone,
       request: body(RegisterInput),
       responses: {
         201: json(AuthResponse, "The new account and a token"),
@@ -37,8 +39,10 @@ export const auth = router()
     createRoute({
       method: "post",
       path: "/login",
+      operationId: "login",
       tags,
       summary: "Sign in with a handle or email and a password",
+      security: anyone,
       request: body(LoginInput),
       responses: {
         200: json(AuthResponse, "The account and a token"),

@@ -1,11 +1,11 @@
-import { Comment, ReportInput, UpdateCommentInput } from "@flock/contracts";
+import { Comment, IdParam, ReportInput, UpdateCommentInput } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { composeComments } from "../compose";
 import type { AppEnv } from "../env";
 import { signedIn } from "../middleware";
-import { bearer, body, IdParam, json, problems, router } from "../openapi";
+import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
 
 const tags = ["comments"];
@@ -22,6 +22,7 @@ export const comments = router()
     createRoute({
       method: "patch",
       path: "/{id}",
+      operationId: "updateComment",
       tags,
       summary: "Edit your comment",
       security: bearer,
@@ -45,6 +46,7 @@ export const comments = router()
     createRoute({
       method: "delete",
       path: "/{id}",
+      operationId: "deleteComment",
       tags,
       summary: "Delete a comment: yours, or any on your post",
       security: bearer,
@@ -65,6 +67,7 @@ export const comments = router()
     createRoute({
       method: "post",
       path: "/{id}/report",
+      operationId: "reportComment",
       tags,
       summary: "Report a comment; three people reporting it hide it",
       security: bearer,
@@ -85,6 +88,7 @@ export const comments = router()
     createRoute({
       method: "post",
       path: "/{id}/approve",
+      operationId: "approveComment",
       tags,
       summary: "Release a held comment on your post",
       security: bearer,

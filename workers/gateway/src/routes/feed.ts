@@ -1,4 +1,4 @@
-import { ListQuery, Page, Post } from "@flock/contracts";
+import { ListQuery, PostPage } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
 import { composePostPage } from "../compose";
 import { signedIn } from "../middleware";
@@ -9,12 +9,13 @@ export const feed = router().openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getFeed",
     tags: ["posts"],
     summary: "Your home timeline: your posts and shares and those of the accounts you follow",
     security: bearer,
     middleware: [signedIn],
     request: { query: ListQuery },
-    responses: { 200: json(Page(Post), "A page of posts"), ...problems(401, 422) },
+    responses: { 200: json(PostPage, "A page of posts"), ...problems(401, 422) },
   }),
   async (c) => {
     const page = await read(c, "posts", () =>

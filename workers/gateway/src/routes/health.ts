@@ -1,20 +1,13 @@
+import { type Health, HealthReport } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
 import { withinDeadline } from "../deadline";
 import type { Env } from "../env";
-import { json, router } from "../openapi";
-
-const ServiceHealth = z.object({
-  service: z.string(),
-  ok: z.boolean(),
-  detail: z.string().optional(),
-});
-const Health = z.object({ ok: z.boolean(), services: z.array(ServiceHealth) });
+import { anyone, json, problems, router } from "../openapi";
 
 const HEALTH_DEADLINE_MS = 2_000;
 
 /** Asks one service for its health, counting an error or a slow answer as down. */
-async function probe(name: string, check: () => Promise<z.infer<typeof ServiceHealth>>) {
+async function probe(name: string, check: () => Promise<Health>) {
   try {
     return await withinDeadline(check, { deadlineMs: HEALTH_DEADLINE_MS });
   } catch (error) {
@@ -35,11 +28,14 @@ export const health = router().openapi(
   createRoute({
     method: "get",
     path: "/",
+    operationId: "getHealth",
     tags: ["health"],
     summary: "Each service's status; 503 when any is down",
+    security: anyone,
     responses: {
-      200: json(Health, "All services are up"),
-      503: json(Health, "Some service is down"),
+      200: json(HealthReport, "All services are up"),
+      ...problems(401),
+      503: json(HealthReport, "Some service is down"),
     },
   }),
   async (c) => {

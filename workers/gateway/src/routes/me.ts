@@ -1,14 +1,15 @@
 import {
   FriendRequest,
+  FriendRequestPage,
   FriendRequestQuery,
+  IdParam,
   ListQuery,
-  Page,
   UpdateMeInput,
   User,
 } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
 import { signedIn } from "../middleware";
-import { bearer, body, IdParam, json, problems, router } from "../openapi";
+import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
 
 const tags = ["me"];
@@ -19,6 +20,7 @@ export const me = router()
     createRoute({
       method: "get",
       path: "/",
+      operationId: "getMe",
       tags,
       summary: "Your own account",
       security: bearer,
@@ -31,6 +33,7 @@ export const me = router()
     createRoute({
       method: "patch",
       path: "/",
+      operationId: "updateMe",
       tags,
       summary: "Change your account",
       security: bearer,
@@ -48,6 +51,7 @@ export const me = router()
     createRoute({
       method: "delete",
       path: "/",
+      operationId: "deleteMe",
       tags,
       summary: "Delete your account; your posts, comments and notifications follow within seconds",
       security: bearer,
@@ -63,12 +67,13 @@ export const me = router()
     createRoute({
       method: "get",
       path: "/friend-requests",
+      operationId: "listFriendRequests",
       tags,
       summary: "Your pending friend requests, incoming or outgoing",
       security: bearer,
       middleware,
       request: { query: ListQuery.extend(FriendRequestQuery.shape) },
-      responses: { 200: json(Page(FriendRequest), "A page of requests"), ...problems(401, 422) },
+      responses: { 200: json(FriendRequestPage, "A page of requests"), ...problems(401, 422) },
     }),
     async (c) => {
       const { direction, ...query } = c.req.valid("query");
@@ -84,6 +89,7 @@ export const me = router()
     createRoute({
       method: "post",
       path: "/friend-requests/{id}/accept",
+      operationId: "acceptFriendRequest",
       tags,
       summary: "Accept a friend request sent to you",
       security: bearer,
@@ -108,6 +114,7 @@ export const me = router()
     createRoute({
       method: "post",
       path: "/friend-requests/{id}/decline",
+      operationId: "declineFriendRequest",
       tags,
       summary: "Decline a friend request sent to you",
       security: bearer,
@@ -132,6 +139,7 @@ export const me = router()
     createRoute({
       method: "delete",
       path: "/friend-requests/{id}",
+      operationId: "cancelFriendRequest",
       tags,
       summary: "Cancel a friend request you sent",
       security: bearer,

@@ -1,6 +1,5 @@
-import { ListQuery, MarkReadInput, Notification, UnreadCount } from "@flock/contracts";
+import { ListQuery, MarkReadInput, NotificationPage, UnreadCount } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
 import { composeNotifications } from "../compose";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
@@ -9,27 +8,18 @@ import { call, callContext, read } from "../rpc";
 const tags = ["notifications"];
 const middleware = [signedIn];
 
-const NotificationList = z.object({
-  items: z.array(Notification),
-  nextCursor: z.string().nullable(),
-  unreadCount: z.number().int(),
-  missing: z
-    .array(z.string())
-    .optional()
-    .describe("Parts left out because the service that has them is unavailable"),
-});
-
 export const notifications = router()
   .openapi(
     createRoute({
       method: "get",
       path: "/",
+      operationId: "listNotifications",
       tags,
       summary: "Your notifications, newest first, with the unread count",
       security: bearer,
       middleware,
       request: { query: ListQuery },
-      responses: { 200: json(NotificationList, "A page of notifications"), ...problems(401, 422) },
+      responses: { 200: json(NotificationPage, "A page of notifications"), ...problems(401, 422) },
     }),
     async (c) => {
       const page = await read(c, "notifications", () =>
@@ -51,6 +41,7 @@ export const notifications = router()
     createRoute({
       method: "post",
       path: "/read",
+      operationId: "markNotificationsRead",
       tags,
       summary: "Mark your notifications read, all of them or those up to an id",
       security: bearer,

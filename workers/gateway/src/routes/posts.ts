@@ -1,12 +1,16 @@
 import {
   Comment,
+  CommentPage,
   CreateCommentInput,
   CreatePostInput,
-  IdempotencyKey,
+  IdempotencyHeaders,
+  IdParam,
   LikeState,
   ListQuery,
-  Page,
   Post,
+  PostDetail,
+  PostPage,
+  PostQuery,
   ShareInput,
   TimelineQuery,
   UpdatePostInput,
@@ -14,32 +18,14 @@ import {
 import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { z } from "zod";
 import { composeComments, composePost, composePostPage } from "../compose";
 import type { AppEnv } from "../env";
 import { signedIn } from "../middleware";
-import { bearer, body, IdParam, json, problems, router } from "../openapi";
+import { bearer, body, json, optionalBearer, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
 
 const tags = ["posts"];
 const middleware = [signedIn];
-
-const IdempotencyHeaders = z.object({
-  "idempotency-key": IdempotencyKey.optional().describe(
-    "A retried request with the same key returns the first result instead of a second post.",
-  ),
-});
-
-const PostDetail = Post.extend({
-  comments: Page(Comment)
-    .nullable()
-    .optional()
-    .describe("The first page of comments, with ?include=comments"),
-  missing: z
-    .array(z.string())
-    .optional()
-    .describe("Parts left out because the service that has them is unavailable"),
-});
 
 async function postOrGone(c: Context<AppEnv>, record: Parameters<typeof composePost>[1]) {
   const post = await composePost(c, record);
@@ -52,6 +38,7 @@ export const posts = router()
     createRoute({
       method: "post",
       path: "/",
+      operationId: "createPost",
       tags,
       summary: "Write a post (honours Idempotency-Key)",
       security: bearer,
@@ -73,10 +60,12 @@ export const posts = router()
     createRoute({
       method: "get",
       path: "/",
+      operationId: "listPosts",
       tags,
       summary: "Everyone's posts, newest first, or those with a tag",
+      security: optionalBearer,
       request: { query: ListQuery.extend(TimelineQuery.shape) },
-      responses: { 200: json(Page(Post), "A page of posts"), ...problems(422) },
+      responses: { 200: json(PostPage, "A page of posts"), ...problems(401, 422) },
     }),
     async (c) => {
       const { tag, ...query } = c.req.valid("query");
@@ -90,11 +79,13 @@ export const posts = router()
     createRoute({
       method: "get",
       path: "/{id}",
+      operationId: "getPost",
       tags,
       summary:
         "A post; with ?include=comments also its first comments (left out, and listed in `missing`, when the comments service is down)",
-      request: { params: IdParam, query: z.object({ include: z.enum(["comments"]).optional() }) },
-      responses: { 200: json(PostDetail, "The post"), ...problems(404, 422) },
+      security: optionalBearer,
+      request: { params: IdParam, query: PostQuery },
+      responses: { 200: json(PostDetail, "The post"), ...problems(401, 404, 422) },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -130,6 +121,7 @@ export const posts = router()
     createRoute({
       method: "patch",
       path: "/{id}",
+      operationId: "updatePost",
       tags,
       summary: "Edit your post",
       security: bearer,
@@ -150,6 +142,7 @@ export const posts = router()
     createRoute({
       method: "delete",
       path: "/{id}",
+      operationId: "deletePost",
       tags,
       summary: "Delete your post; its comments, likes and notifications follow",
       security: bearer,
@@ -166,6 +159,7 @@ export const posts = router()
     createRoute({
       method: "put",
       path: "/{id}/like",
+      operationId: "likePost",
       tags,
       summary: "Like a post (idempotent)",
       security: bearer,
@@ -183,6 +177,7 @@ export const posts = router()
     createRoute({
       method: "delete",
       path: "/{id}/like",
+      operationId: "unlikePost",
       tags,
       summary: "Take back a like (idempotent)",
       security: bearer,
@@ -200,6 +195,7 @@ export const posts = router()
     createRoute({
       method: "post",
       path: "/{id}/shares",
+      operationId: "sharePost",
       tags,
       summary: "Share a post: a new post that embeds it (honours Idempotency-Key)",
       security: bearer,
@@ -221,6 +217,7 @@ export const posts = router()
     createRoute({
       method: "post",
       path: "/{id}/comments",
+      operationId: "createComment",
       tags: ["comments"],
       summary:
         "Comment on a post or reply to a comment; `status` is visible or held for moderation",
@@ -244,10 +241,12 @@ export const posts = router()
     createRoute({
       method: "get",
       path: "/{id}/comments",
+      operationId: "listComments",
       tags: ["comments"],
       summary: "A post's comments, oldest first, with parentId for threads",
+      security: optionalBearer,
       request: { params: IdParam, query: ListQuery },
-      responses: { 200: json(Page(Comment), "A page of comments"), ...problems(404, 422) },
+      responses: { 200: json(CommentPage, "A page of comments"), ...problems(401, 404, 422) },
     }),
     async (c) => {
       const page = await read(c, "comments", () =>

@@ -1,22 +1,31 @@
-import { FriendRequest, ListQuery, Page, Post, Profile, ProfileSummary } from "@flock/contracts";
+import {
+  FriendRequest,
+  HandleParam,
+  ListQuery,
+  PostPage,
+  Profile,
+  ProfileSummaryPage,
+} from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import { composePostPage } from "../compose";
 import { signedIn } from "../middleware";
-import { bearer, HandleParam, json, problems, router } from "../openapi";
+import { anyone, bearer, json, optionalBearer, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
 
 const tags = ["users"];
 const middleware = [signedIn];
 
-const listRoute = (path: string, summary: string) =>
+const listRoute = (path: string, operationId: string, summary: string) =>
   createRoute({
     method: "get",
     path,
+    operationId,
     tags,
     summary,
+    security: anyone,
     request: { params: HandleParam, query: ListQuery },
-    responses: { 200: json(Page(ProfileSummary), "A page of profiles"), ...problems(404, 422) },
+    responses: { 200: json(ProfileSummaryPage, "A page of profiles"), ...problems(401, 404, 422) },
   });
 
 export const users = router()
@@ -24,8 +33,10 @@ export const users = router()
     createRoute({
       method: "get",
       path: "/{handle}",
+      operationId: "getProfile",
       tags,
       summary: "A profile with counts; signed in, also how you relate to it",
+      security: optionalBearer,
       request: { params: HandleParam },
       responses: { 200: json(Profile, "The profile"), ...problems(401, 404) },
     }),
@@ -41,6 +52,7 @@ export const users = router()
     createRoute({
       method: "put",
       path: "/{handle}/follow",
+      operationId: "follow",
       tags,
       summary: "Follow a user (idempotent)",
       security: bearer,
@@ -58,6 +70,7 @@ export const users = router()
     createRoute({
       method: "delete",
       path: "/{handle}/follow",
+      operationId: "unfollow",
       tags,
       summary: "Stop following a user (idempotent)",
       security: bearer,
@@ -71,37 +84,47 @@ export const users = router()
         200,
       ),
   )
-  .openapi(listRoute("/{handle}/followers", "Who follows a user, newest first"), async (c) => {
-    const { handle } = c.req.valid("param");
-    return c.json(
-      await read(c, "users", () =>
-        c.env.USERS.listFollowers(callContext(c), handle, c.req.valid("query")),
-      ),
-      200,
-    );
-  })
-  .openapi(listRoute("/{handle}/following", "Whom a user follows, newest first"), async (c) => {
-    const { handle } = c.req.valid("param");
-    return c.json(
-      await read(c, "users", () =>
-        c.env.USERS.listFollowing(callContext(c), handle, c.req.valid("query")),
-      ),
-      200,
-    );
-  })
-  .openapi(listRoute("/{handle}/friends", "A user's friends, newest first"), async (c) => {
-    const { handle } = c.req.valid("param");
-    return c.json(
-      await read(c, "users", () =>
-        c.env.USERS.listFriends(callContext(c), handle, c.req.valid("query")),
-      ),
-      200,
-    );
-  })
+  .openapi(
+    listRoute("/{handle}/followers", "listFollowers", "Who follows a user, newest first"),
+    async (c) => {
+      const { handle } = c.req.valid("param");
+      return c.json(
+        await read(c, "users", () =>
+          c.env.USERS.listFollowers(callContext(c), handle, c.req.valid("query")),
+        ),
+        200,
+      );
+    },
+  )
+  .openapi(
+    listRoute("/{handle}/following", "listFollowing", "Whom a user follows, newest first"),
+    async (c) => {
+      const { handle } = c.req.valid("param");
+      return c.json(
+        await read(c, "users", () =>
+          c.env.USERS.listFollowing(callContext(c), handle, c.req.valid("query")),
+        ),
+        200,
+      );
+    },
+  )
+  .openapi(
+    listRoute("/{handle}/friends", "listFriends", "A user's friends, newest first"),
+    async (c) => {
+      const { handle } = c.req.valid("param");
+      return c.json(
+        await read(c, "users", () =>
+          c.env.USERS.listFriends(callContext(c), handle, c.req.valid("query")),
+        ),
+        200,
+      );
+    },
+  )
   .openapi(
     createRoute({
       method: "post",
       path: "/{handle}/friend-request",
+      operationId: "sendFriendRequest",
       tags,
       summary: "Ask a user to be friends (accepts theirs if they already asked you)",
       security: bearer,
@@ -123,6 +146,7 @@ export const users = router()
     createRoute({
       method: "delete",
       path: "/{handle}/friend",
+      operationId: "unfriend",
       tags,
       summary: "End a friendship",
       security: bearer,
@@ -140,10 +164,12 @@ export const users = router()
     createRoute({
       method: "get",
       path: "/{handle}/posts",
+      operationId: "listUserPosts",
       tags: ["posts"],
       summary: "A user's posts and shares, newest first",
+      security: optionalBearer,
       request: { params: HandleParam, query: ListQuery },
-      responses: { 200: json(Page(Post), "A page of posts"), ...problems(404, 422) },
+      responses: { 200: json(PostPage, "A page of posts"), ...problems(401, 404, 422) },
     }),
     async (c) => {
       const ctx = callContext(c);
