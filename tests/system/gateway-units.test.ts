@@ -1,8 +1,8 @@
 // The gateway's small pure pieces, tested in Node without starting any worker: the RPC deadline with
 // its one retry, and how a client address is counted by the per-address rate limit.
 import { describe, expect, it } from "vitest";
+import { DeadlineMissed, withinDeadline } from "../../packages/kit/src/calls.ts";
 import { clientAddress } from "../../workers/gateway/src/client-address.ts";
-import { DeadlineMissed, withinDeadline } from "../../workers/gateway/src/deadline.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<never>(() => {});

@@ -26,10 +26,15 @@ export function Page<T extends z.ZodType>(item: T) {
 }
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-/** What every RPC call carries: who acts (already authenticated by the gateway) and the request id. */
+/** What every RPC call carries: who acts (already authenticated by the gateway), the request id and the deadline. */
 export const CallContext = z.object({
   requestId: z.string(),
   actorId: Id.nullable(),
+  /**
+   * When the caller stops waiting (epoch milliseconds). A service gives up on its own calls to other
+   * workers before then, so that it answers, or fails, while its caller still listens.
+   */
+  deadline: z.number().int().positive().optional(),
 });
 export type CallContext = z.infer<typeof CallContext>;
 

@@ -1,5 +1,5 @@
 import type { Event, NotificationType } from "@flock/contracts";
-import { type Db, newId, type Statement } from "@flock/kit";
+import { type Db, insertGroups, newId, type Statement } from "@flock/kit";
 import { and, eq, lt } from "drizzle-orm";
 import { notifications } from "./db/schema";
 
@@ -13,9 +13,6 @@ type Draft = {
   postId?: string;
   commentId?: string;
 };
-
-// Nine columns a row, under D1's limit of 100 bound parameters per statement.
-const ROWS_PER_INSERT = 11;
 
 /**
  * What the notifications service does with the events it subscribes to: the statements that add
@@ -128,16 +125,12 @@ function notify(db: Db, event: Event, actorId: string, drafts: Draft[]): Stateme
       createdAt: event.occurredAt,
     });
   }
-  const statements: Statement[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    statements.push(
-      db
-        .insert(notifications)
-        .values(rows.slice(start, start + ROWS_PER_INSERT))
-        // The unique (event, recipient) index is what guarantees one notification per event,
-        // even for an event whose processed record is gone.
-        .onConflictDoNothing(),
-    );
-  }
-  return statements;
+  return insertGroups(notifications, rows).map((group) =>
+    db
+      .insert(notifications)
+      .values(group)
+      // The unique (event, recipient) index is what guarantees one notification per event,
+      // even for an event whose processed record is gone.
+      .onConflictDoNothing(),
+  );
 }

@@ -1,6 +1,6 @@
+import { withinDeadline } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { withinDeadline } from "../deadline";
 import type { Env } from "../env";
 import { json, router } from "../openapi";
 
