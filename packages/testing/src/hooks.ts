@@ -8,7 +8,8 @@ import { retryDelay } from "@flock/kit";
 import { type BindingKinds, type Faults, faultsOf, withFaults } from "./faults";
 import { interceptD1 } from "./intercept";
 
-type Meter = { roundTrips: number };
+/** Round trips so far, and how many there were when the call's answer went out (its waitUntil). */
+type Meter = { roundTrips: number; answered: number | null };
 
 /** The meter of each metered env, which the entrypoint's methods read their round trips from. */
 const meters = new WeakMap<object, Meter>();
@@ -18,7 +19,7 @@ export function testEnv<E extends object>(env: E, bindings: BindingKinds): E {
   const faulty = withFaults(env, bindings);
   const db = (faulty as { DB?: D1Database }).DB;
   if (!(env as { D1_METER?: unknown }).D1_METER || !db) return faulty;
-  const meter: Meter = { roundTrips: 0 };
+  const meter: Meter = { roundTrips: 0, answered: null };
   const metered = {
     ...faulty,
     DB: interceptD1(db, () => {
@@ -32,9 +33,28 @@ export function testEnv<E extends object>(env: E, bindings: BindingKinds): E {
 type Entrypoint<E> = new (ctx: ExecutionContext, env: E) => object;
 
 /**
+ * An execution context that notes the round trips made when work is first handed to waitUntil: what
+ * follows (the outbox relay after a write) runs once the answer is on its way, so it is not counted.
+ */
+function metered(ctx: ExecutionContext, meter: Meter): ExecutionContext {
+  return new Proxy(ctx, {
+    get(target, property) {
+      if (property === "waitUntil") {
+        return (promise: Promise<unknown>) => {
+          meter.answered ??= meter.roundTrips;
+          target.waitUntil(promise);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * A service's WorkerEntrypoint as its tests run it: the real class, constructed with testEnv. With a
- * D1 meter, each RPC method logs the D1 round trips it made (`{"metric":"d1_round_trips", ...}`),
- * which the benchmark reads back; a call's round trips include those started before it answers.
+ * D1 meter, each RPC method logs the D1 round trips it made before answering
+ * (`{"metric":"d1_round_trips", ...}`), which the benchmark reads back.
  */
 export function testEntrypoint<E extends object>(
   Real: Entrypoint<E>,
@@ -42,7 +62,9 @@ export function testEntrypoint<E extends object>(
 ): Entrypoint<E> {
   class Tested extends Real {
     constructor(ctx: ExecutionContext, env: E) {
-      super(ctx, testEnv(env, options.bindings));
+      const tested = testEnv(env, options.bindings);
+      const meter = meters.get(tested);
+      super(meter ? metered(ctx, meter) : ctx, tested);
     }
   }
   for (const method of Object.getOwnPropertyNames(Real.prototype)) {
@@ -54,6 +76,7 @@ export function testEntrypoint<E extends object>(
         const meter = meters.get(Reflect.get(this, "env") as object);
         if (!meter) return Reflect.apply(real, this, args);
         const before = meter.roundTrips;
+        meter.answered = null;
         try {
           return await Reflect.apply(real, this, args);
         } finally {
@@ -64,7 +87,7 @@ export function testEntrypoint<E extends object>(
               service: options.service,
               method,
               requestId: ctx?.requestId ?? "unknown",
-              roundTrips: meter.roundTrips - before,
+              roundTrips: (meter.answered ?? meter.roundTrips) - before,
             }),
           );
         }

@@ -55,6 +55,16 @@ async function continueAll(type: Event["type"], graph = followGraph(), celebrity
   }
 }
 
+/** The event a new post sends its own inbox, which fans it out. */
+const postCreated = (postId: string, authorId: string) =>
+  makeEvent("posts", "test", "post.created", {
+    postId,
+    authorId,
+    sharedPostId: null,
+    sharedPostAuthorId: null,
+    mentions: [],
+  });
+
 const count = async (query: string, ...values: string[]) =>
   (await env.DB.prepare(query)
     .bind(...values)
@@ -85,13 +95,7 @@ describe("the posts inbox", () => {
       { firstFollowers: await graph.firstFollowers(author) },
     );
     expect(await feedOf(fans[0] ?? "")).toEqual([]); // the oldest follower is not in the first page
-    const created = makeEvent("posts", "test", "post.created", {
-      postId: post.id,
-      authorId: author,
-      sharedPostId: null,
-      sharedPostAuthorId: null,
-      mentions: [],
-    });
+    const created = postCreated(post.id, author);
     expect(await apply(created, graph)).toBe(true);
     for (const fan of [fans[0], fans[120], fans[249]])
       expect(await feedOf(fan ?? "")).toEqual([post.id]);
@@ -108,13 +112,7 @@ describe("the posts inbox", () => {
       { body: "for thousands" },
       { firstFollowers: null },
     );
-    const created = makeEvent("posts", "test", "post.created", {
-      postId: post.id,
-      authorId: author,
-      sharedPostId: null,
-      sharedPostAuthorId: null,
-      mentions: [],
-    });
+    const created = postCreated(post.id, author);
     const delivered = () =>
       count("SELECT count(*) AS n FROM timeline_entries WHERE post_id = ?", post.id);
     // The handler writes nothing itself: what it returns is the whole effect of the event.
