@@ -84,7 +84,8 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
     } catch (error) {
       if (error instanceof AppError && error.code === "not_found")
         throw new AppError("not_found", "That post does not exist.");
-      throw error;
+      // Any other failure of the posts service is its outage, not this request's fault: a 503.
+      throw new AppError("unavailable", "The posts service is unavailable; try again shortly.");
     }
   }
 }
