@@ -74,11 +74,12 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
 
   /** The post and its author, from the posts service: the comments service keeps no posts. */
   async #post(scope: Scope, postId: string): Promise<comments.PostRef> {
+    const id = known(postId, "post");
     try {
       return await callService(
         scope.ctx,
         "posts",
-        (call) => this.env.POSTS.postAuthor(call, known(postId, "post")),
+        (call) => this.env.POSTS.postAuthor(call, id),
         { idempotent: true, schema: PostRef },
       );
     } catch (error) {
