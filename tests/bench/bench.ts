@@ -18,6 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { sign } from "hono/jwt";
 import { createTestHarness } from "wrangler";
+import { startTestFlock } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
 import {
   type Graph,
@@ -333,19 +334,18 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
 }
 
 /**
- * D1 round trips per request and service: a mesh started with D1_METER set (kit's serve() then logs
- * each RPC call's round trips), a few requests of each route of the mix, and the logs read back.
+ * D1 round trips per request and service: the mesh's test entries started with D1_METER set (each
+ * RPC method then logs its round trips; see packages/testing/src/hooks.ts), a few requests of each
+ * route of the mix, and the logs read back.
  */
 async function meterQueries(graph: Graph) {
   const readers = graph.users.slice(0, 10);
   const tokens = await Promise.all(readers.map(token));
   log("\n== D1 round trips per request");
-  const server = createTestHarness({
-    root,
-    workers: devConfigs.map((configPath, index) =>
-      index === 0
-        ? { configPath, secrets: { JWT_SECRET: SECRET } }
-        : { configPath, vars: { D1_METER: "on" } },
+  const server = await startTestFlock({
+    "flock-gateway": { JWT_SECRET: SECRET },
+    ...Object.fromEntries(
+      workers.flatMap((worker) => (worker.database ? [[worker.name, { D1_METER: "on" }]] : [])),
     ),
   });
   const { url } = await server.listen();

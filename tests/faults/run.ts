@@ -10,10 +10,9 @@
 //   npm run test:faults -- --runs 20        more runs; --steps N, --clients N, --people N
 //   npm run test:faults -- --seed 7         replay one run: the seed fixes the faults and every
 //                                           client's choices (not how the clients interleave)
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createTestHarness } from "wrangler";
-import { devConfigs, workers } from "../../scripts/workers.ts";
+import { startTestFlock } from "../../scripts/test-flock.ts";
+import { workers } from "../../scripts/workers.ts";
 import { checkInvariants, type Database, drain, type Sql, type Violation } from "./invariants.ts";
 import { floors, gatewayHttp, runWorkload, writeKinds } from "./workload.ts";
 
@@ -21,7 +20,6 @@ process.env.WRANGLER_LOG ??= "error";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
@@ -81,18 +79,20 @@ let totalServerErrors = 0;
 for (const seed of seeds) {
   const started = Date.now();
   const plan = flags["no-faults"] ? null : planFor(seed);
-  const vars: Record<string, string> = plan ? { FAULTS: JSON.stringify(plan) } : {};
-  const server = createTestHarness({
-    root,
-    workers: devConfigs.map((configPath, index) =>
-      index === 0 ? { configPath, vars, secrets: { JWT_SECRET: SECRET } } : { configPath, vars },
+  // Every worker runs its test entry, which injects the faults of the plan it is given.
+  const planVars: Record<string, string> = plan ? { FAULTS: JSON.stringify(plan) } : {};
+  const server = await startTestFlock(
+    Object.fromEntries(
+      workers.map((worker) => [
+        worker.name,
+        worker.name === "flock-gateway" ? { ...planVars, JWT_SECRET: SECRET } : planVars,
+      ]),
     ),
-  });
+  );
   const { url } = await server.listen();
   const databases = {} as Record<Database, DbHandle>;
   for (const worker of workers) {
     if (!worker.database) continue;
-    await server.getWorker(worker.name).applyD1Migrations("DB");
     const env = (await server.getWorker(worker.name).getEnv()) as { DB: DbHandle };
     databases[worker.database.replace("-db", "") as Database] = env.DB;
   }

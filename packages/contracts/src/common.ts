@@ -43,10 +43,15 @@ export const Missing = z
   .array(z.string())
   .describe("Parts left out because the service that has them is unavailable");
 
-/** What every RPC call carries: who acts (already authenticated by the gateway) and the request id. */
+/** What every RPC call carries: who acts (already authenticated by the gateway), the request id and the deadline. */
 export const CallContext = z.object({
   requestId: z.string(),
   actorId: Id.nullable(),
+  /**
+   * When the caller stops waiting (epoch milliseconds). A service gives up on its own calls to other
+   * workers before then, so that it answers, or fails, while its caller still listens.
+   */
+  deadline: z.number().int().positive().optional(),
 });
 export type CallContext = z.infer<typeof CallContext>;
 

@@ -58,6 +58,11 @@ export const Event = z.discriminatedUnion("type", [
   }),
   event("comment.deleted", { commentId: Id, postId: Id, authorId: Id, wasVisible: z.boolean() }),
   event("comment.visibility_changed", { commentId: Id, postId: Id, visible: z.boolean() }),
+  // A service's note to its own inbox that an event's work goes on: each event's effect must fit one
+  // D1 batch with its processed record, so a large fan-out or cascade is done a page per event.
+  event("post.fanout_continued", { postId: Id, authorId: Id, cursor: z.string() }),
+  event("user.posts_removal_continued", { userId: Id }),
+  event("user.comments_removal_continued", { userId: Id }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventType = Event["type"];
@@ -80,6 +85,9 @@ export const subscriptions = {
   "comment.created": ["posts", "notifications"],
   "comment.deleted": ["posts", "notifications"],
   "comment.visibility_changed": ["posts"],
+  "post.fanout_continued": ["posts"],
+  "user.posts_removal_continued": ["posts"],
+  "user.comments_removal_continued": ["comments"],
 } as const satisfies Record<EventType, readonly Service[]>;
 
 /** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */

@@ -1,5 +1,4 @@
 import type { ErrorCode, FieldError, Result, ServiceError } from "@flock/contracts";
-import { InjectedFault } from "./faults";
 
 /** A failure with a machine-readable code; services return it as a Result, the gateway maps it to a status. */
 export class AppError extends Error {
@@ -25,18 +24,23 @@ export class AppError extends Error {
 export function isTransient(error: unknown): boolean {
   const messages = causes(error);
   if (messages.some((message) => /constraint failed/i.test(message))) return false;
-  return (
-    messages.some((message) =>
-      /\bD1_|database is locked|Network connection lost|overloaded|storage operation/i.test(
-        message,
-      ),
-    ) || chain(error).some((link) => link instanceof InjectedFault)
+  return messages.some((message) =>
+    /\bD1_|database is locked|Network connection lost|overloaded|storage operation/i.test(message),
   );
 }
 
 /** A write that names a row that no longer exists, such as an account deleted while its token lives on. */
 export function isDangling(error: unknown): boolean {
   return causes(error).some((message) => /FOREIGN KEY constraint failed/i.test(message));
+}
+
+/**
+ * A write that broke a unique index, such as two requests racing for one handle; with `table`, only
+ * an index of that table counts.
+ */
+export function isUniqueViolation(error: unknown, table?: string): boolean {
+  const prefix = table === undefined ? "" : `: ${table}.`;
+  return causes(error).some((message) => message.includes(`UNIQUE constraint failed${prefix}`));
 }
 
 // drizzle wraps a driver error as "Failed query: ..." with the D1 error as its cause.

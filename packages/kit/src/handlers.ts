@@ -6,7 +6,6 @@ import {
   replayDeadLetters,
   storeDeadLetters,
 } from "./dead-letters";
-import { type BindingKinds, faultsOf, withFaults } from "./faults";
 import { consumeInbox, type ProcessedEventsTable } from "./inbox";
 import type { OutboxTable } from "./outbox";
 import { prune } from "./prune";
@@ -18,7 +17,6 @@ import { prune } from "./prune";
  */
 export function serviceHandlers<E extends { DB: D1Database }>(options: {
   inbox: Service;
-  bindings: BindingKinds;
   tables: {
     processed: ProcessedEventsTable;
     failures: InboxFailuresTable;
@@ -35,8 +33,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
 }) {
   const { tables } = options;
   return {
-    async queue(batch: MessageBatch, rawEnv: E, ctx: ExecutionContext): Promise<void> {
-      const env = withFaults(rawEnv, options.bindings);
+    async queue(batch: MessageBatch, env: E, ctx: ExecutionContext): Promise<void> {
       const db = createDb(env.DB);
       if (batch.queue.endsWith("-dlq")) {
         await storeDeadLetters(batch, db, {
@@ -50,7 +47,6 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         db,
         processed: tables.processed,
         failures: tables.failures,
-        faults: faultsOf(env),
         handle: (event) => options.handle(db, env, event),
       });
       if (options.relay) ctx.waitUntil(options.relay(env));
@@ -59,8 +55,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
      * Every minute: re-send outbox events whose first send failed, replay dead letters marked for
      * replay, and forget bookkeeping older than a week.
      */
-    async scheduled(_controller: ScheduledController, rawEnv: E): Promise<void> {
-      const env = withFaults(rawEnv, options.bindings);
+    async scheduled(_controller: ScheduledController, env: E): Promise<void> {
       const db = createDb(env.DB);
       if (options.relay) await options.relay(env);
       await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));

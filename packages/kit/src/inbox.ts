@@ -3,7 +3,6 @@ import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, runBatch, type Statement } from "./db";
 import { type InboxFailuresTable, recordFailure } from "./dead-letters";
-import { type faultsOf, InjectedFault } from "./faults";
 
 /** The table every consuming service declares in its schema: the ids of events already applied. */
 export function processedEventsTable() {
@@ -25,9 +24,14 @@ export type InboxOptions = {
   /** Where each failure is noted, so the dead-letter consumer can keep the error with the message. */
   failures: InboxFailuresTable;
   handle: EventHandler;
-  /** Injected faults (tests and local runs only): handler failures and the retry delay. */
-  faults?: ReturnType<typeof faultsOf>;
 };
+
+/**
+ * The D1 queries one event may cost, its batch included. An inbox batch holds up to 10 messages
+ * (max_batch_size), and together they must stay well under D1's 1,000 queries per invocation; an
+ * effect that would cost more is split into pages, each continued by an event of its own.
+ */
+export const QUERIES_PER_EVENT = 50;
 
 /** Seconds before a failed message is tried again: 2, 4, 8 ... capped at a minute. */
 export function retryDelay(attempts: number): number {
@@ -41,8 +45,6 @@ export function retryDelay(attempts: number): number {
  */
 export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<void> {
   const accepted = new Set(eventsFor(options.inbox));
-  const delay = (attempts: number) =>
-    options.faults?.plan.retryDelaySeconds ?? retryDelay(attempts);
   for (const message of batch.messages) {
     const parsed = Event.safeParse(message.body);
     if (!parsed.success || !accepted.has(parsed.data.type)) {
@@ -60,13 +62,11 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
         message,
         parsed.success ? "event not for this inbox" : "malformed event",
       );
-      message.retry({ delaySeconds: delay(message.attempts) });
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
       continue;
     }
     const event = parsed.data;
     try {
-      if (options.faults?.chance(options.faults.plan.consumerFailure))
-        throw new InjectedFault(`consumer of ${event.type}`);
       await applyOnce(options, event);
       message.ack();
     } catch (error) {
@@ -83,7 +83,7 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
         }),
       );
       await noteFailure(options, message, error);
-      message.retry({ delaySeconds: delay(message.attempts) });
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
   }
 }

@@ -7,7 +7,7 @@ import {
 } from "@flock/contracts";
 import { isNull, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { type Db, inList, type Statement } from "./db";
+import { type Db, inList, insertGroups, type Statement } from "./db";
 import { newId, nowIso } from "./ids";
 
 /** The outbox table every producing service declares in its schema: one row per event. */
@@ -48,14 +48,18 @@ export function makeEvent<T extends EventType>(
   } as Event;
 }
 
+function outboxRow(event: Event) {
+  return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: Date.now() };
+}
+
 /** The statement that records an event in the outbox, to run in the same batch as the change it describes. */
 export function enqueue(db: Db, outbox: OutboxTable, event: Event): Statement {
-  return db.insert(outbox).values({
-    id: event.id,
-    type: event.type,
-    payload: JSON.stringify(event),
-    createdAt: Date.now(),
-  });
+  return db.insert(outbox).values(outboxRow(event));
+}
+
+/** The statements that record many events in the outbox: as few as D1's parameter limit allows. */
+export function enqueueAll(db: Db, outbox: OutboxTable, events: readonly Event[]): Statement[] {
+  return insertGroups(outbox, events.map(outboxRow)).map((rows) => db.insert(outbox).values(rows));
 }
 
 /**

@@ -1,42 +1,52 @@
-import { CallContext, type Result } from "@flock/contracts";
+import { CallContext, type Result, type Service } from "@flock/contracts";
 import { createDb, type Db } from "./db";
 import { toResult } from "./errors";
-import { interceptD1 } from "./intercept";
+import { type Inboxes, type OutboxTable, relayOutbox } from "./outbox";
 import { parseInput } from "./validation";
 
+/** What a service's RPC methods share, declared once per service (see defineService). */
+export type ServiceDefinition<E extends { DB: D1Database }, S> = {
+  service: Service;
+  /** What every operation of the service works with, made from its database and the checked call. */
+  scope: (db: Db, call: CallContext, env: E) => S;
+  /** The service's outbox and the inboxes its events go to, when it produces events. */
+  outbox?: { table: OutboxTable; inboxes: (env: E) => Inboxes };
+};
+
 /**
- * One RPC method of a service, as every service runs it: check the call context, open the service's
- * database, run the operation and report its outcome as a Result. With a D1_METER var (set only by
- * the benchmark) it also logs how many D1 round trips the call made.
+ * The plumbing of a service's WorkerEntrypoint, written once: `read` checks the call context, opens
+ * the service's database, runs the operation and reports its outcome as a Result; `write` does the
+ * same and then sends the outbox once the answer is on its way; `relay` sends the outbox.
+ *
+ * Every method on an entrypoint's prototype chain is callable over RPC, so these are not methods of
+ * a base class: an entrypoint keeps `attach(this.env, this.ctx)` in a #private field.
  */
-export function serve<T>(options: {
-  service: string;
-  method?: string;
-  env: { DB: D1Database };
-  ctx: CallContext;
-  run: (db: Db, call: CallContext) => Promise<T>;
-}): Promise<Result<T>> {
-  const requestId = options.ctx?.requestId ?? "unknown";
-  return toResult(requestId, async () => {
-    const call = parseInput(CallContext, options.ctx);
-    if (!(options.env as { D1_METER?: unknown }).D1_METER)
-      return options.run(createDb(options.env.DB), call);
-    let roundTrips = 0;
-    const metered = interceptD1(options.env.DB, () => {
-      roundTrips += 1;
-    });
-    try {
-      return await options.run(createDb(metered), call);
-    } finally {
-      console.log(
-        JSON.stringify({
-          metric: "d1_round_trips",
-          service: options.service,
-          method: options.method,
-          requestId,
-          roundTrips,
-        }),
-      );
-    }
-  });
+export function defineService<E extends { DB: D1Database }, S>(
+  definition: ServiceDefinition<E, S>,
+) {
+  const { outbox } = definition;
+  async function relay(env: E): Promise<void> {
+    if (outbox) await relayOutbox(createDb(env.DB), outbox.table, outbox.inboxes(env));
+  }
+  return {
+    relay,
+    /** The read and write helpers of one entrypoint instance, over its env and execution context. */
+    attach(env: E, execution: ExecutionContext) {
+      function read<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+        return toResult(ctx?.requestId ?? "unknown", async () => {
+          const call = parseInput(CallContext, ctx);
+          return operation(definition.scope(createDb(env.DB), call, env));
+        });
+      }
+      return {
+        read,
+        /** A write may have put events in the outbox: they are sent once the answer is on its way. */
+        async write<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+          const result = await read(ctx, operation);
+          if (result.ok && outbox) execution.waitUntil(relay(env));
+          return result;
+        },
+      };
+    },
+  };
 }

@@ -6,11 +6,12 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Event } from "@flock/contracts";
-import { createDb, makeEvent, relayOutbox } from "@flock/kit";
+import { createDb, insertGroups, makeEvent, newId, relayOutbox, runBatch } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { count, eventsAbout, newPost, newUser, scopeOf } from "../test/helpers";
 import { createComment, listComments } from "./comments";
-import { outbox } from "./db/schema";
+import { comments, outbox } from "./db/schema";
+import { REMOVAL_PAGE } from "./events";
 import worker from "./index";
 import { reportComment } from "./reports";
 import { inboxes } from "./service";
@@ -90,6 +91,43 @@ describe("the comments inbox", () => {
     const deleted = await eventsAbout(post.postId, "comment.deleted");
     expect(new Set(deleted.map((event) => event.data.commentId)).size).toBe(40);
     expect(deleted).toHaveLength(40);
+  });
+
+  it("removes a very prolific user's comments a page per event, announcing every one", async () => {
+    const [leaving, post] = [newUser(), newPost()];
+    const now = new Date().toISOString();
+    const rows = Array.from({ length: REMOVAL_PAGE * 2 + 10 }, (_, i) => ({
+      id: newId(),
+      postId: post.postId,
+      parentId: null,
+      authorId: leaving,
+      postAuthorId: post.authorId,
+      body: `comment number ${i}`,
+      number: 1_000_000 + i,
+      status: "visible" as const,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const db = createDb(env.DB);
+    await runBatch(
+      db,
+      insertGroups(comments, rows).map((group) => db.insert(comments).values(group)),
+    );
+    const left = () => count("SELECT count(*) AS n FROM comments WHERE author_id = ?", leaving);
+    await deliver([userDeleted(leaving)]);
+    expect(await left()).toBe(rows.length - REMOVAL_PAGE);
+    // Each follow-up event is sent to this inbox and removes one more page.
+    for (let page = 0; page < 2; page++) {
+      const [next] = await eventsAbout(leaving, "user.comments_removal_continued").then((events) =>
+        events.slice(page),
+      );
+      if (!next) throw new Error(`no follow-up event for page ${page + 2}`);
+      expect((await deliver([next])).explicitAcks).toEqual(["m0"]);
+    }
+    expect(await left()).toBe(0);
+    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(2);
+    const deleted = await eventsAbout(post.postId, "comment.deleted");
+    expect(new Set(deleted.map((event) => event.data.commentId)).size).toBe(rows.length);
   });
 
   it("changes nothing when an event is delivered again", async () => {

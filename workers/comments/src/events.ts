@@ -1,5 +1,5 @@
-import type { Event, EventData } from "@flock/contracts";
-import { type Db, makeEvent, type Statement } from "@flock/kit";
+import type { Event } from "@flock/contracts";
+import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
 import { eq } from "drizzle-orm";
 import { comments, outbox, reports } from "./db/schema";
 
@@ -10,51 +10,63 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
       // Reports go with their comments (foreign key); no events: the post and its count are gone.
       return [db.delete(comments).where(eq(comments.postId, event.data.postId))];
     case "user.deleted":
-      return forgetUser(db, event.requestId, event.data);
+      return [
+        db.delete(reports).where(eq(reports.reporterId, event.data.userId)),
+        ...(await removeComments(db, event.requestId, event.data.userId)),
+      ];
+    case "user.comments_removal_continued":
+      return removeComments(db, event.requestId, event.data.userId);
     default:
       return [];
   }
 }
 
-// D1 binds at most 100 parameters per statement; an outbox row takes five.
-const OUTBOX_ROWS_PER_INSERT = 16;
+/**
+ * Comments of a deleted account removed per event, each announced by a comment.deleted event: about
+ * 20 statements, well within an event's share of D1's queries. More continue in a follow-up event.
+ */
+export const REMOVAL_PAGE = 200;
 
 /**
- * Deletes a user's comments, telling the posts service of each so it can correct comment counts,
- * and the user's reports. Comments hidden by reports stay hidden when a reporter leaves.
+ * Deletes a page of a deleted user's comments, telling the posts service of each so it can correct
+ * comment counts; when more remain, a user.comments_removal_continued event carries on. Comments
+ * hidden by reports stay hidden when a reporter leaves.
  */
-async function forgetUser(
-  db: Db,
-  requestId: string,
-  data: EventData<"user.deleted">,
-): Promise<Statement[]> {
+async function removeComments(db: Db, requestId: string, userId: string): Promise<Statement[]> {
   const theirs = await db
     .select({ id: comments.id, postId: comments.postId, status: comments.status })
     .from(comments)
-    .where(eq(comments.authorId, data.userId));
-  const rows = theirs.map((comment) => {
-    const event = makeEvent("comments", requestId, "comment.deleted", {
+    .where(eq(comments.authorId, userId))
+    .orderBy(comments.id)
+    .limit(REMOVAL_PAGE + 1);
+  const page = theirs.slice(0, REMOVAL_PAGE);
+  if (page.length === 0) return [];
+  const more = theirs.length > REMOVAL_PAGE;
+  const announcements = page.map((comment) =>
+    makeEvent("comments", requestId, "comment.deleted", {
       commentId: comment.id,
       postId: comment.postId,
-      authorId: data.userId,
+      authorId: userId,
       wasVisible: comment.status === "visible",
-    });
-    return {
-      id: event.id,
-      type: event.type,
-      payload: JSON.stringify(event),
-      createdAt: Date.now(),
-    };
-  });
-  const statements: Statement[] = [];
-  for (let start = 0; start < rows.length; start += OUTBOX_ROWS_PER_INSERT) {
-    statements.push(db.insert(outbox).values(rows.slice(start, start + OUTBOX_ROWS_PER_INSERT)));
-  }
+    }),
+  );
   return [
-    ...statements,
-    // By author, not by the ids read above: a comment that slipped in between is removed too, since
-    // a deleted account's words must go; at worst a post's count is then one too high.
-    db.delete(comments).where(eq(comments.authorId, data.userId)),
-    db.delete(reports).where(eq(reports.reporterId, data.userId)),
+    ...enqueueAll(db, outbox, announcements),
+    db.delete(comments).where(
+      inList(
+        comments.id,
+        page.map((comment) => comment.id),
+      ),
+    ),
+    more
+      ? enqueue(
+          db,
+          outbox,
+          makeEvent("comments", requestId, "user.comments_removal_continued", { userId }),
+        )
+      : // The last page also removes by author: a comment that slipped in after the page was read
+        // goes too, since a deleted account's words must go; at worst a post's count is then one
+        // too high.
+        db.delete(comments).where(eq(comments.authorId, userId)),
   ];
 }

@@ -1,19 +1,17 @@
 import { serviceHandlers } from "@flock/kit";
-import { bindings } from "./bindings";
 import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
-import { relay } from "./service";
+import { service } from "./service";
 
 export { CommentsService } from "./service";
 
 const { queue, scheduled } = serviceHandlers<Env>({
   inbox: "comments",
-  bindings,
   tables: { processed: processedEvents, failures: inboxFailures, deadLetters, outbox },
   ownInbox: (env) => env.COMMENTS_INBOX,
   handle: (db, _env, event) => applyEvent(db, event),
-  relay,
+  relay: service.relay,
 });
 
 export default { queue, scheduled } satisfies ExportedHandler<Env>;

@@ -1,5 +1,5 @@
 import { type ReportInput, ReportInput as ReportInputSchema } from "@flock/contracts";
-import { AppError, enqueueIfChanged, makeEvent, nowIso, parseInput } from "@flock/kit";
+import { AppError, enqueueIfChanged, isDangling, makeEvent, nowIso, parseInput } from "@flock/kit";
 import { and, eq, sql } from "drizzle-orm";
 import { findComment } from "./comments";
 import { comments, outbox, reports } from "./db/schema";
@@ -60,8 +60,7 @@ export async function reportComment(
     ]);
   } catch (error) {
     // The comment was deleted between the read and the write.
-    if (String(error).includes("FOREIGN KEY constraint failed"))
-      throw new AppError("not_found", "That comment does not exist.");
+    if (isDangling(error)) throw new AppError("not_found", "That comment does not exist.");
     throw error;
   }
   return null;

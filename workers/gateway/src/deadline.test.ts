@@ -1,5 +1,5 @@
+import { DeadlineMissed, withinDeadline } from "@flock/kit";
 import { describe, expect, it } from "vitest";
-import { DeadlineMissed, withinDeadline } from "./deadline";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<never>(() => {});

@@ -1,7 +1,6 @@
-import { AppError, withFaults } from "@flock/kit";
+import { AppError } from "@flock/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
-import { bindings } from "./bindings";
 import type { Env } from "./env";
 import { authenticate, corsPolicy, requestIds } from "./middleware";
 import { documentation, router } from "./openapi";
@@ -63,7 +62,4 @@ app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
 app.onError((error, c) => (isRealWorld(c.req.path) ? realWorldError(error, c) : onError(error, c)));
 app.notFound(notFound);
 
-export default {
-  // withFaults is the env itself unless a fault-test runner passed a FAULTS plan (never deployed).
-  fetch: (request, env, ctx) => app.fetch(request, withFaults(env, bindings), ctx),
-} satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

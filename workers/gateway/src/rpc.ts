@@ -1,50 +1,24 @@
 import type { CallContext, Result } from "@flock/contracts";
-import { AppError, unwrap } from "@flock/kit";
+import { awaitService, DEFAULT_DEADLINE_MS } from "@flock/kit";
 import type { Context } from "hono";
-import { withinDeadline } from "./deadline";
 import type { AppEnv, Env } from "./env";
 
-const DEFAULT_DEADLINE_MS = 10_000;
-
-/** The context passed with every RPC call: the request id and the authenticated user, if any. */
+/**
+ * The context passed with an RPC call: the request id, the authenticated user, if any, and when the
+ * gateway stops waiting for a call made now, so the service can budget its own calls to others.
+ */
 export function callContext(c: Context<AppEnv>): CallContext {
-  return { requestId: c.get("requestId"), actorId: c.get("userId") };
+  return {
+    requestId: c.get("requestId"),
+    actorId: c.get("userId"),
+    deadline: Date.now() + deadlineMs(c.env),
+  };
 }
 
 /** RPC_DEADLINE_MS as a number; the default when it is missing or not a positive number. */
 export function deadlineMs(env: Pick<Env, "RPC_DEADLINE_MS">): number {
   const ms = Number(env.RPC_DEADLINE_MS);
   return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_DEADLINE_MS;
-}
-
-async function settle<T>(
-  c: Context<AppEnv>,
-  service: string,
-  attempt: () => Promise<Result<T>>,
-  retries: number,
-): Promise<T> {
-  let result: Result<T>;
-  try {
-    result = await withinDeadline(attempt, {
-      deadlineMs: deadlineMs(c.env),
-      retries,
-      onFailure: (error, tries) =>
-        console.error(
-          JSON.stringify({
-            level: "error",
-            requestId: c.get("requestId"),
-            message: "service call failed",
-            service,
-            attempt: tries,
-            error: String(error),
-          }),
-        ),
-    });
-  } catch {
-    throw new AppError("unavailable", `The ${service} service is unavailable; try again shortly.`);
-  }
-  // A service's own failure (404, 409 ...) is an answer, not an outage: it keeps its code.
-  return unwrap(result);
 }
 
 /**
@@ -56,7 +30,11 @@ export function call<T>(
   service: string,
   pending: Promise<Result<T>>,
 ): Promise<T> {
-  return settle(c, service, () => pending, 0);
+  return awaitService(service, () => pending, {
+    requestId: c.get("requestId"),
+    deadlineMs: deadlineMs(c.env),
+    idempotent: false,
+  });
 }
 
 /**
@@ -69,5 +47,9 @@ export function read<T>(
   service: string,
   attempt: () => Promise<Result<T>>,
 ): Promise<T> {
-  return settle(c, service, attempt, 1);
+  return awaitService(service, attempt, {
+    requestId: c.get("requestId"),
+    deadlineMs: deadlineMs(c.env),
+    idempotent: true,
+  });
 }

@@ -1,5 +1,5 @@
 import type { Event, NotificationType } from "@flock/contracts";
-import { type Db, newId, type Statement } from "@flock/kit";
+import { type Db, insertGroups, newId, type Statement } from "@flock/kit";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { notifications, tombstones, unlikes } from "./db/schema";
 
@@ -13,9 +13,6 @@ type Draft = {
   postId?: string;
   commentId?: string;
 };
-
-// Nine columns a row, under D1's limit of 100 bound parameters per statement.
-const ROWS_PER_INSERT = 11;
 
 /**
  * What the notifications service does with the events it subscribes to: the statements that add
@@ -164,17 +161,14 @@ function notify(db: Db, event: Event, actorId: string, drafts: Draft[]): Stateme
       createdAt: event.occurredAt,
     });
   }
-  const statements: Statement[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    statements.push(
-      db
-        .insert(notifications)
-        .values(rows.slice(start, start + ROWS_PER_INSERT))
-        // The unique (event, recipient) index is what guarantees one notification per event,
-        // even for an event whose processed record is gone.
-        .onConflictDoNothing(),
-    );
-  }
+  const statements: Statement[] = insertGroups(notifications, rows).map((group) =>
+    db
+      .insert(notifications)
+      .values(group)
+      // The unique (event, recipient) index is what guarantees one notification per event,
+      // even for an event whose processed record is gone.
+      .onConflictDoNothing(),
+  );
   // In the same batch, so atomically: whatever of this event is about a user, post or comment
   // deleted before it was applied is taken back, even if the deletion was applied a moment earlier
   // by another consumer.

@@ -1,5 +1,4 @@
 import { serviceHandlers } from "@flock/kit";
-import { bindings } from "./bindings";
 import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
@@ -10,7 +9,6 @@ export { NotificationsService } from "./service";
 // Notifications produce no events: no outbox to relay.
 const { queue, scheduled } = serviceHandlers<Env>({
   inbox: "notifications",
-  bindings,
   tables: { processed: processedEvents, failures: inboxFailures, deadLetters },
   ownInbox: (env) => env.NOTIFICATIONS_INBOX,
   handle: (db, env, event) => applyEvent(db, event, handleResolver(env.USERS, event.requestId)),

@@ -1,41 +1,27 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type {
-  CallContext,
-  ListQuery,
-  MarkReadInput,
-  NotificationsRpc,
-  Result,
-} from "@flock/contracts";
-import { checkHealth, parseInput, serve, withFaults } from "@flock/kit";
-import { bindings } from "./bindings";
+import type { CallContext, ListQuery, MarkReadInput, NotificationsRpc } from "@flock/contracts";
+import { checkHealth, defineService } from "@flock/kit";
 import type { Env } from "./env";
 import * as notifications from "./notifications";
 import type { Scope } from "./scope";
 
+// No outbox: the notifications service produces no events, so a write has nothing to send afterwards.
+export const service = defineService<Env, Scope>({
+  service: "notifications",
+  scope: (db, ctx) => ({ db, ctx }),
+});
+
 /** The notifications service's RPC surface. Each method validates its call, runs domain logic, and reports a Result. */
 export class NotificationsService extends WorkerEntrypoint<Env> implements NotificationsRpc {
+  readonly #service = service.attach(this.env, this.ctx);
+
   list(ctx: CallContext, query: ListQuery) {
-    return this.#serve(ctx, (scope) => notifications.listNotifications(scope, query));
+    return this.#service.read(ctx, (scope) => notifications.listNotifications(scope, query));
   }
   markRead(ctx: CallContext, input: MarkReadInput) {
-    return this.#serve(ctx, (scope) => notifications.markRead(scope, input));
+    return this.#service.write(ctx, (scope) => notifications.markRead(scope, input));
   }
   health() {
     return checkHealth("notifications", this.env.DB);
-  }
-
-  // One helper serves reads and writes alike: with no outbox, a write has nothing to send afterwards.
-  /** The env with any injected faults (a no-op unless a FAULTS var is set; see packages/kit/src/faults.ts). */
-  get #env(): Env {
-    return withFaults(this.env, bindings);
-  }
-
-  #serve<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return serve({
-      service: "notifications",
-      env: this.#env,
-      ctx,
-      run: (db, call) => operation({ db, ctx: call }),
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { ProfileSummary } from "@flock/contracts";
-import { unwrap } from "@flock/kit";
+import { callService } from "@flock/kit";
 import { z } from "zod";
 import type { Env } from "./env";
 import type { ResolveHandles } from "./events";
@@ -12,7 +12,12 @@ const Profiles = z.array(ProfileSummary);
  */
 export function handleResolver(users: Env["USERS"], requestId: string): ResolveHandles {
   return async (handles) => {
-    const result = await users.getProfilesByHandles({ requestId, actorId: null }, handles);
-    return Profiles.parse(unwrap(result)).map((profile) => profile.id);
+    const profiles = await callService(
+      { requestId, actorId: null },
+      "users",
+      (call) => users.getProfilesByHandles(call, handles),
+      { idempotent: true, schema: Profiles },
+    );
+    return profiles.map((profile) => profile.id);
   };
 }

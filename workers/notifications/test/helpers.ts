@@ -37,6 +37,9 @@ const producers: Record<EventType, Service> = {
   "comment.created": "comments",
   "comment.deleted": "comments",
   "comment.visibility_changed": "comments",
+  "post.fanout_continued": "posts",
+  "user.posts_removal_continued": "posts",
+  "user.comments_removal_continued": "comments",
 };
 
 /** An event as its producer would emit it. */

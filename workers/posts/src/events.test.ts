@@ -1,27 +1,74 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Event } from "@flock/contracts";
-import { applyOnce, createDb, makeEvent } from "@flock/kit";
+import {
+  applyOnce,
+  createDb,
+  insertGroups,
+  makeEvent,
+  QUERIES_PER_EVENT,
+  runBatch,
+} from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
-import { processedEvents } from "./db/schema";
-import { applyEvent } from "./events";
+import { posts, processedEvents } from "./db/schema";
+import { applyEvent, REMOVAL_PAGE } from "./events";
+import { ASYNC_FANOUT_PAGE } from "./fanout";
 import worker from "./index";
-import { createPost, getPost } from "./posts";
+import { createPost, getPost, type PostRow } from "./posts";
 import { homeFeed } from "./timelines";
 
 const db = () => createDb(env.DB);
 
-async function apply(event: Event, graph = followGraph()) {
+async function apply(event: Event, graph = followGraph(), celebrityFollowers = 1000) {
   return applyOnce(
     {
       db: db(),
       processed: processedEvents,
-      handle: (e) => applyEvent(db(), e, { audience: graph.audience, celebrityFollowers: 1000 }),
+      handle: async (e) => {
+        const statements = await applyEvent(db(), e, {
+          audience: graph.audience,
+          celebrityFollowers,
+        });
+        // Every event's effect fits its batch within its share of D1's queries per invocation.
+        expect(statements.length).toBeLessThan(QUERIES_PER_EVENT);
+        return statements;
+      },
     },
     event,
   );
 }
+
+/** Applies the follow-up events of a paged effect, as the posts inbox would, until none is left. */
+async function continueAll(type: Event["type"], graph = followGraph(), celebrityFollowers = 1000) {
+  let pages = 0;
+  for (;;) {
+    const { results } = await env.DB.prepare(
+      "SELECT payload FROM outbox WHERE type = ? AND id NOT IN (SELECT id FROM processed_events)",
+    )
+      .bind(type)
+      .all<{ payload: string }>();
+    if (results.length === 0) return pages;
+    for (const row of results)
+      await apply(JSON.parse(row.payload) as Event, graph, celebrityFollowers);
+    pages += results.length;
+  }
+}
+
+/** The event a new post sends its own inbox, which fans it out. */
+const postCreated = (postId: string, authorId: string) =>
+  makeEvent("posts", "test", "post.created", {
+    postId,
+    authorId,
+    sharedPostId: null,
+    sharedPostAuthorId: null,
+    mentions: [],
+  });
+
+const count = async (query: string, ...values: string[]) =>
+  (await env.DB.prepare(query)
+    .bind(...values)
+    .first<{ n: number }>("n")) ?? 0;
 
 async function deliver(bodies: unknown[]) {
   const batch = createMessageBatch(
@@ -48,17 +95,33 @@ describe("the posts inbox", () => {
       { firstFollowers: await graph.firstFollowers(author) },
     );
     expect(await feedOf(fans[0] ?? "")).toEqual([]); // the oldest follower is not in the first page
-    const created = makeEvent("posts", "test", "post.created", {
-      postId: post.id,
-      authorId: author,
-      sharedPostId: null,
-      sharedPostAuthorId: null,
-      mentions: [],
-    });
+    const created = postCreated(post.id, author);
     expect(await apply(created, graph)).toBe(true);
     for (const fan of [fans[0], fans[120], fans[249]])
       expect(await feedOf(fan ?? "")).toEqual([post.id]);
     expect(await apply(created, graph)).toBe(false);
+  });
+
+  it("fans a large following out a page per event, each page written in its event's batch", async () => {
+    const graph = followGraph();
+    const author = userId();
+    const fans = Array.from({ length: ASYNC_FANOUT_PAGE * 2 + 500 }, userId);
+    for (const fan of fans) graph.follow(fan, author);
+    const post = await createPost(
+      scopeOf(author),
+      { body: "for thousands" },
+      { firstFollowers: null },
+    );
+    const created = postCreated(post.id, author);
+    const delivered = () =>
+      count("SELECT count(*) AS n FROM timeline_entries WHERE post_id = ?", post.id);
+    // The handler writes nothing itself: what it returns is the whole effect of the event.
+    await applyEvent(db(), created, { audience: graph.audience, celebrityFollowers: 10_000 });
+    expect(await delivered()).toBe(1); // the author's own entry, written with the post
+    expect(await apply(created, graph, 10_000)).toBe(true);
+    expect(await delivered()).toBe(1 + ASYNC_FANOUT_PAGE);
+    expect(await continueAll("post.fanout_continued", graph, 10_000)).toBe(2);
+    expect(await delivered()).toBe(1 + fans.length);
   });
 
   it("backfills recent posts on follow and removes them on unfollow", async () => {
@@ -125,6 +188,43 @@ describe("the posts inbox", () => {
     expect((await getPost(scopeOf(), theirs.id)).likeCount).toBe(0);
     await expect(getPost(scopeOf(), mine.id)).rejects.toMatchObject({ code: "not_found" });
     expect((await outboxTypes()).filter((type) => type === "post.deleted")).toHaveLength(1);
+  });
+});
+
+describe("the deletion of a prolific account", () => {
+  it("removes its posts a page per event and announces every one", async () => {
+    const author = userId();
+    const now = new Date().toISOString();
+    const rows: PostRow[] = Array.from({ length: REMOVAL_PAGE * 2 + 50 }, () => ({
+      id: userId(),
+      authorId: author,
+      body: "one of many",
+      title: null,
+      description: null,
+      tags: [],
+      sharedPostId: null,
+      likeCount: 0,
+      commentCount: 0,
+      shareCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await runBatch(
+      db(),
+      insertGroups(posts, rows).map((group) => db().insert(posts).values(group)),
+    );
+    const announced = () =>
+      count(
+        "SELECT count(*) AS n FROM outbox WHERE type = 'post.deleted' AND payload LIKE ?",
+        `%${author}%`,
+      );
+    const left = () => count("SELECT count(*) AS n FROM posts WHERE author_id = ?", author);
+    await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
+    expect(await left()).toBe(rows.length - REMOVAL_PAGE);
+    expect(await announced()).toBe(REMOVAL_PAGE);
+    expect(await continueAll("user.posts_removal_continued")).toBe(2);
+    expect(await left()).toBe(0);
+    expect(await announced()).toBe(rows.length);
   });
 });
 

@@ -1,31 +1,38 @@
 import type { Event } from "@flock/contracts";
-import { type Db, enqueue, inList, makeEvent, type Statement } from "@flock/kit";
+import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
 import { and, eq, sql } from "drizzle-orm";
 import { authors, celebrities, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
-import { fanOut } from "./fanout";
+import { fanOutPage } from "./fanout";
 import type { Audience } from "./scope";
 
 /** Posts of a newly followed account that are copied into the follower's timeline. */
 export const BACKFILL_POSTS = 20;
+/**
+ * Posts of a deleted account removed per event, each announced by a post.deleted event: about 20
+ * statements, well within an event's share of D1's queries. More continue in a follow-up event.
+ */
+export const REMOVAL_PAGE = 200;
 
 export type EventDeps = { audience: Audience; celebrityFollowers: number };
 
 /** What the posts service does with the events it subscribes to. */
 export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise<Statement[]> {
   switch (event.type) {
-    case "post.created": {
-      const [post] = await db
-        .select({ id: posts.id })
-        .from(posts)
-        .where(eq(posts.id, event.data.postId));
-      if (post)
-        await fanOut(
-          db,
-          deps.audience,
-          { id: post.id, authorId: event.data.authorId },
-          deps.celebrityFollowers,
-        );
-      return [];
+    case "post.created":
+    case "post.fanout_continued": {
+      const { postId, authorId } = event.data;
+      const [post] = await db.select({ id: posts.id }).from(posts).where(eq(posts.id, postId));
+      if (!post) return [];
+      return fanOutPage(
+        db,
+        deps.audience,
+        {
+          post: { id: postId, authorId },
+          cursor: event.type === "post.fanout_continued" ? event.data.cursor : undefined,
+          requestId: event.requestId,
+        },
+        deps.celebrityFollowers,
+      );
     }
     case "post.deleted":
       return [db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId))];
@@ -67,12 +74,18 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
           }),
       ];
     }
-    case "user.deleted":
+    case "user.deleted": {
+      const { userId } = event.data;
       return [
-        db.delete(authors).where(eq(authors.id, event.data.userId)),
-        db.delete(celebrities).where(eq(celebrities.authorId, event.data.userId)),
-        ...(await deleteAccount(db, event.data.userId, event.requestId)),
+        db.delete(authors).where(eq(authors.id, userId)),
+        db.delete(celebrities).where(eq(celebrities.authorId, userId)),
+        db.delete(likes).where(eq(likes.userId, userId)),
+        db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
+        ...(await removePosts(db, userId, event.requestId)),
       ];
+    }
+    case "user.posts_removal_continued":
+      return removePosts(db, event.data.userId, event.requestId);
     case "comment.created":
       return event.data.status === "visible" ? [commentCount(db, event.data.postId, 1)] : [];
     case "comment.deleted":
@@ -92,37 +105,42 @@ function commentCount(db: Db, postId: string, delta: 1 | -1): Statement {
 }
 
 /**
- * Removes a deleted account's posts, likes and timeline, and announces each post's deletion so the
- * other services remove its comments and notifications.
+ * Removes a page of a deleted account's posts with their likes, tags and timeline entries, and
+ * announces each post's deletion so the other services remove its comments and notifications. When
+ * more posts remain, a user.posts_removal_continued event carries on with the next page.
  */
-async function deleteAccount(db: Db, userId: string, requestId: string): Promise<Statement[]> {
+async function removePosts(db: Db, userId: string, requestId: string): Promise<Statement[]> {
   const owned = await db
     .select({ id: posts.id, sharedPostId: posts.sharedPostId })
     .from(posts)
-    .where(eq(posts.authorId, userId));
-  const ids = owned.map((post) => post.id);
-  const statements: Statement[] = [
-    db.delete(likes).where(eq(likes.userId, userId)),
-    db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
-  ];
-  if (ids.length > 0) {
-    statements.push(
-      db.delete(likes).where(inList(likes.postId, ids)),
-      db.delete(postTags).where(inList(postTags.postId, ids)),
-      db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
-      db.delete(posts).where(eq(posts.authorId, userId)),
-      ...owned.map((post) =>
-        enqueue(
+    .where(eq(posts.authorId, userId))
+    .orderBy(posts.id)
+    .limit(REMOVAL_PAGE + 1);
+  const page = owned.slice(0, REMOVAL_PAGE);
+  if (page.length === 0) return [];
+  const ids = page.map((post) => post.id);
+  const more = owned.length > REMOVAL_PAGE;
+  const announcements = page.map((post) =>
+    makeEvent("posts", requestId, "post.deleted", {
+      postId: post.id,
+      authorId: userId,
+      sharedPostId: post.sharedPostId,
+    }),
+  );
+  return [
+    db.delete(likes).where(inList(likes.postId, ids)),
+    db.delete(postTags).where(inList(postTags.postId, ids)),
+    db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
+    db.delete(posts).where(inList(posts.id, ids)),
+    ...enqueueAll(db, outbox, announcements),
+    more
+      ? enqueue(
           db,
           outbox,
-          makeEvent("posts", requestId, "post.deleted", {
-            postId: post.id,
-            authorId: userId,
-            sharedPostId: post.sharedPostId,
-          }),
-        ),
-      ),
-    );
-  }
-  return statements;
+          makeEvent("posts", requestId, "user.posts_removal_continued", { userId }),
+        )
+      : // The last page: a post written after the first page was read (a token outlives its
+        // account for a while) goes too, since a deleted account's words must go.
+        db.delete(posts).where(eq(posts.authorId, userId)),
+  ];
 }

@@ -1,15 +1,13 @@
 import { serviceHandlers } from "@flock/kit";
-import { bindings } from "./bindings";
 import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
-import { celebrityFollowers, relay, usersAudience } from "./service";
+import { celebrityFollowers, service, usersAudience } from "./service";
 
 export { PostsService } from "./service";
 
 const { queue, scheduled } = serviceHandlers<Env>({
   inbox: "posts",
-  bindings,
   tables: { processed: processedEvents, failures: inboxFailures, deadLetters, outbox },
   ownInbox: (env) => env.POSTS_INBOX,
   handle: (db, env, event) =>
@@ -17,7 +15,7 @@ const { queue, scheduled } = serviceHandlers<Env>({
       audience: usersAudience(env, { requestId: event.requestId, actorId: null }),
       celebrityFollowers: celebrityFollowers(env),
     }),
-  relay,
+  relay: service.relay,
 });
 
 export default { queue, scheduled } satisfies ExportedHandler<Env>;

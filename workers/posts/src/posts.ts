@@ -12,6 +12,7 @@ import {
   AppError,
   enqueue,
   enqueueIfChanged,
+  isUniqueViolation,
   makeEvent,
   newId,
   nowIso,
@@ -36,6 +37,9 @@ export type PostRow = typeof posts.$inferSelect;
 
 /** The followers who get a new post in the same request, and the author's follower count. */
 export type FirstFollowers = { ids: string[]; total: number };
+
+/** How a new post is written: under the request's Idempotency-Key, to the first followers known. */
+export type PublishOptions = { idempotencyKey?: string; firstFollowers: FirstFollowers | null };
 
 export async function findPost(scope: Scope, postId: string): Promise<PostRow> {
   const [row] = await scope.db.select().from(posts).where(eq(posts.id, postId)).limit(1);
@@ -76,7 +80,7 @@ export async function findByIdempotencyKey(scope: Scope, key: string): Promise<P
 export async function createPost(
   scope: Scope,
   raw: CreatePostInput,
-  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+  options: PublishOptions,
 ): Promise<PostRecord> {
   const input = parseInput(CreatePostInputSchema, raw);
   return insertPost(
@@ -97,7 +101,7 @@ export async function sharePost(
   scope: Scope,
   postId: string,
   raw: ShareInput,
-  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+  options: PublishOptions,
 ): Promise<PostRecord> {
   const input = parseInput(ShareInputSchema, raw);
   const target = await findPost(scope, postId);
@@ -122,7 +126,7 @@ async function insertPost(
     tags: string[];
     shared: PostRow | null;
   },
-  options: { idempotencyKey?: string; firstFollowers: FirstFollowers | null },
+  options: PublishOptions,
 ): Promise<PostRecord> {
   const { db } = scope;
   const authorId = actor(scope);
@@ -169,10 +173,7 @@ async function insertPost(
     await db.batch(statements as [Statement, ...Statement[]]);
   } catch (error) {
     // Two requests with one key raced: the loser rolled back whole; answer with the winner's post.
-    if (
-      options.idempotencyKey &&
-      String(error).includes("UNIQUE constraint failed: idempotency_keys")
-    ) {
+    if (options.idempotencyKey && isUniqueViolation(error, "idempotency_keys")) {
       const first = await findByIdempotencyKey(scope, options.idempotencyKey);
       if (first) return first;
     }

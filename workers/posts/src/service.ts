@@ -6,25 +6,20 @@ import type {
   FeedQuery,
   ListQuery,
   PostListQuery,
+  PostRecord,
   PostsRpc,
-  Result,
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
 import { IdempotencyKey } from "@flock/contracts";
 import {
-  AppError,
+  actor,
+  callService,
   checkHealth,
-  createDb,
+  defineService,
   type Inboxes,
   parseInput,
-  relayOutbox,
-  serve,
-  unwrap,
-  withFaults,
 } from "@flock/kit";
-import { z } from "zod";
-import { bindings } from "./bindings";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
@@ -34,6 +29,31 @@ import * as posts from "./posts";
 import type { Audience, Scope } from "./scope";
 import * as timelines from "./timelines";
 
+export function celebrityFollowers(env: Env): number {
+  const value = Number(env.CELEBRITY_FOLLOWERS);
+  return Number.isInteger(value) && value > 0 ? value : 10_000;
+}
+
+/** The users service's follow graph, as the posts domain asks for it: reads, within the call's deadline. */
+export function usersAudience(env: Env, ctx: CallContext): Audience {
+  return {
+    followerIds(authorId, query) {
+      return callService(ctx, "users", (call) => env.USERS.followerIds(call, authorId, query), {
+        idempotent: true,
+      });
+    },
+    celebritiesFollowedBy(readerId, celebrities) {
+      return callService(
+        ctx,
+        "users",
+        (call) => env.USERS.followedAmong(call, readerId, [...celebrities]),
+        { idempotent: true },
+      );
+    },
+  };
+}
+
+/** The queues this service's events go to, by inbox. */
 export function inboxes(env: Env): Inboxes {
   return {
     users: env.USERS_INBOX,
@@ -43,143 +63,114 @@ export function inboxes(env: Env): Inboxes {
   };
 }
 
-export function relay(env: Env) {
-  return relayOutbox(createDb(env.DB), outbox, inboxes(env));
-}
-
-export function celebrityFollowers(env: Env): number {
-  const value = Number(env.CELEBRITY_FOLLOWERS);
-  return Number.isInteger(value) && value > 0 ? value : 10_000;
-}
-
-/** The users service's follow graph, as the posts domain asks for it. */
-export function usersAudience(env: Env, ctx: CallContext): Audience {
-  return {
-    async followerIds(authorId, query) {
-      return unwrap(await env.USERS.followerIds(ctx, authorId, query));
-    },
-    async celebritiesFollowedBy(readerId, celebrities) {
-      return unwrap(await env.USERS.followedAmong(ctx, readerId, [...celebrities]));
-    },
-  };
-}
+export const service = defineService<Env, Scope>({
+  service: "posts",
+  scope: (db, ctx, env) => ({ db, ctx, celebrityFollowers: celebrityFollowers(env) }),
+  outbox: { table: outbox, inboxes },
+});
 
 /** The posts service's RPC surface. */
 export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
+  readonly #service = service.attach(this.env, this.ctx);
+
   createPost(ctx: CallContext, input: CreatePostInput, idempotencyKey?: string) {
-    return this.#write(ctx, async (scope) => {
-      const key =
-        idempotencyKey === undefined ? undefined : parseInput(IdempotencyKey, idempotencyKey);
-      const replay = key ? await posts.findByIdempotencyKey(scope, key) : null;
-      if (replay) return replay;
-      return posts.createPost(scope, input, {
-        idempotencyKey: key,
-        firstFollowers: await this.#firstFollowers(ctx),
-      });
-    });
+    return this.#publish(ctx, idempotencyKey, (scope, options) =>
+      posts.createPost(scope, input, options),
+    );
   }
   sharePost(ctx: CallContext, postId: string, input: ShareInput, idempotencyKey?: string) {
-    return this.#write(ctx, async (scope) => {
-      const key =
-        idempotencyKey === undefined ? undefined : parseInput(IdempotencyKey, idempotencyKey);
-      const replay = key ? await posts.findByIdempotencyKey(scope, key) : null;
-      if (replay) return replay;
-      return posts.sharePost(scope, postId, input, {
-        idempotencyKey: key,
-        firstFollowers: await this.#firstFollowers(ctx),
-      });
-    });
+    return this.#publish(ctx, idempotencyKey, (scope, options) =>
+      posts.sharePost(scope, postId, input, options),
+    );
   }
   getPost(ctx: CallContext, postId: string) {
-    return this.#read(ctx, (scope) => posts.getPost(scope, postId));
+    return this.#service.read(ctx, (scope) => posts.getPost(scope, postId));
   }
   updatePost(ctx: CallContext, postId: string, input: UpdatePostInput) {
-    return this.#write(ctx, (scope) => posts.updatePost(scope, postId, input));
+    return this.#service.write(ctx, (scope) => posts.updatePost(scope, postId, input));
   }
   deletePost(ctx: CallContext, postId: string) {
-    return this.#write(ctx, (scope) => posts.deletePost(scope, postId));
+    return this.#service.write(ctx, (scope) => posts.deletePost(scope, postId));
   }
   like(ctx: CallContext, postId: string) {
-    return this.#write(ctx, (scope) => likes.like(scope, postId));
+    return this.#service.write(ctx, (scope) => likes.like(scope, postId));
   }
   unlike(ctx: CallContext, postId: string) {
-    return this.#write(ctx, (scope) => likes.unlike(scope, postId));
+    return this.#service.write(ctx, (scope) => likes.unlike(scope, postId));
   }
   userTimeline(ctx: CallContext, authorId: string, query: ListQuery) {
-    return this.#read(ctx, (scope) => timelines.userTimeline(scope, authorId, query));
+    return this.#service.read(ctx, (scope) => timelines.userTimeline(scope, authorId, query));
   }
   userTimelineByHandle(ctx: CallContext, handle: string, query: ListQuery) {
-    return this.#read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
+    return this.#service.read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
   }
   homeFeed(ctx: CallContext, query: FeedQuery) {
-    return this.#read(ctx, (scope) =>
-      timelines.homeFeed(scope, usersAudience(this.#env, scope.ctx), query),
+    return this.#service.read(ctx, (scope) =>
+      timelines.homeFeed(scope, usersAudience(this.env, scope.ctx), query),
     );
   }
   homeFeedByOffset(ctx: CallContext, query: FeedOffsetQuery) {
-    return this.#read(ctx, (scope) =>
-      timelines.homeFeedByOffset(scope, usersAudience(this.#env, scope.ctx), query),
+    return this.#service.read(ctx, (scope) =>
+      timelines.homeFeedByOffset(scope, usersAudience(this.env, scope.ctx), query),
     );
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
-    return this.#read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));
+    return this.#service.read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));
   }
   listPosts(ctx: CallContext, query: PostListQuery) {
-    return this.#read(ctx, (scope) => listings.listPosts(scope, query));
+    return this.#service.read(ctx, (scope) => listings.listPosts(scope, query));
   }
   popularTags(ctx: CallContext, limit: number) {
-    return this.#read(ctx, (scope) => listings.popularTags(scope, limit));
+    return this.#service.read(ctx, (scope) => listings.popularTags(scope, limit));
   }
   postAuthor(ctx: CallContext, postId: string) {
-    return this.#read(ctx, (scope) => posts.postAuthor(scope, postId));
+    return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));
   }
   health() {
     return checkHealth("posts", this.env.DB);
   }
 
   /**
-   * The newest followers, who get a new post in the same request. When the users service cannot
-   * answer, the post is still written and the posts inbox fans it out to everyone later.
+   * Writes a new post (created or shared) unless a retry of the request that wrote it, under the same
+   * Idempotency-Key, finds it. The newest followers get it in the same request: when the users
+   * service cannot answer in time, the post is still written and the posts inbox fans it out later.
    */
-  async #firstFollowers(ctx: CallContext): Promise<posts.FirstFollowers | null> {
-    if (!ctx.actorId) throw new AppError("unauthorized", "Sign in first.");
-    try {
-      const page = unwrap(
-        await this.#env.USERS.followerIds(ctx, ctx.actorId, { limit: SYNC_FANOUT }),
-      );
-      return { ids: page.items, total: page.total };
-    } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "warn",
-          requestId: ctx.requestId,
-          message: "sync fan-out skipped",
-          error: String(error),
-        }),
-      );
-      return null;
-    }
-  }
-
-  /** The env with any injected faults (a no-op unless a FAULTS var is set; see packages/kit/src/faults.ts). */
-  get #env(): Env {
-    return withFaults(this.env, bindings);
-  }
-
-  #read<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    return serve({
-      service: "posts",
-      env: this.#env,
-      ctx,
-      run: (db, call) =>
-        operation({ db, ctx: call, celebrityFollowers: celebrityFollowers(this.#env) }),
+  #publish(
+    ctx: CallContext,
+    idempotencyKey: string | undefined,
+    insert: (scope: Scope, options: posts.PublishOptions) => Promise<PostRecord>,
+  ) {
+    return this.#service.write(ctx, async (scope) => {
+      const key =
+        idempotencyKey === undefined ? undefined : parseInput(IdempotencyKey, idempotencyKey);
+      const replay = key ? await posts.findByIdempotencyKey(scope, key) : null;
+      if (replay) return replay;
+      return insert(scope, {
+        idempotencyKey: key,
+        firstFollowers: await firstFollowers(scope, usersAudience(this.env, scope.ctx)),
+      });
     });
   }
+}
 
-  /** A write may have put events in the outbox: send them once the answer is on its way. */
-  async #write<T>(ctx: CallContext, operation: (scope: Scope) => Promise<T>): Promise<Result<T>> {
-    const result = await this.#read(ctx, operation);
-    if (result.ok) this.ctx.waitUntil(relay(this.#env));
-    return result;
+/** The newest followers of an author, or null when the users service does not answer in time. */
+async function firstFollowers(
+  scope: Scope,
+  audience: Audience,
+): Promise<posts.FirstFollowers | null> {
+  const authorId = actor(scope);
+  try {
+    const page = await audience.followerIds(authorId, { limit: SYNC_FANOUT });
+    return { ids: page.items, total: page.total };
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        requestId: scope.ctx.requestId,
+        message: "sync fan-out skipped",
+        error: String(error),
+      }),
+    );
+    return null;
   }
 }

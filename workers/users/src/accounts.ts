@@ -13,6 +13,7 @@ import {
   AppError,
   enqueue,
   enqueueIfChanged,
+  isUniqueViolation,
   makeEvent,
   newId,
   nowIso,
@@ -163,7 +164,7 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed")) {
+    if (isUniqueViolation(error)) {
       throw new AppError("conflict", "That handle or email is already in use.");
     }
     throw error;

@@ -4,6 +4,7 @@ import {
   decodeCursor,
   enqueue,
   enqueueIfChanged,
+  isUniqueViolation,
   makeEvent,
   newId,
   nowIso,
@@ -72,7 +73,7 @@ export async function sendFriendRequest(scope: Scope, handle: string): Promise<F
       enqueue(db, outbox, event),
     ]);
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed"))
+    if (isUniqueViolation(error))
       throw new AppError("conflict", `You already asked @${target.handle}.`);
     throw error;
   }

@@ -1,6 +1,6 @@
 import { type Health, HealthReport } from "@flock/contracts";
+import { withinDeadline } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
-import { withinDeadline } from "../deadline";
 import type { Env } from "../env";
 import { anyone, json, problems, router } from "../openapi";
 

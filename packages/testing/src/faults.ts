@@ -1,7 +1,7 @@
-// Fault injection for local runs and tests. Off unless the env has a FAULTS var holding a JSON plan;
-// no wrangler.toml declares one (tests/system/config.test.ts checks), so a deployed worker never has
-// it: only the fault-test runner passes it to workers it starts. Seeded: the same plan and the same
-// requests inject the same faults, so a failing run can be replayed.
+// Fault injection for the fault runs and the system tests. It lives only in test code: the test entry
+// of each worker (workers/*/test/entry.ts, see ./hooks.ts) wraps the real worker's env with it, and no
+// deployed bundle contains it (tests/system/bundles.test.ts checks). Seeded: the same plan and the
+// same requests inject the same faults, so a failing run can be replayed.
 import { z } from "zod";
 import { interceptD1 } from "./intercept";
 
@@ -28,11 +28,27 @@ export const FaultPlan = z.object({
 });
 export type FaultPlan = z.infer<typeof FaultPlan>;
 
+/** The kind of each binding, as a worker's bindings.ts lists it. */
+export type BindingKinds = Record<
+  string,
+  "d1" | "queue" | "service" | "var" | "secret" | (string & {})
+>;
+
 export class InjectedFault extends Error {
   constructor(what: string) {
     super(`injected fault: ${what}`);
     this.name = "InjectedFault";
   }
+}
+
+/**
+ * An injected D1 failure reads as the platform's own transient one ("D1_ERROR: Network connection
+ * lost"), so the service under test classifies it as it would a real outage: a 503, never a 500.
+ */
+function d1Outage(what: string): InjectedFault {
+  const fault = new InjectedFault(what);
+  fault.message = `D1_ERROR: Network connection lost (${fault.message})`;
+  return fault;
 }
 
 /** A seeded stream of chances (mulberry32), one per worker and plan. */
@@ -48,12 +64,12 @@ export function chances(seed: number) {
   };
 }
 
-const plans = new WeakMap<object, { plan: FaultPlan; chance: (rate: number) => boolean } | null>();
+export type Faults = { plan: FaultPlan; chance: (rate: number) => boolean };
 
-/** The fault plan of an env, parsed once, or null when faults are off. */
-export function faultsOf(
-  env: object,
-): { plan: FaultPlan; chance: (rate: number) => boolean } | null {
+const plans = new WeakMap<object, Faults | null>();
+
+/** The fault plan of an env (its FAULTS var), parsed once, or null when faults are off. */
+export function faultsOf(env: object): Faults | null {
   const known = plans.get(env);
   if (known !== undefined) return known;
   const raw = (env as { FAULTS?: unknown }).FAULTS;
@@ -63,7 +79,7 @@ export function faultsOf(
   return faults;
 }
 
-function faultyQueue(queue: Queue, plan: FaultPlan, chance: (rate: number) => boolean): Queue {
+function faultyQueue(queue: Queue, { plan, chance }: Faults): Queue {
   const copies = plan.duplicateDelivery ? 2 : 1;
   return new Proxy(queue, {
     get(target, property) {
@@ -94,7 +110,7 @@ function faultyD1(
   return interceptD1(d1, (statements) => {
     for (const sql of statements) {
       if (sql.includes(rule.match) && chance(rule.rate))
-        throw new InjectedFault(`D1 statement matching "${rule.match}"`);
+        throw d1Outage(`D1 statement matching "${rule.match}"`);
     }
   });
 }
@@ -120,16 +136,10 @@ function faultyService<T extends object>(
   });
 }
 
-/** The kind of each binding, as a worker's bindings.ts lists it. */
-export type BindingKinds = Record<
-  string,
-  "d1" | "queue" | "service" | "var" | "secret" | (string & {})
->;
-
 /**
- * The env a worker should use: itself when faults are off; otherwise a copy whose queues, D1
- * databases and named service binding misbehave as the plan says. Which binding is which comes from
- * the worker's own list (an RPC stub answers to any property name, so shapes cannot tell).
+ * The env a worker under test should use: itself when faults are off; otherwise a copy whose queues,
+ * D1 databases and named service binding misbehave as the plan says. Which binding is which comes
+ * from the worker's own list (an RPC stub answers to any property name, so shapes cannot tell).
  */
 export function withFaults<E extends object>(env: E, kinds: BindingKinds): E {
   const faults = faultsOf(env);
@@ -139,7 +149,7 @@ export function withFaults<E extends object>(env: E, kinds: BindingKinds): E {
   for (const [name, kind] of Object.entries(kinds)) {
     const value = faulty[name];
     if (typeof value !== "object" || value === null) continue;
-    if (kind === "queue") faulty[name] = faultyQueue(value as Queue, plan, chance);
+    if (kind === "queue") faulty[name] = faultyQueue(value as Queue, faults);
     else if (kind === "d1" && plan.d1Failure)
       faulty[name] = faultyD1(value as D1Database, plan.d1Failure, chance);
     else if (kind === "service" && plan.serviceFailure?.binding === name)
