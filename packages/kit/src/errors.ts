@@ -29,6 +29,22 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * What a database trigger refused, by the reason in its `RAISE(ABORT, 'flock_refused:<reason>')`,
+ * as the failure a client sees.
+ */
+const refusals: Record<string, AppError> = {
+  account_deleted: new AppError("unauthorized", "This account has been deleted."),
+};
+
+function refusalOf(error: unknown): AppError | null {
+  for (const message of causes(error)) {
+    const reason = /flock_refused:([a-z_]+)/.exec(message)?.[1];
+    if (reason) return refusals[reason] ?? null;
+  }
+  return null;
+}
+
 /** A write that names a row that no longer exists, such as an account deleted while its token lives on. */
 export function isDangling(error: unknown): boolean {
   return causes(error).some((message) => /FOREIGN KEY constraint failed/i.test(message));
@@ -68,6 +84,8 @@ export async function toResult<T>(
     return { ok: true, value: await operation() };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toServiceError() };
+    const refused = refusalOf(error);
+    if (refused) return { ok: false, error: refused.toServiceError() };
     if (isDangling(error))
       return {
         ok: false,

@@ -6,8 +6,10 @@ import {
   createDb,
   insertGroups,
   makeEvent,
+  newId,
   QUERIES_PER_EVENT,
   runBatch,
+  toResult,
 } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
@@ -137,6 +139,34 @@ describe("the posts inbox", () => {
     expect(await feedOf(fan)).toEqual([]);
   });
 
+  it("keeps no backfill of a follow that an unfollow applied first has overtaken", async () => {
+    const [author, fan] = [userId(), userId()];
+    const post = await createPost(scopeOf(author), { body: "earlier" }, { firstFollowers: null });
+    const followed = makeEvent("users", "test", "user.followed", {
+      followerId: fan,
+      followeeId: author,
+    });
+    const unfollowed = makeEvent("users", "test", "user.unfollowed", {
+      followerId: fan,
+      followeeId: author,
+    });
+    await apply(unfollowed);
+    await apply(followed);
+    expect(await feedOf(fan)).toEqual([]);
+    // A fan-out that read the follower list before the unfollow adds nothing either.
+    await createPost(
+      scopeOf(author),
+      { body: "later" },
+      { firstFollowers: { ids: [fan], total: 1 } },
+    );
+    expect(await feedOf(fan)).toEqual([]);
+
+    await apply(
+      makeEvent("users", "test", "user.followed", { followerId: fan, followeeId: author }),
+    );
+    expect((await feedOf(fan)).at(-1)).toEqual(post.id);
+  });
+
   it("counts visible comments once however often their events arrive", async () => {
     const post = await createPost(scopeOf(userId()), { body: "discuss" }, { firstFollowers: null });
     const comment = (id: string, status: "visible" | "held") =>
@@ -172,6 +202,48 @@ describe("the posts inbox", () => {
     expect((await getPost(scopeOf(), post.id)).commentCount).toBe(1);
   });
 
+  it("counts visible comments whatever order their events arrive in", async () => {
+    const post = await createPost(scopeOf(userId()), { body: "discuss" }, { firstFollowers: null });
+    const about = {
+      postId: post.id,
+      postAuthorId: post.authorId,
+      parentId: null,
+      parentAuthorId: null,
+    };
+    const created = (commentId: string, status: "visible" | "held") =>
+      makeEvent("comments", "test", "comment.created", {
+        commentId,
+        ...about,
+        authorId: userId(),
+        status,
+        mentions: [],
+      });
+    const [gone, released, plain] = [newId(), newId(), newId()];
+    const createdGone = created(gone, "visible");
+    const createdReleased = created(released, "held");
+    const release = makeEvent("comments", "test", "comment.visibility_changed", {
+      commentId: released,
+      postId: post.id,
+      visible: true,
+    });
+    const deletion = makeEvent("comments", "test", "comment.deleted", {
+      commentId: gone,
+      postId: post.id,
+      authorId: userId(),
+      wasVisible: true,
+    });
+    // Each later event overtakes the one before it.
+    for (const event of [
+      deletion,
+      createdGone,
+      release,
+      createdReleased,
+      created(plain, "visible"),
+    ])
+      await apply(event);
+    expect((await getPost(scopeOf(), post.id)).commentCount).toBe(2);
+  });
+
   it("retries a malformed message instead of dropping it", async () => {
     const result = await deliver([{ type: "comment.created", data: {} }]);
     expect(result.retryMessages).toHaveLength(1);
@@ -188,6 +260,50 @@ describe("the posts inbox", () => {
     expect((await getPost(scopeOf(), theirs.id)).likeCount).toBe(0);
     await expect(getPost(scopeOf(), mine.id)).rejects.toMatchObject({ code: "not_found" });
     expect((await outboxTypes()).filter((type) => type === "post.deleted")).toHaveLength(1);
+  });
+});
+
+describe("an account the posts service knows is deleted", () => {
+  it("can neither post nor like, and gets no timeline rows or author copy back", async () => {
+    const [leaving, author] = [userId(), userId()];
+    const theirs = await createPost(scopeOf(author), { body: "theirs" }, { firstFollowers: null });
+    await apply(makeEvent("users", "test", "user.deleted", { userId: leaving }));
+
+    const { like } = await import("./likes");
+    for (const write of [
+      () => createPost(scopeOf(leaving), { body: "too late" }, { firstFollowers: null }),
+      () => like(scopeOf(leaving), theirs.id),
+    ] as Array<() => Promise<unknown>>) {
+      expect(await toResult("test", write)).toMatchObject({
+        ok: false,
+        error: { code: "unauthorized" },
+      });
+    }
+    expect((await getPost(scopeOf(), theirs.id)).likeCount).toBe(0);
+
+    // Late events: a follow's backfill, a fan-out, a profile update.
+    await apply(
+      makeEvent("users", "test", "user.followed", { followerId: leaving, followeeId: author }),
+    );
+    await createPost(
+      scopeOf(author),
+      { body: "new" },
+      {
+        firstFollowers: { ids: [leaving], total: 1 },
+      },
+    );
+    await apply(
+      makeEvent("users", "test", "user.updated", {
+        userId: leaving,
+        handle: "ghost",
+        displayName: "Ghost",
+        avatarUrl: null,
+      }),
+    );
+    expect(
+      await count("SELECT count(*) AS n FROM timeline_entries WHERE user_id = ?", leaving),
+    ).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM authors WHERE id = ?", leaving)).toBe(0);
   });
 });
 

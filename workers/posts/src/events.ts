@@ -1,7 +1,18 @@
 import type { Event } from "@flock/contracts";
 import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
-import { and, eq, sql } from "drizzle-orm";
-import { authors, celebrities, likes, outbox, posts, postTags, timelineEntries } from "./db/schema";
+import { and, count, eq, sql } from "drizzle-orm";
+import {
+  authors,
+  celebrities,
+  countedComments,
+  deletedUsers,
+  followStates,
+  likes,
+  outbox,
+  posts,
+  postTags,
+  timelineEntries,
+} from "./db/schema";
 import { fanOutPage } from "./fanout";
 import type { Audience } from "./scope";
 
@@ -35,10 +46,14 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
       );
     }
     case "post.deleted":
-      return [db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId))];
+      return [
+        db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId)),
+        db.delete(countedComments).where(eq(countedComments.postId, event.data.postId)),
+      ];
     case "user.followed": {
       const { followerId, followeeId } = event.data;
       return [
+        followState(db, event, followerId, followeeId, true),
         db
           .insert(timelineEntries)
           .select(
@@ -47,17 +62,20 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
           .onConflictDoNothing(),
       ];
     }
-    case "user.unfollowed":
+    case "user.unfollowed": {
+      const { followerId, followeeId } = event.data;
       return [
-        db
-          .delete(timelineEntries)
-          .where(
-            and(
-              eq(timelineEntries.userId, event.data.followerId),
-              eq(timelineEntries.authorId, event.data.followeeId),
-            ),
+        followState(db, event, followerId, followeeId, false),
+        db.delete(timelineEntries).where(
+          and(
+            eq(timelineEntries.userId, followerId),
+            eq(timelineEntries.authorId, followeeId),
+            // Only while this unfollow is the newest word: a newer follow's backfill stays.
+            sql`EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${followerId} AND ${followStates.followeeId} = ${followeeId} AND ${followStates.eventId} = ${event.id})`,
           ),
+        ),
       ];
+    }
     case "user.registered":
     case "user.updated": {
       const { userId, handle, displayName, avatarUrl } = event.data;
@@ -77,6 +95,12 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     case "user.deleted": {
       const { userId } = event.data;
       return [
+        db
+          .insert(deletedUsers)
+          .values({ id: userId, deletedAt: event.occurredAt })
+          .onConflictDoNothing(),
+        db.delete(followStates).where(eq(followStates.followerId, userId)),
+        db.delete(followStates).where(eq(followStates.followeeId, userId)),
         db.delete(authors).where(eq(authors.id, userId)),
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
@@ -86,21 +110,85 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     }
     case "user.posts_removal_continued":
       return removePosts(db, event.data.userId, event.requestId);
-    case "comment.created":
-      return event.data.status === "visible" ? [commentCount(db, event.data.postId, 1)] : [];
-    case "comment.deleted":
-      return event.data.wasVisible ? [commentCount(db, event.data.postId, -1)] : [];
-    case "comment.visibility_changed":
-      return [commentCount(db, event.data.postId, event.data.visible ? 1 : -1)];
+    case "comment.created": {
+      const { commentId, postId, status } = event.data;
+      return [
+        db
+          .insert(countedComments)
+          .values({
+            commentId,
+            postId,
+            visible: status === "visible",
+            deleted: false,
+            eventId: event.id,
+          })
+          .onConflictDoNothing(),
+        recountComments(db, postId),
+      ];
+    }
+    case "comment.visibility_changed": {
+      const { commentId, postId, visible } = event.data;
+      return [
+        db
+          .insert(countedComments)
+          .values({ commentId, postId, visible, deleted: false, eventId: event.id })
+          .onConflictDoUpdate({
+            target: countedComments.commentId,
+            set: { visible, eventId: event.id },
+            setWhere: sql`${countedComments.eventId} < ${event.id}`,
+          }),
+        recountComments(db, postId),
+      ];
+    }
+    case "comment.deleted": {
+      const { commentId, postId } = event.data;
+      return [
+        // A deletion is final: whatever arrives about the comment later changes nothing.
+        db
+          .insert(countedComments)
+          .values({ commentId, postId, visible: false, deleted: true, eventId: event.id })
+          .onConflictDoUpdate({ target: countedComments.commentId, set: { deleted: true } }),
+        recountComments(db, postId),
+      ];
+    }
     default:
       return [];
   }
 }
 
-function commentCount(db: Db, postId: string, delta: 1 | -1): Statement {
+/** Records a follow or unfollow unless a newer one of the same pair was applied first. */
+function followState(
+  db: Db,
+  event: Event,
+  followerId: string,
+  followeeId: string,
+  following: boolean,
+): Statement {
+  return db
+    .insert(followStates)
+    .values({ followerId, followeeId, following, eventId: event.id })
+    .onConflictDoUpdate({
+      target: [followStates.followerId, followStates.followeeId],
+      set: { following, eventId: event.id },
+      setWhere: sql`${followStates.eventId} < ${event.id}`,
+    });
+}
+
+/** Sets a post's comment count to the visible comments this service knows of (one index range). */
+function recountComments(db: Db, postId: string): Statement {
+  const visible = db
+    .select({ n: count() })
+    .from(countedComments)
+    .where(
+      and(
+        eq(countedComments.postId, postId),
+        eq(countedComments.visible, true),
+        eq(countedComments.deleted, false),
+      ),
+    );
   return db
     .update(posts)
-    .set({ commentCount: sql`max(${posts.commentCount} + ${delta}, 0)` })
+    .set({ commentCount: sql`(${visible})` })
     .where(eq(posts.id, postId));
 }
 

@@ -70,6 +70,28 @@ describe("the users inbox", () => {
     expect((await getProfile(scopeOf(), author.handle)).postCount).toBe(1);
   });
 
+  it("counts an author's live posts whatever order their events arrive in", async () => {
+    const author = await newUser("ordered");
+    const created = (postId: string) =>
+      makeEvent("posts", "test", "post.created", {
+        postId,
+        authorId: author.id,
+        sharedPostId: null,
+        sharedPostAuthorId: null,
+        mentions: [],
+      });
+    const deleted = (postId: string) =>
+      makeEvent("posts", "test", "post.deleted", {
+        postId,
+        authorId: author.id,
+        sharedPostId: null,
+      });
+    const [kept, gone] = ["01JD0000000000000000000001", "01JD0000000000000000000002"];
+    // The deletion overtakes its creation; the kept post's creation comes twice.
+    await deliver([deleted(gone), created(kept), created(gone), created(kept)]);
+    expect((await getProfile(scopeOf(), author.handle)).postCount).toBe(1);
+  });
+
   it("retries a malformed message instead of dropping it", async () => {
     const result = await deliver([{ type: "post.created", version: 99 }]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);

@@ -127,6 +127,49 @@ export const authors = sqliteTable(
   (table) => [index("authors_by_handle").on(table.handle)],
 );
 
+/**
+ * Accounts the users service has deleted. Triggers (migrations/0008_deleted_accounts.sql) refuse a
+ * post or like by one and drop any timeline row or author copy for one, so a write racing the
+ * deletion, or an event arriving after it, cannot bring the account back.
+ */
+export const deletedUsers = sqliteTable("deleted_users", {
+  id: text("id").primaryKey(),
+  deletedAt: text("deleted_at").notNull(),
+});
+
+/**
+ * Whether each reader follows each author, as of the newest follow or unfollow event applied. A
+ * backfill or fan-out that lands after a newer unfollow adds nothing (the same triggers).
+ */
+export const followStates = sqliteTable(
+  "follow_states",
+  {
+    followerId: text("follower_id").notNull(),
+    followeeId: text("followee_id").notNull(),
+    following: integer("following", { mode: "boolean" }).notNull(),
+    eventId: text("event_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.followerId, table.followeeId] })],
+);
+
+/**
+ * Each comment the posts service has heard of, with its newest known visibility, so a post's comment
+ * count is counted rather than stepped: events that arrive twice or out of order (a deletion before
+ * its creation, a release before its hold) still leave it equal to the post's visible comments.
+ */
+export const countedComments = sqliteTable(
+  "counted_comments",
+  {
+    commentId: text("comment_id").primaryKey(),
+    postId: text("post_id").notNull(),
+    visible: integer("visible", { mode: "boolean" }).notNull(),
+    deleted: integer("deleted", { mode: "boolean" }).notNull(),
+    /** The event that set `visible`: an older one never overrides it. */
+    eventId: text("event_id").notNull(),
+  },
+  (table) => [index("counted_comments_visible").on(table.postId, table.visible, table.deleted)],
+);
+
 /** Authors whose new posts are not fanned out but merged into their followers' feeds at read time. */
 export const celebrities = sqliteTable("celebrities", {
   authorId: text("author_id").primaryKey(),

@@ -96,3 +96,18 @@ export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
 export const deadLetters = deadLettersTable();
+
+/**
+ * Each post the users service has heard of, live or deleted, so an author's post count can be counted
+ * rather than stepped: events that arrive twice or out of order (a deletion before its creation)
+ * still leave the count equal to the author's live posts.
+ */
+export const authoredPosts = sqliteTable(
+  "authored_posts",
+  {
+    postId: text("post_id").primaryKey(),
+    authorId: text("author_id").notNull(),
+    deleted: integer("deleted", { mode: "boolean" }).notNull(),
+  },
+  (table) => [index("authored_posts_live").on(table.authorId, table.deleted)],
+);
