@@ -56,6 +56,9 @@ export function client(server: Flock) {
 }
 
 /** Polls until `check` stops throwing (events travel through queues), or fails after `ms`. */
+/** A person client.signUp made, with their token. */
+export type User = Awaited<ReturnType<ReturnType<typeof client>["signUp"]>>;
+
 export async function eventually<T>(check: () => Promise<T>, ms = 8000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {

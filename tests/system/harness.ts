@@ -1,6 +1,8 @@
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { createTestHarness } from "wrangler";
 import { devConfigs, workers } from "../../scripts/workers.ts";
+import { client } from "./client";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -22,3 +24,19 @@ export async function startFlock() {
 }
 
 export type Flock = Awaited<ReturnType<typeof startFlock>>;
+
+/**
+ * Starts flock once for the test file that calls it, and stops it after: `flock.server` is the
+ * harness, `flock.api` a client of its gateway (both set before the first test runs).
+ */
+export function useFlock() {
+  const flock = {} as { server: Flock; api: ReturnType<typeof client> };
+  beforeAll(async () => {
+    flock.server = await startFlock();
+    flock.api = client(flock.server);
+  });
+  afterAll(async () => {
+    await flock.server?.close();
+  });
+  return flock;
+}

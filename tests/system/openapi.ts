@@ -40,22 +40,22 @@ type RawOperation = {
 
 const METHODS = new Set(["get", "put", "post", "delete", "patch"]);
 
-/** Replaces every local `$ref` by what it points at (neither document has cyclic references). */
-function resolve(node: unknown, doc: unknown, depth = 0): unknown {
-  if (depth > 20) throw new Error("a $ref chain deeper than 20: cyclic?");
-  if (Array.isArray(node)) return node.map((item) => resolve(item, doc, depth + 1));
+/** Replaces every local `$ref` by what it points at; a reference that leads back to itself throws. */
+function resolve(node: unknown, doc: unknown, following: readonly string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((item) => resolve(item, doc, following));
   if (node === null || typeof node !== "object") return node;
   const ref = (node as { $ref?: unknown }).$ref;
   if (typeof ref === "string") {
+    if (following.includes(ref)) throw new Error(`cyclic $ref ${ref}`);
     const target = ref
       .replace(/^#\//, "")
       .split("/")
       .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], doc);
     if (target === undefined) throw new Error(`unresolved $ref ${ref}`);
-    return resolve(target, doc, depth + 1);
+    return resolve(target, doc, [...following, ref]);
   }
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, resolve(value, doc, depth + 1)]),
+    Object.entries(node).map(([key, value]) => [key, resolve(value, doc, following)]),
   );
 }
 

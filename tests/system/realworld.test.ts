@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { idOfSlug, slugOf, titleOf } from "../../workers/gateway/src/realworld/mapping.ts";
-import { client, type Reply } from "./client";
-import { type Flock, startFlock } from "./harness";
+import type { Reply, User } from "./client";
+import { useFlock } from "./harness";
 
-let server: Flock;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  server = await startFlock();
-  api = client(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
-
-type User = Awaited<ReturnType<ReturnType<typeof client>["signUp"]>>;
+const flock = useFlock();
 
 /** A request to /api with RealWorld's `Token` scheme. */
 function realworld(method: string, path: string, user?: User, body?: unknown): Promise<Reply> {
-  return api.request(method, `/api${path}`, {
+  return flock.api.request(method, `/api${path}`, {
     body,
     headers: user ? { authorization: `Token ${user.token}` } : {},
   });
@@ -34,7 +23,7 @@ const idOf = (slug: string) => slug.slice(-26).toUpperCase();
 
 describe("the RealWorld API over flock's services", () => {
   it("shows an article written through /api as a post in /v1, and a /v1 post as an article", async () => {
-    const author = await api.signUp("writer");
+    const author = await flock.api.signUp("writer");
     const written = await article(author, {
       title: "How to flock",
       description: "In short",
@@ -42,7 +31,7 @@ describe("the RealWorld API over flock's services", () => {
       tagList: ["zeta", "alpha"],
     });
     expect(written.slug).toMatch(/^how-to-flock-[0-9a-z]{26}$/);
-    const post = await api.get(`/v1/posts/${idOf(written.slug)}`);
+    const post = await flock.api.get(`/v1/posts/${idOf(written.slug)}`);
     expect(post.body).toMatchObject({
       title: "How to flock",
       description: "In short",
@@ -51,12 +40,12 @@ describe("the RealWorld API over flock's services", () => {
       author: { handle: author.handle },
     });
 
-    const plain = await api.post(
+    const plain = await flock.api.post(
       "/v1/posts",
       { body: "Just a thought\nwith a second line" },
       author.token,
     );
-    const share = await api.post(
+    const share = await flock.api.post(
       `/v1/posts/${post.body.id}/shares`,
       { body: "look" },
       author.token,
@@ -78,16 +67,16 @@ describe("the RealWorld API over flock's services", () => {
   });
 
   it("makes a favorite a like and a RealWorld comment a flock comment", async () => {
-    const [author, reader] = [await api.signUp("author"), await api.signUp("reader")];
+    const [author, reader] = [await flock.api.signUp("author"), await flock.api.signUp("reader")];
     const { slug } = await article(author, { title: "Likeable", description: "d", body: "b" });
     const favorited = await realworld("POST", `/articles/${slug}/favorite`, reader);
     expect(favorited.body.article).toMatchObject({ favorited: true, favoritesCount: 1 });
-    const post = await api.get(`/v1/posts/${idOf(slug)}`, reader.token);
+    const post = await flock.api.get(`/v1/posts/${idOf(slug)}`, reader.token);
     expect(post.body).toMatchObject({ likeCount: 1, viewer: { liked: true } });
     const byFavorite = await realworld("GET", `/articles?favorited=${reader.handle}`);
     expect(byFavorite.body.articles.map((item: { slug: string }) => item.slug)).toEqual([slug]);
 
-    const comment = await api.post(
+    const comment = await flock.api.post(
       `/v1/posts/${idOf(slug)}/comments`,
       { body: "from v1" },
       reader.token,
@@ -101,11 +90,11 @@ describe("the RealWorld API over flock's services", () => {
       (await realworld("DELETE", `/articles/${slug}/comments/${comment.body.number}`, author))
         .status,
     ).toBe(204);
-    expect((await api.get(`/v1/posts/${idOf(slug)}/comments`)).body.items).toEqual([]);
+    expect((await flock.api.get(`/v1/posts/${idOf(slug)}/comments`)).body.items).toEqual([]);
   });
 
   it("counts a followed author's new articles in the feed at once, with the author followed", async () => {
-    const [reader, author] = [await api.signUp("reader"), await api.signUp("author")];
+    const [reader, author] = [await flock.api.signUp("reader"), await flock.api.signUp("author")];
     const followed = await realworld("POST", `/profiles/${author.handle}/follow`, reader);
     expect(followed.body.profile).toMatchObject({ username: author.handle, following: true });
     await article(author, { title: "One", description: "d", body: "b" });
@@ -122,12 +111,12 @@ describe("the RealWorld API over flock's services", () => {
   });
 
   it("renames a user through /api, which /v1 then knows by the new handle", async () => {
-    const user = await api.signUp("renamed");
+    const user = await flock.api.signUp("renamed");
     const handle = `${user.handle.slice(0, 25)}_new`;
     const reply = await realworld("PUT", "/user", user, { user: { username: handle, bio: "" } });
     expect(reply.body.user).toMatchObject({ username: handle, bio: null });
-    expect((await api.get(`/v1/users/${handle}`)).body.id).toBe(user.id);
-    const me = await api.request("GET", "/api/user", {
+    expect((await flock.api.get(`/v1/users/${handle}`)).body.id).toBe(user.id);
+    const me = await flock.api.request("GET", "/api/user", {
       headers: { authorization: `Bearer ${reply.body.user.token}` },
     });
     expect(me.body.user.username).toBe(handle);
@@ -138,14 +127,14 @@ describe("the RealWorld API over flock's services", () => {
       status: 401,
       body: { errors: { token: ["is missing"] } },
     });
-    const invalid = await api.request("GET", "/api/user", {
+    const invalid = await flock.api.request("GET", "/api/user", {
       headers: { authorization: "Token not.a.jwt" },
     });
     expect(invalid).toMatchObject({ status: 401, body: { errors: { token: ["is invalid"] } } });
   });
 
   it("answers bad input with a 4xx in the RealWorld envelope, never a 5xx", async () => {
-    const user = await api.signUp("prober");
+    const user = await flock.api.signUp("prober");
     const { slug } = await article(user, { title: "Target", description: "d", body: "b" });
     const auth = { authorization: `Token ${user.token}` };
     const cases: Array<[string, string, { raw?: string; body?: unknown }]> = [
@@ -181,7 +170,7 @@ describe("the RealWorld API over flock's services", () => {
       ["POST", "/api/articles", { raw: JSON.stringify({ article: { body: "x".repeat(70_000) } }) }],
     ];
     for (const [method, path, options] of cases) {
-      const reply = await api.request(method, path, {
+      const reply = await flock.api.request(method, path, {
         ...options,
         headers: { ...auth, "content-type": "application/json" },
       });

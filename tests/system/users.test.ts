@@ -1,18 +1,9 @@
 import { sign } from "hono/jwt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, type Reply } from "./client";
-import { type Flock, startFlock, TEST_JWT_SECRET } from "./harness";
+import { describe, expect, it } from "vitest";
+import type { Reply } from "./client";
+import { TEST_JWT_SECRET, useFlock } from "./harness";
 
-let server: Flock;
-let api: ReturnType<typeof client>;
-
-beforeAll(async () => {
-  server = await startFlock();
-  api = client(server);
-});
-afterAll(async () => {
-  await server?.close();
-});
+const flock = useFlock();
 
 function expectProblem(reply: Reply, status: number) {
   expect(reply.status).toBe(status);
@@ -26,7 +17,7 @@ function expectProblem(reply: Reply, status: number) {
 
 describe("sign-up and sign-in through the gateway", () => {
   it("registers, then logs in by handle and by email", async () => {
-    const reply = await api.post("/v1/auth/register", {
+    const reply = await flock.api.post("/v1/auth/register", {
       handle: "Walker",
       email: "walker@example.com",
       password: "correct horse battery",
@@ -42,7 +33,7 @@ describe("sign-up and sign-in through the gateway", () => {
     expect(reply.body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     for (const login of ["walker", "WALKER@example.com"]) {
-      const signedIn = await api.post("/v1/auth/login", {
+      const signedIn = await flock.api.post("/v1/auth/login", {
         login,
         password: "correct horse battery",
       });
@@ -52,9 +43,9 @@ describe("sign-up and sign-in through the gateway", () => {
   });
 
   it("answers a taken handle or email with 409", async () => {
-    const { handle } = await api.signUp("taken");
+    const { handle } = await flock.api.signUp("taken");
     expectProblem(
-      await api.post("/v1/auth/register", {
+      await flock.api.post("/v1/auth/register", {
         handle: handle.toUpperCase(),
         email: "new@example.com",
         password: "12345678",
@@ -62,7 +53,7 @@ describe("sign-up and sign-in through the gateway", () => {
       409,
     );
     expectProblem(
-      await api.post("/v1/auth/register", {
+      await flock.api.post("/v1/auth/register", {
         handle: "fresh_handle",
         email: `${handle}@example.com`,
         password: "12345678",
@@ -72,7 +63,7 @@ describe("sign-up and sign-in through the gateway", () => {
   });
 
   it("answers invalid fields with 422 and one entry per field", async () => {
-    const reply = await api.post("/v1/auth/register", {
+    const reply = await flock.api.post("/v1/auth/register", {
       handle: "x",
       email: "not-an-email",
       password: "short",
@@ -86,9 +77,12 @@ describe("sign-up and sign-in through the gateway", () => {
   });
 
   it("answers a wrong password and an unknown user with the same 401", async () => {
-    const { handle } = await api.signUp("pw");
-    const wrong = await api.post("/v1/auth/login", { login: handle, password: "wrong password" });
-    const unknown = await api.post("/v1/auth/login", {
+    const { handle } = await flock.api.signUp("pw");
+    const wrong = await flock.api.post("/v1/auth/login", {
+      login: handle,
+      password: "wrong password",
+    });
+    const unknown = await flock.api.post("/v1/auth/login", {
       login: "nobody_here",
       password: "wrong password",
     });
@@ -98,7 +92,7 @@ describe("sign-up and sign-in through the gateway", () => {
   });
 
   it("refuses a forged, an expired and a malformed token with 401", async () => {
-    const { id, handle } = await api.signUp("tok");
+    const { id, handle } = await flock.api.signUp("tok");
     const now = Math.floor(Date.now() / 1000);
     const forged = await sign({ sub: id, handle, exp: now + 60 }, "not-the-secret", "HS256");
     const expired = await sign(
@@ -107,19 +101,19 @@ describe("sign-up and sign-in through the gateway", () => {
       "HS256",
     );
     for (const token of [forged, expired, "garbage"])
-      expectProblem(await api.get("/v1/me", token), 401);
-    expectProblem(await api.get("/v1/me"), 401);
+      expectProblem(await flock.api.get("/v1/me", token), 401);
+    expectProblem(await flock.api.get("/v1/me"), 401);
   });
 });
 
 describe("your own account", () => {
   it("reads, updates and deletes it", async () => {
-    const { token, handle } = await api.signUp("self");
-    const me = await api.get("/v1/me", token);
+    const { token, handle } = await flock.api.signUp("self");
+    const me = await flock.api.get("/v1/me", token);
     expect(me.status).toBe(200);
     expect(me.body.handle).toBe(handle);
 
-    const updated = await api.patch(
+    const updated = await flock.api.patch(
       "/v1/me",
       { displayName: "Selfie", bio: "about me", avatarUrl: "https://example.com/a.png" },
       token,
@@ -131,25 +125,25 @@ describe("your own account", () => {
       avatarUrl: "https://example.com/a.png",
     });
 
-    expect((await api.del("/v1/me", token)).status).toBe(204);
-    expectProblem(await api.get("/v1/me", token), 404);
-    expectProblem(await api.get(`/v1/users/${handle}`), 404);
+    expect((await flock.api.del("/v1/me", token)).status).toBe(204);
+    expectProblem(await flock.api.get("/v1/me", token), 404);
+    expectProblem(await flock.api.get(`/v1/users/${handle}`), 404);
   });
 
   it("answers a deleted account's still-valid token with 404s, never a 500", async () => {
-    const leaving = await api.signUp("gone");
-    const star = await api.signUp("star");
-    expect((await api.del("/v1/me", leaving.token)).status).toBe(204);
-    expectProblem(await api.put(`/v1/users/${star.handle}/follow`, leaving.token), 404);
+    const leaving = await flock.api.signUp("gone");
+    const star = await flock.api.signUp("star");
+    expect((await flock.api.del("/v1/me", leaving.token)).status).toBe(204);
+    expectProblem(await flock.api.put(`/v1/users/${star.handle}/follow`, leaving.token), 404);
     expectProblem(
-      await api.post(`/v1/users/${star.handle}/friend-request`, undefined, leaving.token),
+      await flock.api.post(`/v1/users/${star.handle}/friend-request`, undefined, leaving.token),
       404,
     );
   });
 
   it("ignores unknown fields, so a client cannot set server-owned data", async () => {
-    const { token, id } = await api.signUp("sneaky");
-    const reply = await api.patch(
+    const { token, id } = await flock.api.signUp("sneaky");
+    const reply = await flock.api.patch(
       "/v1/me",
       { displayName: "Ok", id: "01HZZZZZZZZZZZZZZZZZZZZZZZ", followerCount: 1000, handle: "admin" },
       token,
@@ -157,66 +151,66 @@ describe("your own account", () => {
     expect(reply.status).toBe(200);
     expect(reply.body.id).toBe(id);
     expect(reply.body.handle).not.toBe("admin");
-    const profile = await api.get(`/v1/users/${reply.body.handle}`);
+    const profile = await flock.api.get(`/v1/users/${reply.body.handle}`);
     expect(profile.body.followerCount).toBe(0);
   });
 });
 
 describe("profiles and follows", () => {
   it("answers an unknown profile with 404", async () => {
-    expectProblem(await api.get("/v1/users/no_such_person"), 404);
+    expectProblem(await flock.api.get("/v1/users/no_such_person"), 404);
   });
 
   it("follows idempotently, with counts and the viewer's relation", async () => {
-    const fan = await api.signUp("fan");
-    const star = await api.signUp("star");
+    const fan = await flock.api.signUp("fan");
+    const star = await flock.api.signUp("star");
     for (let i = 0; i < 2; i++) {
-      const reply = await api.put(`/v1/users/${star.handle}/follow`, fan.token);
+      const reply = await flock.api.put(`/v1/users/${star.handle}/follow`, fan.token);
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({
         followerCount: 1,
         viewer: { following: true, followedBy: false, friendship: "none" },
       });
     }
-    const seenByStar = await api.get(`/v1/users/${fan.handle}`, star.token);
+    const seenByStar = await flock.api.get(`/v1/users/${fan.handle}`, star.token);
     expect(seenByStar.body).toMatchObject({
       followingCount: 1,
       viewer: { following: false, followedBy: true },
     });
-    const signedOut = await api.get(`/v1/users/${star.handle}`);
+    const signedOut = await flock.api.get(`/v1/users/${star.handle}`);
     expect(signedOut.body).not.toHaveProperty("viewer");
 
-    const followers = await api.get(`/v1/users/${star.handle}/followers`);
+    const followers = await flock.api.get(`/v1/users/${star.handle}/followers`);
     expect(followers.body).toEqual({
       items: [expect.objectContaining({ handle: fan.handle })],
       nextCursor: null,
     });
 
-    const unfollowed = await api.del(`/v1/users/${star.handle}/follow`, fan.token);
+    const unfollowed = await flock.api.del(`/v1/users/${star.handle}/follow`, fan.token);
     expect(unfollowed.body).toMatchObject({ followerCount: 0, viewer: { following: false } });
   });
 
   it("refuses to let you follow yourself", async () => {
-    const me = await api.signUp("narcissus");
-    expectProblem(await api.put(`/v1/users/${me.handle}/follow`, me.token), 422);
+    const me = await flock.api.signUp("narcissus");
+    expectProblem(await flock.api.put(`/v1/users/${me.handle}/follow`, me.token), 422);
   });
 
   it("refuses a signed-out follow with 401", async () => {
-    const star = await api.signUp("star");
-    expectProblem(await api.put(`/v1/users/${star.handle}/follow`), 401);
+    const star = await flock.api.signUp("star");
+    expectProblem(await flock.api.put(`/v1/users/${star.handle}/follow`), 401);
   });
 
   it("pages with a cursor and rejects a limit out of range", async () => {
-    const star = await api.signUp("star");
+    const star = await flock.api.signUp("star");
     const fans = [];
     for (let i = 0; i < 3; i++) {
-      const fan = await api.signUp("fan");
-      await api.put(`/v1/users/${star.handle}/follow`, fan.token);
+      const fan = await flock.api.signUp("fan");
+      await flock.api.put(`/v1/users/${star.handle}/follow`, fan.token);
       fans.push(fan.handle);
     }
-    const first = await api.get(`/v1/users/${star.handle}/followers?limit=2`);
+    const first = await flock.api.get(`/v1/users/${star.handle}/followers?limit=2`);
     expect(first.body.items).toHaveLength(2);
-    const second = await api.get(
+    const second = await flock.api.get(
       `/v1/users/${star.handle}/followers?limit=2&cursor=${first.body.nextCursor}`,
     );
     expect(second.body.nextCursor).toBeNull();
@@ -224,68 +218,82 @@ describe("profiles and follows", () => {
       (item: { handle: string }) => item.handle,
     );
     expect(seen).toEqual([...fans].reverse());
-    expectProblem(await api.get(`/v1/users/${star.handle}/followers?limit=0`), 422);
-    expectProblem(await api.get(`/v1/users/${star.handle}/followers?limit=101`), 422);
+    expectProblem(await flock.api.get(`/v1/users/${star.handle}/followers?limit=0`), 422);
+    expectProblem(await flock.api.get(`/v1/users/${star.handle}/followers?limit=101`), 422);
   });
 });
 
 describe("friend requests", () => {
   it("accepts: both see friends and each other in their lists", async () => {
-    const ann = await api.signUp("ann");
-    const ben = await api.signUp("ben");
-    const sent = await api.post(`/v1/users/${ben.handle}/friend-request`, undefined, ann.token);
+    const ann = await flock.api.signUp("ann");
+    const ben = await flock.api.signUp("ben");
+    const sent = await flock.api.post(
+      `/v1/users/${ben.handle}/friend-request`,
+      undefined,
+      ann.token,
+    );
     expect(sent.status).toBe(201);
-    expect((await api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
+    expect((await flock.api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
       "outgoing",
     );
-    expect((await api.get(`/v1/users/${ann.handle}`, ben.token)).body.viewer.friendship).toBe(
+    expect((await flock.api.get(`/v1/users/${ann.handle}`, ben.token)).body.viewer.friendship).toBe(
       "incoming",
     );
 
-    const incoming = await api.get("/v1/me/friend-requests?direction=incoming", ben.token);
+    const incoming = await flock.api.get("/v1/me/friend-requests?direction=incoming", ben.token);
     expect(incoming.body.items.map((request: { id: string }) => request.id)).toEqual([
       sent.body.id,
     ]);
-    const outgoing = await api.get("/v1/me/friend-requests?direction=outgoing", ann.token);
+    const outgoing = await flock.api.get("/v1/me/friend-requests?direction=outgoing", ann.token);
     expect(outgoing.body.items).toHaveLength(1);
 
     expectProblem(
-      await api.post(`/v1/me/friend-requests/${sent.body.id}/accept`, undefined, ann.token),
+      await flock.api.post(`/v1/me/friend-requests/${sent.body.id}/accept`, undefined, ann.token),
       403,
     );
-    const accepted = await api.post(
+    const accepted = await flock.api.post(
       `/v1/me/friend-requests/${sent.body.id}/accept`,
       undefined,
       ben.token,
     );
     expect(accepted.status).toBe(200);
     expect(accepted.body.status).toBe("accepted");
-    expect((await api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
+    expect((await flock.api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
       "friends",
     );
-    const friends = await api.get(`/v1/users/${ann.handle}/friends`);
+    const friends = await flock.api.get(`/v1/users/${ann.handle}/friends`);
     expect(friends.body.items.map((friend: { handle: string }) => friend.handle)).toEqual([
       ben.handle,
     ]);
 
-    const unfriended = await api.del(`/v1/users/${ann.handle}/friend`, ben.token);
+    const unfriended = await flock.api.del(`/v1/users/${ann.handle}/friend`, ben.token);
     expect(unfriended.body.viewer.friendship).toBe("none");
   });
 
   it("declines and cancels", async () => {
-    const ann = await api.signUp("ann");
-    const ben = await api.signUp("ben");
-    const first = await api.post(`/v1/users/${ben.handle}/friend-request`, undefined, ann.token);
-    const declined = await api.post(
+    const ann = await flock.api.signUp("ann");
+    const ben = await flock.api.signUp("ben");
+    const first = await flock.api.post(
+      `/v1/users/${ben.handle}/friend-request`,
+      undefined,
+      ann.token,
+    );
+    const declined = await flock.api.post(
       `/v1/me/friend-requests/${first.body.id}/decline`,
       undefined,
       ben.token,
     );
     expect(declined.body.status).toBe("declined");
-    const second = await api.post(`/v1/users/${ben.handle}/friend-request`, undefined, ann.token);
-    expectProblem(await api.del(`/v1/me/friend-requests/${second.body.id}`, ben.token), 403);
-    expect((await api.del(`/v1/me/friend-requests/${second.body.id}`, ann.token)).status).toBe(204);
-    expect((await api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
+    const second = await flock.api.post(
+      `/v1/users/${ben.handle}/friend-request`,
+      undefined,
+      ann.token,
+    );
+    expectProblem(await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ben.token), 403);
+    expect(
+      (await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ann.token)).status,
+    ).toBe(204);
+    expect((await flock.api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
       "none",
     );
   });
@@ -293,18 +301,18 @@ describe("friend requests", () => {
 
 describe("the gateway itself", () => {
   it("echoes a client's x-request-id and makes one otherwise", async () => {
-    const given = await api.request("GET", "/v1/users/nobody_x", {
+    const given = await flock.api.request("GET", "/v1/users/nobody_x", {
       headers: { "x-request-id": "trace-123" },
     });
     expect(given.headers.get("x-request-id")).toBe("trace-123");
     expect(given.body.requestId).toBe("trace-123");
-    const made = await api.get("/v1/users/nobody_x");
+    const made = await flock.api.get("/v1/users/nobody_x");
     expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("answers malformed JSON with 400 and a huge body with 413", async () => {
     expectProblem(
-      await api.request("POST", "/v1/auth/register", {
+      await flock.api.request("POST", "/v1/auth/register", {
         raw: "{not json",
         headers: { "content-type": "application/json" },
       }),
@@ -316,7 +324,7 @@ describe("the gateway itself", () => {
       password: "x".repeat(100 * 1024),
     });
     expectProblem(
-      await api.request("POST", "/v1/auth/register", {
+      await flock.api.request("POST", "/v1/auth/register", {
         raw: huge,
         headers: { "content-type": "application/json" },
       }),
@@ -335,7 +343,7 @@ describe("the gateway itself", () => {
       { handle: "a".repeat(10000), email: "x@example.com", password: "12345678" },
     ];
     for (const body of bodies) {
-      const reply = await api.post("/v1/auth/register", body);
+      const reply = await flock.api.post("/v1/auth/register", body);
       expect(reply.status).toBeGreaterThanOrEqual(400);
       expect(reply.status).toBeLessThan(500);
       expect(reply.headers.get("content-type")).toContain("application/problem+json");
@@ -343,8 +351,8 @@ describe("the gateway itself", () => {
   });
 
   it("answers an unknown route with a 404 problem and CORS preflight with 204", async () => {
-    expectProblem(await api.get("/v1/nothing-here"), 404);
-    const preflight = await api.request("OPTIONS", "/v1/me", {
+    expectProblem(await flock.api.get("/v1/nothing-here"), 404);
+    const preflight = await flock.api.request("OPTIONS", "/v1/me", {
       headers: { origin: "https://app.example.com", "access-control-request-method": "PATCH" },
     });
     expect(preflight.status).toBe(204);
@@ -352,7 +360,7 @@ describe("the gateway itself", () => {
   });
 
   it("reports each service's health", async () => {
-    const reply = await api.get("/v1/health");
+    const reply = await flock.api.get("/v1/health");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       ok: true,
@@ -364,7 +372,7 @@ describe("the gateway itself", () => {
   });
 
   it("serves an OpenAPI 3.1 document covering every route, and the docs page", async () => {
-    const doc = await api.get("/openapi.json");
+    const doc = await flock.api.get("/openapi.json");
     expect(doc.body.openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining([
@@ -375,7 +383,7 @@ describe("the gateway itself", () => {
         "/v1/health",
       ]),
     );
-    const docs = await server.fetch("http://localhost/docs");
+    const docs = await flock.server.fetch("http://localhost/docs");
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/openapi.json");
   });

@@ -10,6 +10,15 @@ async function problemOf(response: Response) {
   return (await response.json()) as Record<string, unknown>;
 }
 
+/** Asserts a problem+json answer with the given fields (status among them). */
+async function expectProblem(
+  response: Response,
+  expected: { status: number; [field: string]: unknown },
+) {
+  expect(response.status).toBe(expected.status);
+  expect(await problemOf(response)).toMatchObject(expected);
+}
+
 describe("problem+json on /v1", () => {
   it("answers invalid fields with a 422 naming each field", async () => {
     const response = await gateway(
@@ -37,24 +46,21 @@ describe("problem+json on /v1", () => {
   });
 
   it("answers an unknown route with a 404 naming it", async () => {
-    const response = await gateway("/v1/nothing-here");
-    expect(response.status).toBe(404);
-    expect(await problemOf(response)).toMatchObject({
+    await expectProblem(await gateway("/v1/nothing-here"), {
       status: 404,
       detail: "No route for GET /v1/nothing-here.",
     });
   });
 
   it("answers a body over 64 KiB with a 413 before reading it", async () => {
-    const response = await gateway("/v1/auth/login", jsonBody({ login: "x".repeat(70_000) }));
-    expect(response.status).toBe(413);
-    expect(await problemOf(response)).toMatchObject({ status: 413, title: "Request too large" });
+    await expectProblem(await gateway("/v1/auth/login", jsonBody({ login: "x".repeat(70_000) })), {
+      status: 413,
+      title: "Request too large",
+    });
   });
 
   it("answers a service that is down with a 503", async () => {
-    const response = await gateway("/v1/users/someone");
-    expect(response.status).toBe(503);
-    expect(await problemOf(response)).toMatchObject({
+    await expectProblem(await gateway("/v1/users/someone"), {
       status: 503,
       detail: "The users service is unavailable; try again shortly.",
     });

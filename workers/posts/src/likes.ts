@@ -6,37 +6,35 @@ import { findPost } from "./posts";
 import { actor, type Scope } from "./scope";
 
 /** Likes a post; liking twice changes nothing and notifies nobody twice. */
-export async function like(scope: Scope, postId: string): Promise<LikeState> {
-  const { db } = scope;
-  const userId = actor(scope);
-  const post = await findPost(scope, postId);
-  const event = makeEvent("posts", scope.ctx.requestId, "post.liked", {
-    postId,
-    postAuthorId: post.authorId,
-    userId,
-  });
-  const [, , counted] = await db.batch([
-    db.insert(likes).values({ postId, userId, createdAt: nowIso() }).onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, event),
-    db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, postId)),
-  ]);
-  return { liked: true, likeCount: counted[0]?.likeCount ?? post.likeCount };
+export function like(scope: Scope, postId: string): Promise<LikeState> {
+  return setLike(scope, postId, true);
 }
 
 /** Takes a like back; unliking a post you do not like changes nothing. */
-export async function unlike(scope: Scope, postId: string): Promise<LikeState> {
+export function unlike(scope: Scope, postId: string): Promise<LikeState> {
+  return setLike(scope, postId, false);
+}
+
+/**
+ * Makes the caller's like of a post what `liked` says, with its event only when that changed
+ * something, and answers with the count as the same batch left it.
+ */
+async function setLike(scope: Scope, postId: string, liked: boolean): Promise<LikeState> {
   const { db } = scope;
   const userId = actor(scope);
   const post = await findPost(scope, postId);
-  const event = makeEvent("posts", scope.ctx.requestId, "post.unliked", {
+  const event = makeEvent("posts", scope.ctx.requestId, liked ? "post.liked" : "post.unliked", {
     postId,
     postAuthorId: post.authorId,
     userId,
   });
+  const change = liked
+    ? db.insert(likes).values({ postId, userId, createdAt: nowIso() }).onConflictDoNothing()
+    : db.delete(likes).where(and(eq(likes.postId, postId), eq(likes.userId, userId)));
   const [, , counted] = await db.batch([
-    db.delete(likes).where(and(eq(likes.postId, postId), eq(likes.userId, userId))),
+    change,
     enqueueIfChanged(db, outbox, event),
     db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, postId)),
   ]);
-  return { liked: false, likeCount: counted[0]?.likeCount ?? post.likeCount };
+  return { liked, likeCount: counted[0]?.likeCount ?? post.likeCount };
 }
