@@ -13,7 +13,7 @@ import {
 } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
-import { posts, processedEvents } from "./db/schema";
+import { likes, posts, postTags, processedEvents, timelineEntries } from "./db/schema";
 import { applyEvent, REMOVAL_PAGE } from "./events";
 import { ASYNC_FANOUT_PAGE } from "./fanout";
 import worker from "./index";
@@ -304,6 +304,37 @@ describe("an account the posts service knows is deleted", () => {
       await count("SELECT count(*) AS n FROM timeline_entries WHERE user_id = ?", leaving),
     ).toBe(0);
     expect(await count("SELECT count(*) AS n FROM authors WHERE id = ?", leaving)).toBe(0);
+  });
+});
+
+describe("a post deleted while a write that read it is on its way", () => {
+  it("takes no like, tag or timeline row", async () => {
+    const [author, fan] = [userId(), userId()];
+    const { id: postId } = await createPost(
+      scopeOf(author),
+      { body: "gone soon" },
+      { firstFollowers: null },
+    );
+    await env.DB.prepare("DELETE FROM posts WHERE id = ?").bind(postId).run();
+    // What a racing like, tag edit or fan-out would write after reading the post.
+    const writes = [
+      db().insert(likes).values({ postId, userId: fan, createdAt: "2026-12-01T00:00:00.000Z" }),
+      db().insert(postTags).values({ postId, tag: "late" }),
+    ];
+    for (const write of writes)
+      expect(await toResult("test", () => write.run())).toMatchObject({
+        ok: false,
+        error: { code: "not_found" },
+      });
+    await db().insert(timelineEntries).values({ userId: fan, postId, authorId: author });
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM timeline_entries WHERE post_id = ? AND user_id = ?",
+        postId,
+        fan,
+      ),
+    ).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM likes WHERE post_id = ?", postId)).toBe(0);
   });
 });
 
