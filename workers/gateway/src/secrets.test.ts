@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { gatewayWith, tokenFor } from "../test/helpers";
-import { EXAMPLE_JWT_SECRET } from "./secrets";
+import { EXAMPLE_JWT_SECRET } from "./example-secret";
 
 describe("the JWT secrets a deployment may run with", () => {
   it("refuses to serve with the public example secret outside a local run, and says why in the log", async () => {

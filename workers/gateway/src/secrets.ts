@@ -1,11 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
-
-/**
- * The JWT secret .dev.vars.example gives every clone. It is public, so anyone could sign tokens
- * with it: only a local run may use it (tests/system/config.test.ts holds the two equal).
- */
-export const EXAMPLE_JWT_SECRET = "local-development-secret-change-me-0123456789";
+import { EXAMPLE_JWT_SECRET } from "./example-secret";
 
 /**
  * Refuses to serve outside a local run while a JWT secret is the public example: every request is a
