@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness, unstable_readConfig } from "wrangler";
 import { startTestFlock, type TestVars, testFlockOptions } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
-import { client, type Reply } from "./client";
+import { client, type Reply, type User } from "./client";
 import { LOCAL_RUN_VARS, root, TEST_JWT_SECRET } from "./harness";
 
 type GatewayOptions = { vars?: Record<string, string>; secrets: Record<string, string> };
@@ -206,6 +206,18 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
       return { before, limited: null };
     }
 
+    /** A RealWorld client's view of a spent budget: `limit` 401s, then a 429 in RealWorld's shape. */
+    function expectRealWorldLimited(
+      before: number[],
+      limited: Reply | null,
+      { limit, period }: { limit: number; period: number },
+    ) {
+      expect(before).toEqual(Array(limit).fill(401));
+      expect(limited?.status).toBe(429);
+      expect(limited?.headers.get("retry-after")).toBe(String(period));
+      expect(limited?.body).toEqual({ errors: { request: [expect.any(String)] } });
+    }
+
     it("limits sign-in and sign-up attempts per address: 429 problem+json with Retry-After", async () => {
       const from = { "cf-connecting-ip": "203.0.113.10" };
       await freshWindow(10_000, auth.period);
@@ -249,10 +261,7 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
           }),
         auth.limit + 1,
       );
-      expect(before).toEqual(Array(auth.limit).fill(401));
-      expect(limited?.status).toBe(429);
-      expect(limited?.headers.get("retry-after")).toBe(String(auth.period));
-      expect(limited?.body).toEqual({ errors: { request: [expect.any(String)] } });
+      expectRealWorldLimited(before, limited, auth);
     }, 60_000);
 
     it("counts an IPv6 client by its /56 network, whichever of its /64s it comes from", async () => {
@@ -270,19 +279,38 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
       expect((await attempt("2001:db8:5:700::a")).status).toBe(422);
     }, 60_000);
 
-    it("limits sign-ins per account, from any address, right password or not", async () => {
+    /**
+     * A new account, then wrong guesses at it in a fresh window, each from another address, until
+     * the first 429 or one past the limit.
+     */
+    async function guessUntilLimited(
+      path: string,
+      body: (victim: User, guess: number) => unknown,
+      firstHost: number,
+    ) {
       const victim = await api.signUp("victim");
       await freshWindow(10_000, signIns.period);
-      // Each guess from another network, in another spelling of the same handle.
       let guess = 0;
-      const { before, limited } = await untilLimited(() => {
+      const outcome = await untilLimited(() => {
         guess += 1;
-        const login = guess % 2 ? victim.handle.toUpperCase() : `@${victim.handle}`;
-        return api.request("POST", "/v1/auth/login", {
-          body: { login, password: `guess ${guess}` },
-          headers: { "cf-connecting-ip": `198.51.100.${guess}` },
+        return api.request("POST", path, {
+          body: body(victim, guess),
+          headers: { "cf-connecting-ip": `198.51.100.${firstHost + guess}` },
         });
       }, signIns.limit + 1);
+      return { victim, ...outcome };
+    }
+
+    it("limits sign-ins per account, from any address, right password or not", async () => {
+      // Each guess in another spelling of the same handle.
+      const { victim, before, limited } = await guessUntilLimited(
+        "/v1/auth/login",
+        (victim, guess) => ({
+          login: guess % 2 ? victim.handle.toUpperCase() : `@${victim.handle}`,
+          password: `guess ${guess}`,
+        }),
+        0,
+      );
       expect(before).toEqual(Array(signIns.limit).fill(401));
       if (!limited) throw new Error("never limited");
       expectProblem(limited, 429);
@@ -304,20 +332,14 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     }, 60_000);
 
     it("limits RealWorld sign-ins per account the same way, in RealWorld's error shape", async () => {
-      const victim = await api.signUp("rwvictim");
-      await freshWindow(10_000, signIns.period);
-      let guess = 0;
-      const { before, limited } = await untilLimited(() => {
-        guess += 1;
-        return api.request("POST", "/api/users/login", {
-          body: { user: { email: `${victim.handle}@EXAMPLE.com`, password: `guess ${guess}` } },
-          headers: { "cf-connecting-ip": `198.51.100.${100 + guess}` },
-        });
-      }, signIns.limit + 1);
-      expect(before).toEqual(Array(signIns.limit).fill(401));
-      expect(limited?.status).toBe(429);
-      expect(limited?.headers.get("retry-after")).toBe(String(signIns.period));
-      expect(limited?.body).toEqual({ errors: { request: [expect.any(String)] } });
+      const { before, limited } = await guessUntilLimited(
+        "/api/users/login",
+        (victim, guess) => ({
+          user: { email: `${victim.handle}@EXAMPLE.com`, password: `guess ${guess}` },
+        }),
+        100,
+      );
+      expectRealWorldLimited(before, limited, signIns);
     }, 60_000);
 
     it("does not limit requests from this machine in a local run, which is how every local run reaches it", async () => {
