@@ -110,6 +110,9 @@ export async function startLocalFlock(options: {
         "127.0.0.1",
         "--inspector-port",
         String(inspector),
+        // A local run: loopback is not rate limited and the example secret is allowed (wrangler.toml).
+        "--var",
+        "LOCAL_RUN:true",
       ],
       ...(options.args ?? []),
     ],

@@ -41,5 +41,9 @@ await run("wrangler", [
   "--ip",
   process.env.HOST ?? "127.0.0.1",
   "--test-scheduled",
+  // A local run, even with a .dev.vars from before LOCAL_RUN existed: loopback is not rate limited
+  // and the example secret is allowed (wrangler.toml says why).
+  "--var",
+  "LOCAL_RUN:true",
   ...process.argv.slice(2),
 ]);

@@ -43,14 +43,18 @@ export function testConfig(
   };
 }
 
-/** Harness options for every worker of flock under test, the gateway first (it serves the port). */
+/**
+ * Harness options for every worker of flock under test, the gateway first (it serves the port). The
+ * gateway runs as a local run (LOCAL_RUN, see wrangler.toml) unless `vars` says otherwise.
+ */
 export function testFlockOptions(vars: TestVars = {}): TestHarnessOptions {
   mkdirSync(harnessRoot, { recursive: true });
+  const local: TestVars = { "flock-gateway": { LOCAL_RUN: "true", ...vars["flock-gateway"] } };
   return {
     root: harnessRoot,
-    workers: [...workers]
-      .reverse()
-      .map((worker) => ({ config: testConfig(worker, vars[worker.name]) })),
+    workers: [...workers].reverse().map((worker) => ({
+      config: testConfig(worker, { ...local[worker.name], ...vars[worker.name] }),
+    })),
   };
 }
 

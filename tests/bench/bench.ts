@@ -135,7 +135,9 @@ const mesh: Target = {
     createTestHarness({
       root,
       workers: devConfigs.map((configPath, index) =>
-        index === 0 ? { configPath, secrets: { JWT_SECRET: SECRET } } : { configPath },
+        index === 0
+          ? { configPath, vars: { LOCAL_RUN: "true" }, secrets: { JWT_SECRET: SECRET } }
+          : { configPath },
       ),
     }),
   async databases(server) {

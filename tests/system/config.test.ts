@@ -5,6 +5,7 @@ import { unstable_readConfig } from "wrangler";
 import { workers } from "../../scripts/workers.ts";
 import { bindings as commentsBindings } from "../../workers/comments/src/bindings.ts";
 import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
+import { EXAMPLE_JWT_SECRET } from "../../workers/gateway/src/example-secret.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
@@ -47,6 +48,16 @@ describe("each worker's Env matches its wrangler.toml", () => {
       expect(actual).toEqual(expected);
     });
   }
+
+  it("the gateway knows the example JWT secret it must refuse outside local runs", () => {
+    const example = /^JWT_SECRET=(.+)$/m.exec(
+      readFileSync(path.join(root, ".dev.vars.example"), "utf8"),
+    )?.[1];
+    expect(example).toBe(EXAMPLE_JWT_SECRET);
+    // Deployments are not local runs unless someone says so.
+    const gateway = unstable_readConfig({ config: path.join(root, "wrangler.toml") });
+    expect(gateway.vars.LOCAL_RUN).toBe("false");
+  });
 
   it("internal services are not reachable from the internet", () => {
     for (const worker of workers.filter((w) => w.name !== "flock-gateway")) {

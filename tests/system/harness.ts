@@ -8,12 +8,17 @@ export const root = path.resolve(import.meta.dirname, "../..");
 
 export const TEST_JWT_SECRET = "system-test-secret-0123456789abcdef";
 
+/** The gateway's vars in a local run: every client of the harness is this machine (loopback). */
+export const LOCAL_RUN_VARS = { LOCAL_RUN: "true" };
+
 /** Starts all workers with fresh local storage and applies every migration. */
 export async function startFlock() {
   const server = createTestHarness({
     root,
     workers: devConfigs.map((configPath, index) =>
-      index === 0 ? { configPath, secrets: { JWT_SECRET: TEST_JWT_SECRET } } : { configPath },
+      index === 0
+        ? { configPath, vars: LOCAL_RUN_VARS, secrets: { JWT_SECRET: TEST_JWT_SECRET } }
+        : { configPath },
     ),
   });
   await server.listen();

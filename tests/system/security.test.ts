@@ -3,26 +3,33 @@
 // deadlines under an injected outage (the workers' test entries inject it; see scripts/test-flock.ts).
 // docs/SECURITY.md lists what each test proves.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness, unstable_readConfig } from "wrangler";
 import { startTestFlock, type TestVars, testFlockOptions } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
-import { client, type Reply } from "./client";
-import { root, TEST_JWT_SECRET } from "./harness";
+import { client, type Reply, type User } from "./client";
+import { LOCAL_RUN_VARS, root, TEST_JWT_SECRET } from "./harness";
 
 type GatewayOptions = { vars?: Record<string, string>; secrets: Record<string, string> };
 
-/** Every worker, as harness.ts starts them, with the gateway's own vars and secrets. */
-async function startWith(gateway: GatewayOptions) {
-  const options = {
+/** Harness options for every worker, as harness.ts has them, with the gateway's own vars and secrets. */
+function optionsWith(gateway: GatewayOptions) {
+  return {
     root,
     workers: devConfigs.map((configPath, index) =>
-      index === 0 ? { configPath, ...gateway } : { configPath },
+      index === 0
+        ? { configPath, ...gateway, vars: { ...LOCAL_RUN_VARS, ...gateway.vars } }
+        : { configPath },
     ),
   };
-  const server = createTestHarness(options);
+}
+
+/** Every worker, as harness.ts starts them (a local run), with the gateway's own vars and secrets. */
+async function startWith(gateway: GatewayOptions) {
+  const server = createTestHarness(optionsWith(gateway));
   await server.listen();
   for (const worker of workers) {
     if (worker.database) await server.getWorker(worker.name).applyD1Migrations("DB");
@@ -61,14 +68,21 @@ function expectProblem(reply: Reply, status: number) {
 // Key ids as the gateway derives them, computed here independently: the first 8 hex of SHA-256.
 const keyIdOf = (secret: string) => createHash("sha256").update(secret).digest("hex").slice(0, 8);
 
-/** An HS256 token signed here, with the `kid` given (hono writes one only for a JSON Web Key). */
+/** The issuer and audience every flock token carries and must carry. */
+const FLOCK = { iss: "flock", aud: "flock-api" };
+
+/**
+ * An HS256 token signed here, with the `kid` given (hono writes one only for a JSON Web Key), from
+ * flock's issuer to its audience unless the claims say otherwise.
+ */
 function tokenFor(
   claims: Record<string, unknown>,
   secret: string,
   kid: string | null,
 ): Promise<string> {
+  const payload = { ...FLOCK, ...claims };
   const key = { kty: "oct", k: Buffer.from(secret).toString("base64url"), alg: "HS256" };
-  return kid === null ? sign(claims, secret, "HS256") : sign(claims, { ...key, kid }, "HS256");
+  return kid === null ? sign(payload, secret, "HS256") : sign(payload, { ...key, kid }, "HS256");
 }
 
 function headerOf(token: string): Record<string, unknown> {
@@ -97,6 +111,31 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
       expect(headerOf(token)).toEqual({ alg: "HS256", typ: "JWT", kid: keyIdOf(CURRENT) });
       const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
       expect(payload.exp - payload.iat).toBe(7 * 24 * 60 * 60);
+      expect(payload).toMatchObject(FLOCK);
+    });
+
+    it("refuses a well-signed token without flock's issuer and audience, or with others", async () => {
+      const { id, handle } = await api.signUp("issaud");
+      const exp = now() + 3600;
+      const good = await tokenFor({ sub: id, handle, exp }, CURRENT, keyIdOf(CURRENT));
+      expect((await api.get("/v1/me", good)).status).toBe(200);
+      for (const claims of [
+        { iss: undefined },
+        { aud: undefined },
+        { iss: "another-issuer" },
+        { aud: "another-api" },
+      ]) {
+        const token = await tokenFor(
+          { sub: id, handle, exp, ...claims },
+          CURRENT,
+          keyIdOf(CURRENT),
+        );
+        expectProblem(await api.get("/v1/me", token), 401);
+        const realWorld = await api.request("GET", "/api/user", {
+          headers: { authorization: `Token ${token}` },
+        });
+        expect(realWorld.status).toBe(401);
+      }
     });
 
     it("still accepts a token signed with the previous secret after a rotation", async () => {
@@ -153,6 +192,7 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
 
   describe("rate limits", () => {
     const auth = limiter("AUTH_LIMITER");
+    const signIns = limiter("SIGN_IN_LIMITER");
     const writes = limiter("WRITE_LIMITER");
 
     /** Sends `send()` until the first 429 or `max` times; returns the statuses before it and the 429. */
@@ -166,13 +206,27 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
       return { before, limited: null };
     }
 
+    /** A RealWorld client's view of a spent budget: `limit` 401s, then a 429 in RealWorld's shape. */
+    function expectRealWorldLimited(
+      before: number[],
+      limited: Reply | null,
+      { limit, period }: { limit: number; period: number },
+    ) {
+      expect(before).toEqual(Array(limit).fill(401));
+      expect(limited?.status).toBe(429);
+      expect(limited?.headers.get("retry-after")).toBe(String(period));
+      expect(limited?.body).toEqual({ errors: { request: [expect.any(String)] } });
+    }
+
     it("limits sign-in and sign-up attempts per address: 429 problem+json with Retry-After", async () => {
       const from = { "cf-connecting-ip": "203.0.113.10" };
       await freshWindow(10_000, auth.period);
+      // A different account each time: the per-account limit is not what this counts.
+      let attempt = 0;
       const { before, limited } = await untilLimited(
         () =>
           api.request("POST", "/v1/auth/login", {
-            body: { login: "nobody_here", password: "wrong password" },
+            body: { login: `nobody_here_${attempt++}`, password: "wrong password" },
             headers: from,
           }),
         auth.limit + 1,
@@ -198,32 +252,97 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
 
     it("limits RealWorld sign-ins the same way, in RealWorld's error shape", async () => {
       await freshWindow(10_000, auth.period);
+      let attempt = 0;
       const { before, limited } = await untilLimited(
         () =>
           api.request("POST", "/api/users/login", {
-            body: { user: { email: "nobody@example.com", password: "wrong password" } },
+            body: { user: { email: `nobody${attempt++}@example.com`, password: "wrong password" } },
             headers: { "cf-connecting-ip": "203.0.113.12" },
           }),
         auth.limit + 1,
       );
-      expect(before).toEqual(Array(auth.limit).fill(401));
-      expect(limited?.status).toBe(429);
-      expect(limited?.headers.get("retry-after")).toBe(String(auth.period));
-      expect(limited?.body).toEqual({ errors: { request: [expect.any(String)] } });
+      expectRealWorldLimited(before, limited, auth);
     }, 60_000);
 
-    it("counts an IPv6 client by its /64 network", async () => {
+    it("counts an IPv6 client by its /56 network, whichever of its /64s it comes from", async () => {
       await freshWindow(10_000, auth.period);
       // Invalid bodies are enough: the limit is counted before the body is read.
       const attempt = (ip: string) =>
         api.request("POST", "/v1/auth/login", { body: {}, headers: { "cf-connecting-ip": ip } });
-      const { before } = await untilLimited(() => attempt("2001:db8:5:6::a"), auth.limit + 1);
+      let network = 0;
+      const { before } = await untilLimited(
+        () => attempt(`2001:db8:5:6${(network++).toString(16).padStart(2, "0")}::a`),
+        auth.limit + 1,
+      );
       expect(before).toEqual(Array(auth.limit).fill(422));
-      expect((await attempt("2001:db8:5:6:ffff::1")).status).toBe(429);
-      expect((await attempt("2001:db8:5:7::a")).status).toBe(422);
+      expect((await attempt("2001:db8:5:6ff:ffff::1")).status).toBe(429);
+      expect((await attempt("2001:db8:5:700::a")).status).toBe(422);
     }, 60_000);
 
-    it("does not limit requests from this machine, which is how every local run reaches it", async () => {
+    /**
+     * A new account, then wrong guesses at it in a fresh window, each from another address, until
+     * the first 429 or one past the limit.
+     */
+    async function guessUntilLimited(
+      path: string,
+      body: (victim: User, guess: number) => unknown,
+      firstHost: number,
+    ) {
+      const victim = await api.signUp("victim");
+      await freshWindow(10_000, signIns.period);
+      let guess = 0;
+      const outcome = await untilLimited(() => {
+        guess += 1;
+        return api.request("POST", path, {
+          body: body(victim, guess),
+          headers: { "cf-connecting-ip": `198.51.100.${firstHost + guess}` },
+        });
+      }, signIns.limit + 1);
+      return { victim, ...outcome };
+    }
+
+    it("limits sign-ins per account, from any address, right password or not", async () => {
+      // Each guess in another spelling of the same handle.
+      const { victim, before, limited } = await guessUntilLimited(
+        "/v1/auth/login",
+        (victim, guess) => ({
+          login: guess % 2 ? victim.handle.toUpperCase() : `@${victim.handle}`,
+          password: `guess ${guess}`,
+        }),
+        0,
+      );
+      expect(before).toEqual(Array(signIns.limit).fill(401));
+      if (!limited) throw new Error("never limited");
+      expectProblem(limited, 429);
+      expect(limited.headers.get("retry-after")).toBe(String(signIns.period));
+      // While over, the right password is not even tried: a right guess looks like a wrong one.
+      const right = await api.request("POST", "/v1/auth/login", {
+        body: { login: victim.handle, password: "correct horse battery" },
+        headers: { "cf-connecting-ip": "192.0.2.50" },
+      });
+      expectProblem(right, 429);
+      // The account's sessions keep working, and other accounts sign in as usual.
+      expect((await api.get("/v1/me", victim.token)).status).toBe(200);
+      const other = await api.signUp("unaffected");
+      const otherLogin = await api.request("POST", "/v1/auth/login", {
+        body: { login: other.handle, password: "correct horse battery" },
+        headers: { "cf-connecting-ip": "192.0.2.50" },
+      });
+      expect(otherLogin.status).toBe(200);
+    }, 60_000);
+
+    it("limits RealWorld sign-ins per account the same way, in RealWorld's error shape", async () => {
+      const { before, limited } = await guessUntilLimited(
+        "/api/users/login",
+        (victim, guess) => ({
+          user: { email: `${victim.handle}@EXAMPLE.com`, password: `guess ${guess}` },
+        }),
+        100,
+      );
+      expectRealWorldLimited(before, limited, signIns);
+    }, 60_000);
+
+    it("does not limit requests from this machine in a local run, which is how every local run reaches it", async () => {
       const statuses: number[] = [];
       for (let i = 0; i < auth.limit + 5; i++)
         statuses.push((await api.post("/v1/auth/login", {})).status);
@@ -309,6 +428,47 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     const ratio = median(unknown) / median(known);
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
+  });
+});
+
+describe("with the gateway as deployed: LOCAL_RUN not set", () => {
+  let server: Awaited<ReturnType<typeof startWith>>;
+  let api: ReturnType<typeof client>;
+  const deployed = { vars: { LOCAL_RUN: "false" } };
+
+  beforeAll(async () => {
+    server = await startWith({ ...deployed, secrets: { JWT_SECRET: TEST_JWT_SECRET } });
+    api = client(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("limits requests from this machine like any address", async () => {
+    const { limit, period } = limiter("AUTH_LIMITER");
+    await freshWindow(10_000, period);
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await api.post("/v1/auth/login", {})).status);
+    expect(statuses).toEqual([...Array(limit).fill(422), 429]);
+  }, 60_000);
+
+  it("refuses to serve with the public example secret, and logs why", async () => {
+    const example = /^JWT_SECRET=(.+)$/m.exec(
+      readFileSync(path.join(root, ".dev.vars.example"), "utf8"),
+    )?.[1];
+    if (!example) throw new Error(".dev.vars.example has no JWT_SECRET");
+    await server.update(optionsWith({ ...deployed, secrets: { JWT_SECRET: example } }));
+    server.clearLogs();
+    const reply = await api.post("/v1/auth/register", {
+      handle: "with_example",
+      email: "with_example@example.com",
+      password: "12345678",
+    });
+    expectProblem(reply, 500);
+    expectProblem(await api.get("/v1/posts"), 500);
+    expect(server.getLogs().some((log) => log.message.includes("public example secret"))).toBe(
+      true,
+    );
   });
 });
 

@@ -1,6 +1,9 @@
 import { decode, sign, verify } from "hono/jwt";
 
-const ITERATIONS = 100_000; // the most PBKDF2 iterations Workers allow
+// The most PBKDF2 iterations Workers allow. Each hash records its own count, so raising this later
+// re-hashes every password at its owner's next sign-in (see needsRehash).
+const ITERATIONS = 100_000;
+const SCHEME = "pbkdf2-sha256";
 const encoder = new TextEncoder();
 
 function toBase64(bytes: Uint8Array): string {
@@ -27,28 +30,63 @@ async function derive(
   return new Uint8Array(bits);
 }
 
-/** Hashes a password with PBKDF2-SHA256 and a fresh salt: `pbkdf2-sha256$<iterations>$<salt>$<hash>`. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Hashes a password with PBKDF2-SHA256 and a fresh salt: `pbkdf2-sha256$<iterations>$<salt>$<hash>`.
+ * `iterations` is the current setting; fewer make the weaker hashes that accounts made before a
+ * raise still hold (tests of the re-hash store one).
+ */
+export async function hashPassword(password: string, iterations = ITERATIONS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  const hash = await derive(password, salt, ITERATIONS);
-  return `pbkdf2-sha256$${ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
+  const hash = await derive(password, salt, iterations);
+  return `${SCHEME}$${iterations}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
 /** A stored hash for no one: checking against it costs the same as checking a real one. */
-export const DUMMY_PASSWORD_HASH = `pbkdf2-sha256$${ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
+export const DUMMY_PASSWORD_HASH = `${SCHEME}$${ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
-/** Checks a password against a stored hash in constant time. */
+/** The parts of a stored hash, or null when it is not one this module wrote. */
+function parseHash(stored: string) {
+  const [scheme, count, salt, hash, ...rest] = stored.split("$");
+  const iterations = Number(count);
+  // More than Workers allow could never have been written here, and would fail to derive.
+  const counted = Number.isInteger(iterations) && iterations > 0 && iterations <= ITERATIONS;
+  if (scheme !== SCHEME || !counted || !salt || !hash || rest.length > 0) return null;
+  return { scheme, iterations, salt, hash };
+}
+
+/** Checks a password against a stored hash, at the iterations the hash records, in constant time. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, iterations, salt, hash] = stored.split("$");
-  if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;
-  const expected = fromBase64(hash);
-  const actual = await derive(password, fromBase64(salt), Number(iterations));
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const expected = fromBase64(parsed.hash);
+  const actual = await derive(password, fromBase64(parsed.salt), parsed.iterations);
   return (
     actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected)
   );
 }
 
+/** Whether a stored hash is weaker than what hashPassword writes now, so a sign-in should replace it. */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseHash(stored);
+  return parsed === null || parsed.iterations < ITERATIONS;
+}
+
+/**
+ * The account a sign-in names, as accounts are looked up and sign-in failures counted: a handle or
+ * an email, lower-cased, without a leading `@`.
+ */
+export function normalizeLogin(login: string): string {
+  return login.trim().toLowerCase().replace(/^@/, "");
+}
+
 export type TokenClaims = { sub: string; handle: string };
+
+/**
+ * Who issues flock's tokens and what they are for: verification requires both, so a token another
+ * system (or a future kind of flock token) signs with the same secret is not taken for a session.
+ */
+export const TOKEN_ISSUER = "flock";
+export const TOKEN_AUDIENCE = "flock-api";
 
 /**
  * The secrets tokens are signed and checked with. `current` signs every new token; `previous`, set
@@ -57,12 +95,13 @@ export type TokenClaims = { sub: string; handle: string };
 export type TokenSecrets = { current: string; previous?: string | undefined };
 
 const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
-// RFC 7518 asks for an HS256 key of at least 256 bits; a shorter one is a misconfiguration.
-const MIN_SECRET_LENGTH = 32;
+// RFC 7518 asks for an HS256 key of at least 256 bits; a shorter one is a misconfiguration. The key
+// is the secret's UTF-8 encoding, so that is what is counted, not its UTF-16 length.
+const MIN_SECRET_BYTES = 32;
 
 function checked(secret: string): string {
-  if (secret.length < MIN_SECRET_LENGTH)
-    throw new Error(`A JWT secret must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  if (encoder.encode(secret).byteLength < MIN_SECRET_BYTES)
+    throw new Error(`A JWT secret must be at least ${MIN_SECRET_BYTES} bytes long (UTF-8).`);
   return secret;
 }
 
@@ -91,7 +130,10 @@ export function keyId(secret: string): Promise<string> {
   return id;
 }
 
-/** Issues an HS256 JWT for a user, valid for a week, with the signing secret's `kid` in its header. */
+/**
+ * Issues an HS256 JWT for a user, valid for a week, from TOKEN_ISSUER to TOKEN_AUDIENCE, with the
+ * signing secret's `kid` in its header.
+ */
 export async function issueToken(claims: TokenClaims, secret: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   // hono's sign writes a `kid` header only for a JSON Web Key: an "oct" key holding the same bytes.
@@ -101,7 +143,11 @@ export async function issueToken(claims: TokenClaims, secret: string): Promise<s
     alg: "HS256",
     kid: await keyId(secret),
   };
-  return sign({ ...claims, iat: now, exp: now + TOKEN_TTL_SECONDS }, key, "HS256");
+  return sign(
+    { ...claims, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, exp: now + TOKEN_TTL_SECONDS },
+    key,
+    "HS256",
+  );
 }
 
 /** The secrets a token may have been signed with: the one its `kid` names, or any for a token without one. */
@@ -116,8 +162,8 @@ async function candidates(kid: unknown, secrets: TokenSecrets): Promise<string[]
 }
 
 /**
- * Verifies an HS256 JWT (signature and expiry, which it must have) with the secret its `kid` names,
- * and returns its claims; null when it is not valid or names a key we do not hold.
+ * Verifies an HS256 JWT (signature, expiry, issuer and audience, which it must all have) with the
+ * secret its `kid` names, and returns its claims; null when it is not valid or names a key we do not hold.
  */
 export async function verifyToken(
   token: string,
@@ -131,7 +177,11 @@ export async function verifyToken(
   }
   for (const secret of await candidates(kid, secrets)) {
     try {
-      const payload = await verify(token, secret, "HS256");
+      const payload = await verify(token, secret, {
+        alg: "HS256",
+        iss: TOKEN_ISSUER,
+        aud: TOKEN_AUDIENCE,
+      });
       if (typeof payload.exp !== "number") return null;
       if (typeof payload.sub !== "string" || typeof payload.handle !== "string") return null;
       return { sub: payload.sub, handle: payload.handle };

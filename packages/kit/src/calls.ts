@@ -1,6 +1,6 @@
 import type { CallContext, Result } from "@flock/contracts";
 import type { z } from "zod";
-import { AppError, unwrap } from "./errors";
+import { AppError, describeError, unwrap } from "./errors";
 
 /** How long a call to another worker may take when nothing sets a tighter deadline (milliseconds). */
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -90,7 +90,7 @@ export async function awaitService<T>(
       deadlineMs: options.deadlineMs,
       retries: options.idempotent ? 1 : 0,
       onFailure: (error, tries) =>
-        log("service call failed", { attempt: tries, error: String(error) }),
+        log("service call failed", { attempt: tries, error: describeError(error) }),
     });
   } catch {
     throw unavailable(service);

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, inList } from "./db";
+import { describeError } from "./errors";
 
 /**
  * The table every consuming service declares: the messages its dead-letter queue received, each with
@@ -45,7 +46,7 @@ export async function recordFailure(
 ): Promise<void> {
   const row = {
     key: failureKey(message),
-    error: String(error).slice(0, 1000),
+    error: describeError(error).slice(0, 1000),
     attempts: message.attempts,
     failedAt: Date.now(),
   };

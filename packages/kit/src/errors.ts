@@ -1,4 +1,5 @@
 import type { ErrorCode, FieldError, Result, ServiceError } from "@flock/contracts";
+import { DrizzleQueryError } from "drizzle-orm";
 
 /** A failure with a machine-readable code; services return it as a Result, the gateway maps it to a status. */
 export class AppError extends Error {
@@ -76,6 +77,35 @@ function causes(error: unknown): string[] {
   return chain(error).map(String);
 }
 
+/** One link of an error chain as a log may show it: a failed query by its SQL, never its params. */
+function described(link: unknown): string {
+  return link instanceof DrizzleQueryError
+    ? `${link.name}: Failed query: ${link.query}`
+    : String(link);
+}
+
+/**
+ * An error and its causes for a log line. drizzle puts a failed query's bound parameters (emails,
+ * password hashes) in its message; this keeps the query's shape and the driver's error, not them.
+ */
+export function describeError(error: unknown): string {
+  return chain(error).map(described).join("; cause: ");
+}
+
+/**
+ * An error's stack for a log line, its first line replaced by describeError's account of it (the
+ * stack starts with the message, which for a failed query holds its params).
+ */
+export function describeStack(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  const header = `${error.name}: ${error.message}`;
+  const firstFrame = error.stack.indexOf("\n    at ");
+  let frames = "";
+  if (error.stack.startsWith(header)) frames = error.stack.slice(header.length);
+  else if (firstFrame >= 0) frames = error.stack.slice(firstFrame);
+  return `${describeError(error)}${frames}`;
+}
+
 /** Runs a service operation and reports its outcome as a Result, so RPC callers never see a raw throw. */
 export async function toResult<T>(
   requestId: string,
@@ -98,7 +128,7 @@ export async function toResult<T>(
           level: "warn",
           requestId,
           message: "transient failure",
-          error: String(error),
+          error: describeError(error),
         }),
       );
       return {
@@ -110,8 +140,8 @@ export async function toResult<T>(
       JSON.stringify({
         level: "error",
         requestId,
-        message: String(error),
-        stack: (error as Error)?.stack,
+        message: describeError(error),
+        stack: describeStack(error),
       }),
     );
     return { ok: false, error: { code: "internal" } };

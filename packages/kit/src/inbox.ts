@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, runBatch, type Statement } from "./db";
 import { type InboxFailuresTable, recordFailure } from "./dead-letters";
+import { describeError } from "./errors";
 
 /** The table every consuming service declares in its schema: the ids of events already applied. */
 export function processedEventsTable() {
@@ -79,7 +80,7 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
           type: event.type,
           requestId: event.requestId,
           attempts: message.attempts,
-          error: String(error),
+          error: describeError(error),
         }),
       );
       await noteFailure(options, message, error);
@@ -97,7 +98,7 @@ async function noteFailure(options: InboxOptions, message: Message, error: unkno
       JSON.stringify({
         level: "error",
         message: "could not record an inbox failure",
-        error: String(noted),
+        error: describeError(noted),
       }),
     );
   }

@@ -8,6 +8,7 @@ import {
 import { isNull, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, inList, insertGroups, type Statement } from "./db";
+import { describeError } from "./errors";
 import { newId, nowIso } from "./ids";
 
 /** The outbox table every producing service declares in its schema: one row per event. */
@@ -113,7 +114,7 @@ export async function relayOutbox(
           level: "warn",
           message: "outbox send failed",
           inbox,
-          error: String(error),
+          error: describeError(error),
         }),
       );
     }

@@ -17,7 +17,9 @@ type Env = {
   CORS_ORIGINS: string;
   CELEBRITY_FOLLOWERS: string;
   RPC_DEADLINE_MS: string;
+  LOCAL_RUN: string;
   AUTH_LIMITER: RateLimit;
+  SIGN_IN_LIMITER: RateLimit;
   WRITE_LIMITER: RateLimit;
   USERS_DB: D1Database;
   POSTS_DB: D1Database;
@@ -65,7 +67,9 @@ function compose(env: Env, ctx: ExecutionContext) {
       JWT_SECRET: env.JWT_SECRET,
       CORS_ORIGINS: env.CORS_ORIGINS,
       RPC_DEADLINE_MS: env.RPC_DEADLINE_MS,
+      LOCAL_RUN: env.LOCAL_RUN,
       AUTH_LIMITER: env.AUTH_LIMITER,
+      SIGN_IN_LIMITER: env.SIGN_IN_LIMITER,
       WRITE_LIMITER: env.WRITE_LIMITER,
       USERS: asBinding(usersService),
       POSTS: asBinding(postsService),

@@ -10,8 +10,15 @@ export type Env = {
   CORS_ORIGINS: string;
   /** How long any one RPC call may take before the request answers 503, in milliseconds. */
   RPC_DEADLINE_MS: string;
+  /**
+   * "true" only in local runs (npm start, the test harnesses): requests from this machine are not
+   * rate limited, and the example JWT secret is allowed. "false" in wrangler.toml.
+   */
+  LOCAL_RUN: string;
   /** Sign-up and sign-in attempts per client address. */
   AUTH_LIMITER: RateLimit;
+  /** Sign-in attempts per account (the login named), from any address. */
+  SIGN_IN_LIMITER: RateLimit;
   /** Writes per signed-in user. */
   WRITE_LIMITER: RateLimit;
   USERS: Service & UsersRpc;

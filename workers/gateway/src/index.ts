@@ -1,6 +1,6 @@
 import { AppError } from "@flock/kit";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
+import { docsPage, docsPolicy } from "./docs";
 import type { Env } from "./env";
 import { authenticate, corsPolicy, requestIds } from "./middleware";
 import { documentation, router } from "./openapi";
@@ -15,12 +15,14 @@ import { me } from "./routes/me";
 import { notifications } from "./routes/notifications";
 import { posts } from "./routes/posts";
 import { users } from "./routes/users";
+import { refuseExampleSecret } from "./secrets";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 const app = router();
 
 app.use("*", requestIds);
+app.use("*", refuseExampleSecret);
 app.use("*", corsPolicy);
 app.use(
   "*",
@@ -56,7 +58,7 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   bearerFormat: "JWT",
 });
 app.doc31("/openapi.json", documentation);
-app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "flock API" }));
+app.get("/docs", docsPolicy, docsPage);
 
 // Errors raised before routing (a body over the limit) still answer /api in RealWorld's envelope.
 app.onError((error, c) => (isRealWorld(c.req.path) ? realWorldError(error, c) : onError(error, c)));

@@ -5,7 +5,7 @@ import {
   type FieldError,
   type Problem,
 } from "@flock/contracts";
-import { AppError, fieldErrors } from "@flock/kit";
+import { AppError, describeError, describeStack, fieldErrors } from "@flock/kit";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -34,8 +34,8 @@ function logUnexpected(c: Context<AppEnv>, error: unknown): void {
     JSON.stringify({
       level: "error",
       requestId: c.get("requestId"),
-      message: String(error),
-      stack: (error as Error)?.stack,
+      message: describeError(error),
+      stack: describeStack(error),
     }),
   );
 }

@@ -1,6 +1,8 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { Hono } from "hono";
 import type { AppEnv } from "../src/env";
+import worker from "../src/index";
 import { issueSession } from "../src/session";
 
 /** Sends a request to the gateway as deployed: its fetch with the bindings of wrangler.toml. */
@@ -37,4 +39,19 @@ export function throwing(error: unknown, onError: Parameters<Hono<AppEnv>["onErr
   });
   app.onError(onError);
   return (headers: Record<string, string> = {}) => app.request("/", { headers }, env);
+}
+
+/** Sends a request to the gateway with some of its vars or secrets replaced, as another deployment would have them. */
+export function gatewayWith(
+  changes: Partial<Record<"LOCAL_RUN" | "JWT_SECRET" | "JWT_PREVIOUS_SECRET", string>>,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  return Promise.resolve(
+    worker.fetch(
+      new Request(`https://flock.test${path}`, init),
+      { ...env, ...changes },
+      createExecutionContext(),
+    ),
+  );
 }

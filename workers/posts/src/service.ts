@@ -17,6 +17,7 @@ import {
   callService,
   checkHealth,
   defineService,
+  describeError,
   type Inboxes,
   parseInput,
 } from "@flock/kit";
@@ -168,7 +169,7 @@ async function firstFollowers(
         level: "warn",
         requestId: scope.ctx.requestId,
         message: "sync fan-out skipped",
-        error: String(error),
+        error: describeError(error),
       }),
     );
     return null;

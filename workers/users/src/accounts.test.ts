@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { hashPassword, verifyPassword } from "@flock/kit/auth";
 import { describe, expect, it } from "vitest";
 import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
 import { deleteMe, getMe, login, register, updateAccount, updateMe } from "./accounts";
@@ -28,6 +29,34 @@ describe("accounts", () => {
       .first<{ password_hash: string }>();
     expect(row?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(row?.password_hash).not.toContain("correct horse");
+  });
+
+  it("re-hashes a weaker stored hash at the current setting when its password signs in", async () => {
+    const user = await newUser("rehash");
+    const storedHash = () =>
+      env.DB.prepare("SELECT password_hash FROM users WHERE id = ?")
+        .bind(user.id)
+        .first<{ password_hash: string }>()
+        .then((row) => row?.password_hash ?? "");
+    // An account from before a raise of the iterations: its hash records the 1,000 it was made with.
+    await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+      .bind(await hashPassword("correct horse battery", 1_000), user.id)
+      .run();
+    expect(await failureCode(login(scopeOf(), { login: user.handle, password: "wrong" }))).toBe(
+      "unauthorized",
+    );
+    expect(await storedHash()).toMatch(/^pbkdf2-sha256\$1000\$/);
+    const signedIn = await login(scopeOf(), {
+      login: user.handle,
+      password: "correct horse battery",
+    });
+    expect(signedIn.id).toBe(user.id);
+    const upgraded = await storedHash();
+    expect(upgraded).toMatch(/^pbkdf2-sha256\$100000\$/);
+    expect(await verifyPassword("correct horse battery", upgraded)).toBe(true);
+    // A current hash is left as it is.
+    await login(scopeOf(), { login: user.handle, password: "correct horse battery" });
+    expect(await storedHash()).toBe(upgraded);
   });
 
   it("refuses a handle taken in another case, and a taken email", async () => {

@@ -19,8 +19,14 @@ import {
   nowIso,
   parseInput,
 } from "@flock/kit";
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "@flock/kit/auth";
-import { eq, or } from "drizzle-orm";
+import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  needsRehash,
+  normalizeLogin,
+  verifyPassword,
+} from "@flock/kit/auth";
+import { and, eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
 import { findById, toUser } from "./profiles";
 import { actor, type Scope } from "./scope";
@@ -58,7 +64,7 @@ export async function register(scope: Scope, raw: RegisterInput): Promise<User> 
 /** Checks a handle-or-email and password; a wrong handle and a wrong password look the same. */
 export async function login(scope: Scope, raw: LoginInput): Promise<User> {
   const input = parseInput(LoginInputSchema, raw);
-  const login = input.login.toLowerCase().replace(/^@/, "");
+  const login = normalizeLogin(input.login);
   const [row] = await scope.db
     .select()
     .from(users)
@@ -67,7 +73,25 @@ export async function login(scope: Scope, raw: LoginInput): Promise<User> {
   // Hash even when there is no such user, so the answer takes as long either way.
   const valid = await verifyPassword(input.password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!row || !valid) throw new AppError("unauthorized", "Wrong login or password.");
+  await upgradeHash(scope, row, input.password);
   return toUser(row);
+}
+
+/**
+ * Re-hashes a password that has just proved right when its stored hash is weaker than the current
+ * setting, so raising the iterations reaches every account that signs in. Only the hash it checked
+ * is replaced: a password changed meanwhile stays as changed.
+ */
+async function upgradeHash(
+  scope: Scope,
+  row: { id: string; passwordHash: string },
+  password: string,
+): Promise<void> {
+  if (!needsRehash(row.passwordHash)) return;
+  await scope.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(and(eq(users.id, row.id), eq(users.passwordHash, row.passwordHash)));
 }
 
 export async function getMe(scope: Scope): Promise<User> {

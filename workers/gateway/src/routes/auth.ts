@@ -2,6 +2,7 @@ import { AuthResponse, LoginInput, RegisterInput, type User } from "@flock/contr
 import { createRoute } from "@hono/zod-openapi";
 import type { Env } from "../env";
 import { anyone, body, json, problems, router } from "../openapi";
+import { limitSignInsTo } from "../ratelimit";
 import { call, callContext } from "../rpc";
 import { issueSession } from "../session";
 
@@ -50,6 +51,7 @@ export const auth = router()
       },
     }),
     async (c) => {
+      await limitSignInsTo(c, c.req.valid("json").login);
       const user = await call(c, "users", c.env.USERS.login(callContext(c), c.req.valid("json")));
       return c.json(await withToken(user, c.env), 200);
     },

@@ -3,7 +3,7 @@ import { AppError } from "@flock/kit";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
-import { limitAuthAttempts } from "../../ratelimit";
+import { limitAuthAttempts, limitSignInsTo } from "../../ratelimit";
 import { call, callContext, read } from "../../rpc";
 import { issueSession, presentedToken } from "../../session";
 import { toUser } from "../mapping";
@@ -26,6 +26,7 @@ export const users = new Hono<AppEnv>()
   })
   .post("/users/login", limitAuthAttempts, jsonBody(LoginBody), async (c) => {
     const { email, password } = c.req.valid("json").user;
+    await limitSignInsTo(c, email);
     try {
       const user = await call(
         c,
