@@ -310,4 +310,12 @@ describe("the outbox", () => {
     await worker.scheduled(createScheduledController(), env);
     expect(await unsent(comment.id)).toBe(0);
   });
+
+  it("has a queue for every inbox its events go to, its own included", async () => {
+    const leaving = newUser();
+    await deliver([userDeleted(leaving)]);
+    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(1);
+    expect(await relayOutbox(createDb(env.DB), outbox, inboxes(env))).toMatchObject({ failed: 0 });
+    expect(await unsent(leaving)).toBe(0);
+  });
 });

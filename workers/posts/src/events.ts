@@ -7,6 +7,7 @@ import {
   countedComments,
   deletedUsers,
   followStates,
+  idempotencyKeys,
   likes,
   outbox,
   posts,
@@ -107,6 +108,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
+        db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
         continuePostsRemoval(db, userId, event.requestId),
       ];
     }
