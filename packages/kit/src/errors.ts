@@ -35,6 +35,7 @@ export function isTransient(error: unknown): boolean {
  */
 const refusals: Record<string, AppError> = {
   account_deleted: new AppError("unauthorized", "This account has been deleted."),
+  post_deleted: new AppError("not_found", "That post does not exist."),
 };
 
 function refusalOf(error: unknown): AppError | null {
