@@ -40,6 +40,9 @@ export async function drain(
 
 export type Violation = { invariant: string; detail: unknown };
 
+/** Distinct reporters that hide a comment (workers/comments/src/reports.ts). */
+const REPORTS_TO_HIDE = 3;
+
 /** What a poison message sent to an inbox carries, so its dead letter can be told from others. */
 export const POISON_MARK = '"poison":true';
 
@@ -80,6 +83,13 @@ export async function checkInvariants(
       "notifications",
       "SELECT type, recipient_id, actor_id, post_id, comment_id FROM notifications",
     ),
+  ]);
+  const [reports, friendRequests, friendships, authoredPosts, authorCopies] = await Promise.all([
+    read("comments", "SELECT comment_id, reporter_id, dismissed FROM reports"),
+    read("users", "SELECT id, from_id, to_id FROM friend_requests"),
+    read("users", "SELECT user_id, friend_id FROM friendships"),
+    read("users", "SELECT post_id, author_id FROM authored_posts"),
+    read("posts", "SELECT id FROM authors"),
   ]);
   const alive = new Set(users.map((u) => String(u.id)));
   const postIds = new Set(posts.map((p) => String(p.id)));
@@ -167,8 +177,12 @@ export async function checkInvariants(
     posts.filter((p) => !alive.has(String(p.author_id))),
   );
   report(
-    "no like by a deleted account or on a deleted post",
-    likes.filter((l) => !alive.has(String(l.user_id)) || !postIds.has(String(l.post_id))),
+    "no like by a deleted account",
+    likes.filter((l) => !alive.has(String(l.user_id))),
+  );
+  report(
+    "no like on a deleted post",
+    likes.filter((l) => !postIds.has(String(l.post_id))),
   );
   report(
     "no timeline row of a deleted account",
@@ -178,6 +192,21 @@ export async function checkInvariants(
     "no comment by a deleted account or on a deleted post",
     comments.filter((c) => !alive.has(String(c.author_id)) || !postIds.has(String(c.post_id))),
   );
+  report(
+    "no report by a deleted account",
+    reports.filter((r) => !alive.has(String(r.reporter_id))),
+  );
+  report("no follow, friend request or friendship of a deleted account", [
+    ...follows.filter(
+      (f) => !alive.has(String(f.follower_id)) || !alive.has(String(f.followee_id)),
+    ),
+    ...friendRequests.filter((r) => !alive.has(String(r.from_id)) || !alive.has(String(r.to_id))),
+    ...friendships.filter((f) => !alive.has(String(f.user_id)) || !alive.has(String(f.friend_id))),
+  ]);
+  report("no post of a deleted account counted, and no copy of its profile kept", [
+    ...authoredPosts.filter((p) => !alive.has(String(p.author_id))),
+    ...authorCopies.filter((a) => !alive.has(String(a.id))),
+  ]);
   report(
     "no notification for or from a deleted account, or about a deleted post",
     notifications.filter(
@@ -206,6 +235,17 @@ export async function checkInvariants(
   );
 
   const commentIds = new Set(comments.map((c) => String(c.id)));
+  // A comment is hidden by three standing reports; a reporter's deletion takes theirs back.
+  const openReports = tally(
+    reports.filter((r) => !Number(r.dismissed)),
+    (r) => String(r.comment_id),
+  );
+  report(
+    "a hidden comment has three open reports",
+    comments.filter(
+      (c) => c.status === "hidden" && (openReports.get(String(c.id)) ?? 0) < REPORTS_TO_HIDE,
+    ),
+  );
   report(
     "no notification about a deleted comment",
     notifications.filter((n) => n.comment_id !== null && !commentIds.has(String(n.comment_id))),

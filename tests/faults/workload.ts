@@ -109,6 +109,10 @@ const weights = {
   "like against unlike": 5,
   "follow against unfollow": 4,
   "post against its author's deletion": 2,
+  "like against its actor's deletion": 1,
+  "comment against its author's deletion": 1,
+  "share against its sharer's deletion": 1,
+  "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
@@ -118,6 +122,9 @@ const totalWeight = stepNames.reduce((sum, name) => sum + weights[name], 0);
 const isRace = (name: StepName) => name.includes(" against ");
 
 const ok = (status: number) => status >= 200 && status < 300;
+
+/** Every account's password: deleting an account asks for it. */
+const PASSWORD = "fault-tolerant";
 
 /** Accounts left standing: below this, nobody deletes theirs (sign-ups keep adding more). */
 const MIN_PEOPLE = 4;
@@ -139,7 +146,7 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     const reply = await call("register", "POST", "/v1/auth/register", undefined, {
       handle,
       email: `${handle}@example.com`,
-      password: "fault-tolerant",
+      password: PASSWORD,
     });
     if (ok(reply.status))
       world.people.push({ handle, token: (reply.body as { token: string }).token });
@@ -196,7 +203,9 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     if (ok(reply.status)) forgetPost(post.id);
   };
   const deleteAccount = async (leaving: Person) => {
-    const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token);
+    const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token, {
+      password: PASSWORD,
+    });
     if (!ok(reply.status)) return;
     // Their posts and comments go with them.
     world.people = world.people.filter((person) => person !== leaving);
@@ -204,6 +213,13 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     world.comments = world.comments.filter((c) => c.author !== leaving);
   };
   const leaver = () => (world.people.length > MIN_PEOPLE ? someone() : undefined);
+  /** A write by someone who may leave, sent together with their account's deletion. */
+  const againstLeaving =
+    <T>(pick: () => T | undefined, write: (who: Person, item: T) => Promise<unknown>) =>
+    async () => {
+      const [who, item] = [leaver(), pick()];
+      if (who && item) await Promise.all([write(who, item), deleteAccount(who)]);
+    };
   const byPair = (act: (a: Person, b: Person) => Promise<unknown>) => async () => {
     const [a, b] = [someone(), someone()];
     if (a && b && a !== b) await act(a, b);
@@ -244,6 +260,11 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     "post against its author's deletion": on(leaver, (author) =>
       Promise.all([writePost(author), deleteAccount(author)]),
     ),
+    // Sessions ending (logout, a password change) will race writes the same way, once they exist.
+    "like against its actor's deletion": againstLeaving(somePost, like),
+    "comment against its author's deletion": againstLeaving(somePost, comment),
+    "share against its sharer's deletion": againstLeaving(somePost, share),
+    "report against its reporter's deletion": againstLeaving(someComment, report),
     "comment against its post's deletion": onPost((who, post) =>
       Promise.all([comment(who, post), deletePost(post)]),
     ),

@@ -6,14 +6,22 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Event } from "@flock/contracts";
-import { createDb, insertGroups, makeEvent, newId, relayOutbox, runBatch } from "@flock/kit";
+import {
+  createDb,
+  insertGroups,
+  makeEvent,
+  newId,
+  relayOutbox,
+  runBatch,
+  toResult,
+} from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { count, eventsAbout, newPost, newUser, scopeOf } from "../test/helpers";
-import { createComment, listComments } from "./comments";
+import { createComment, listComments, updateComment } from "./comments";
 import { comments, outbox } from "./db/schema";
 import { REMOVAL_PAGE } from "./events";
 import worker from "./index";
-import { reportComment } from "./reports";
+import { RELEASE_PAGE, reportComment } from "./reports";
 import { inboxes } from "./service";
 
 async function deliver(bodies: unknown[]) {
@@ -32,6 +40,25 @@ function postDeleted(postId: string, authorId: string): Event {
 
 function userDeleted(userId: string): Event {
   return makeEvent("users", "test", "user.deleted", { userId });
+}
+
+/**
+ * Delivers an account's deletion and then each follow-up event it sends this inbox, as the queue
+ * would, until none is left; answers how many follow-ups there were.
+ */
+async function deleteAccount(userId: string): Promise<number> {
+  expect((await deliver([userDeleted(userId)])).explicitAcks).toEqual(["m0"]);
+  for (let followUps = 0; ; followUps++) {
+    const { results } = await env.DB.prepare(
+      "SELECT payload FROM outbox WHERE type = 'user.comments_removal_continued' AND payload LIKE ? AND id NOT IN (SELECT id FROM processed_events)",
+    )
+      .bind(`%${userId}%`)
+      .all<{ payload: string }>();
+    if (results.length === 0) return followUps;
+    expect((await deliver(results.map((row) => JSON.parse(row.payload)))).retryMessages).toEqual(
+      [],
+    );
+  }
 }
 
 const commentsOf = async (postId: string, viewerId: string | null = null) =>
@@ -68,8 +95,7 @@ describe("the comments inbox", () => {
     await reportComment(scopeOf(leaving), theirs.id, { reason: "meh" });
     await reportComment(scopeOf(staying), visible.id, { reason: "meh" });
 
-    const result = await deliver([userDeleted(leaving)]);
-    expect(result.explicitAcks).toEqual(["m0"]);
+    await deleteAccount(leaving);
     expect(await commentsOf(post.postId, post.authorId)).toEqual([staying]);
     expect(await commentsOf(other.postId, other.authorId)).toEqual([]);
     expect(await reportsBy(leaving)).toBe(0);
@@ -87,7 +113,7 @@ describe("the comments inbox", () => {
     for (let i = 0; i < 40; i++) {
       await createComment(scopeOf(leaving), post, { body: `comment number ${i}` });
     }
-    await deliver([userDeleted(leaving)]);
+    await deleteAccount(leaving);
     const deleted = await eventsAbout(post.postId, "comment.deleted");
     expect(new Set(deleted.map((event) => event.data.commentId)).size).toBe(40);
     expect(deleted).toHaveLength(40);
@@ -114,18 +140,18 @@ describe("the comments inbox", () => {
       insertGroups(comments, rows).map((group) => db.insert(comments).values(group)),
     );
     const left = () => count("SELECT count(*) AS n FROM comments WHERE author_id = ?", leaving);
+    // The deletion only records the tombstone; each follow-up event removes one page.
     await deliver([userDeleted(leaving)]);
-    expect(await left()).toBe(rows.length - REMOVAL_PAGE);
-    // Each follow-up event is sent to this inbox and removes one more page.
-    for (let page = 0; page < 2; page++) {
+    expect(await left()).toBe(rows.length);
+    for (let page = 0; page < 3; page++) {
       const [next] = await eventsAbout(leaving, "user.comments_removal_continued").then((events) =>
         events.slice(page),
       );
       if (!next) throw new Error(`no follow-up event for page ${page + 2}`);
       expect((await deliver([next])).explicitAcks).toEqual(["m0"]);
+      expect(await left()).toBe(Math.max(0, rows.length - REMOVAL_PAGE * (page + 1)));
     }
-    expect(await left()).toBe(0);
-    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(2);
+    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(3);
     const deleted = await eventsAbout(post.postId, "comment.deleted");
     expect(new Set(deleted.map((event) => event.data.commentId)).size).toBe(rows.length);
   });
@@ -136,12 +162,13 @@ describe("the comments inbox", () => {
     const event = userDeleted(leaving);
     const first = await deliver([event, event]);
     expect(first.explicitAcks).toEqual(["m0", "m1"]);
-    // A comment written after the event was applied is not the event's to delete.
-    const later = await createComment(scopeOf(leaving), post, { body: "still typing" });
-    const again = await deliver([event]);
-    expect(again.explicitAcks).toEqual(["m0"]);
+    const [followUp] = await eventsAbout(leaving, "user.comments_removal_continued");
+    if (!followUp) throw new Error("no follow-up event");
+    expect((await deliver([followUp, followUp])).explicitAcks).toEqual(["m0", "m1"]);
+    expect((await deliver([event])).explicitAcks).toEqual(["m0"]);
+    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(1);
     expect(await eventsAbout(comment.id, "comment.deleted")).toHaveLength(1);
-    expect(await commentsOf(post.postId)).toEqual([later.authorId]);
+    expect(await commentsOf(post.postId)).toEqual([]);
   });
 
   it("retries a malformed message instead of dropping it", async () => {
@@ -158,6 +185,105 @@ describe("the comments inbox", () => {
     });
     const result = await deliver([event]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
+  });
+});
+
+describe("an account the comments service knows is deleted", () => {
+  it("can neither comment nor report, from the moment its deletion is recorded", async () => {
+    const [leaving, post] = [newUser(), newPost()];
+    const theirs = await createComment(scopeOf(newUser()), post, { body: "still here" });
+    await deliver([userDeleted(leaving)]);
+    for (const write of [
+      () => createComment(scopeOf(leaving), post, { body: "too late" }),
+      () => reportComment(scopeOf(leaving), theirs.id, { reason: "too late" }),
+    ]) {
+      expect(await toResult("test", write)).toMatchObject({
+        ok: false,
+        error: { code: "unauthorized" },
+      });
+    }
+    expect(await count("SELECT count(*) AS n FROM comments WHERE author_id = ?", leaving)).toBe(0);
+    expect(await reportsBy(leaving)).toBe(0);
+    expect(await eventsAbout(post.postId, "comment.created")).toHaveLength(1);
+  });
+
+  it("removes what it wrote before the tombstone only after it, so nothing slips in between", async () => {
+    const [leaving, post] = [newUser(), newPost()];
+    const before = await createComment(scopeOf(leaving), post, { body: "just in time" });
+    await deliver([userDeleted(leaving)]);
+    // The tombstone is in place and the comment still there: the removal that reads it follows.
+    expect(await commentsOf(post.postId)).toEqual([leaving]);
+    expect(
+      await toResult("test", () => createComment(scopeOf(leaving), post, { body: "too late" })),
+    ).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    await deliver(await eventsAbout(leaving, "user.comments_removal_continued"));
+    expect(await commentsOf(post.postId)).toEqual([]);
+    expect(await eventsAbout(before.id, "comment.deleted")).toHaveLength(1);
+  });
+});
+
+describe("the reports of a deleted account", () => {
+  const reportBy = (reporter: string, commentId: string) =>
+    reportComment(scopeOf(reporter), commentId, { reason: "abusive" });
+
+  it("no longer count: a comment they helped hide is shown again, and announced", async () => {
+    const [post, author, leaving] = [newPost(), newUser(), newUser()];
+    const comment = await createComment(scopeOf(author), post, { body: "hot take" });
+    for (const reporter of [leaving, newUser(), newUser()]) await reportBy(reporter, comment.id);
+    expect(await commentsOf(post.postId)).toEqual([]);
+
+    await deleteAccount(leaving);
+    expect(await commentsOf(post.postId)).toEqual([author]);
+    expect(
+      (await eventsAbout(comment.id, "comment.visibility_changed")).map((e) => e.data.visible),
+    ).toEqual([false, true]);
+    expect(await reportsBy(leaving)).toBe(0);
+  });
+
+  it("leave a comment hidden that three others still report", async () => {
+    const [post, author, leaving] = [newPost(), newUser(), newUser()];
+    const comment = await createComment(scopeOf(author), post, { body: "hot take" });
+    // The post's author can still see, and so report, a hidden comment.
+    for (const reporter of [leaving, newUser(), newUser(), post.authorId])
+      await reportBy(reporter, comment.id);
+    await deleteAccount(leaving);
+    expect(await commentsOf(post.postId)).toEqual([]);
+    expect(await eventsAbout(comment.id, "comment.visibility_changed")).toHaveLength(1);
+  });
+
+  it("do not help hide a comment reported after the deletion", async () => {
+    const [post, author, leaving] = [newPost(), newUser(), newUser()];
+    const comment = await createComment(scopeOf(author), post, { body: "hot take" });
+    await reportBy(leaving, comment.id);
+    await deliver([userDeleted(leaving)]);
+    await reportBy(newUser(), comment.id);
+    await reportBy(newUser(), comment.id);
+    expect(await commentsOf(post.postId)).toEqual([author]);
+  });
+
+  it("hold, rather than show, a hidden comment whose body was edited to break a rule", async () => {
+    const [post, author, leaving] = [newPost(), newUser(), newUser()];
+    const comment = await createComment(scopeOf(author), post, { body: "hot take" });
+    for (const reporter of [leaving, newUser(), newUser()]) await reportBy(reporter, comment.id);
+    await updateComment(scopeOf(author), comment.id, { body: "buy viagra" });
+    await deleteAccount(leaving);
+    expect(await commentsOf(post.postId, author)).toEqual([author]);
+    const [row] = (await listComments(scopeOf(author), post.postId, { limit: 10 })).items;
+    expect(row?.status).toBe("held");
+    expect(await eventsAbout(comment.id, "comment.visibility_changed")).toHaveLength(1);
+  });
+
+  it("are taken back a page per event when they helped hide many comments", async () => {
+    const [post, leaving] = [newPost(), newUser()];
+    const hidden: string[] = [];
+    for (let i = 0; i < RELEASE_PAGE + 5; i++) {
+      const comment = await createComment(scopeOf(newUser()), post, { body: `take ${i}` });
+      for (const reporter of [leaving, newUser(), newUser()]) await reportBy(reporter, comment.id);
+      hidden.push(comment.id);
+    }
+    // Two pages of releases, then the (empty) page of the account's own comments.
+    expect(await deleteAccount(leaving)).toBe(3);
+    expect(await commentsOf(post.postId)).toHaveLength(hidden.length);
   });
 });
 
@@ -183,5 +309,13 @@ describe("the outbox", () => {
 
     await worker.scheduled(createScheduledController(), env);
     expect(await unsent(comment.id)).toBe(0);
+  });
+
+  it("has a queue for every inbox its events go to, its own included", async () => {
+    const leaving = newUser();
+    await deliver([userDeleted(leaving)]);
+    expect(await eventsAbout(leaving, "user.comments_removal_continued")).toHaveLength(1);
+    expect(await relayOutbox(createDb(env.DB), outbox, inboxes(env))).toMatchObject({ failed: 0 });
+    expect(await unsent(leaving)).toBe(0);
   });
 });

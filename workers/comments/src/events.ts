@@ -1,7 +1,8 @@
 import type { Event } from "@flock/contracts";
 import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
 import { eq } from "drizzle-orm";
-import { comments, outbox, reports } from "./db/schema";
+import { comments, deletedUsers, outbox, reports } from "./db/schema";
+import { dropReportsOnShown, releaseHidden } from "./reports";
 
 /** What the comments service does with the events it subscribes to: forget deleted posts and users. */
 export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
@@ -9,13 +10,21 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
     case "post.deleted":
       // Reports go with their comments (foreign key); no events: the post and its count are gone.
       return [db.delete(comments).where(eq(comments.postId, event.data.postId))];
-    case "user.deleted":
+    case "user.deleted": {
+      // The tombstone comes first and the removal follows in its own event: each page is read once
+      // no comment or report of the account can be written any more, so none slips in unannounced.
+      const { userId } = event.data;
       return [
-        db.delete(reports).where(eq(reports.reporterId, event.data.userId)),
-        ...(await removeComments(db, event.requestId, event.data.userId)),
+        db
+          .insert(deletedUsers)
+          .values({ id: userId, deletedAt: event.occurredAt })
+          .onConflictDoNothing(),
+        dropReportsOnShown(db, userId),
+        continueRemoval(db, event.requestId, userId),
       ];
+    }
     case "user.comments_removal_continued":
-      return removeComments(db, event.requestId, event.data.userId);
+      return removeAccount(db, event.requestId, event.data.userId);
     default:
       return [];
   }
@@ -27,10 +36,30 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
  */
 export const REMOVAL_PAGE = 200;
 
+function continueRemoval(db: Db, requestId: string, userId: string): Statement {
+  return enqueue(
+    db,
+    outbox,
+    makeEvent("comments", requestId, "user.comments_removal_continued", { userId }),
+  );
+}
+
 /**
- * Deletes a page of a deleted user's comments, telling the posts service of each so it can correct
- * comment counts; when more remain, a user.comments_removal_continued event carries on. Comments
- * hidden by reports stay hidden when a reporter leaves.
+ * One page of what a deleted account leaves: first the comments its reports helped hide, re-counted
+ * without them, then its own comments; when more remain, a user.comments_removal_continued event
+ * carries on.
+ */
+async function removeAccount(db: Db, requestId: string, userId: string): Promise<Statement[]> {
+  const released = await releaseHidden(db, requestId, userId);
+  // A page of releases is an event's worth of statements: the comments wait for the next one.
+  if (released.length > 0) return [...released, continueRemoval(db, requestId, userId)];
+  return removeComments(db, requestId, userId);
+}
+
+/**
+ * Deletes a page of a deleted account's comments, telling the posts service of each so it can correct
+ * comment counts. The last page also takes the account's remaining reports (dismissed ones on
+ * comments approved since).
  */
 async function removeComments(db: Db, requestId: string, userId: string): Promise<Statement[]> {
   const theirs = await db
@@ -40,7 +69,7 @@ async function removeComments(db: Db, requestId: string, userId: string): Promis
     .orderBy(comments.id)
     .limit(REMOVAL_PAGE + 1);
   const page = theirs.slice(0, REMOVAL_PAGE);
-  if (page.length === 0) return [];
+  if (page.length === 0) return [db.delete(reports).where(eq(reports.reporterId, userId))];
   const more = theirs.length > REMOVAL_PAGE;
   const announcements = page.map((comment) =>
     makeEvent("comments", requestId, "comment.deleted", {
@@ -59,14 +88,7 @@ async function removeComments(db: Db, requestId: string, userId: string): Promis
       ),
     ),
     more
-      ? enqueue(
-          db,
-          outbox,
-          makeEvent("comments", requestId, "user.comments_removal_continued", { userId }),
-        )
-      : // The last page also removes by author: a comment that slipped in after the page was read
-        // goes too, since a deleted account's words must go; at worst a post's count is then one
-        // too high.
-        db.delete(comments).where(eq(comments.authorId, userId)),
+      ? continueRemoval(db, requestId, userId)
+      : db.delete(reports).where(eq(reports.reporterId, userId)),
   ];
 }

@@ -18,7 +18,12 @@ import type { Scope } from "./scope";
 
 /** The queues this service's events go to, by inbox. */
 export function inboxes(env: Env): Inboxes {
-  return { posts: env.POSTS_INBOX, notifications: env.NOTIFICATIONS_INBOX };
+  return {
+    posts: env.POSTS_INBOX,
+    notifications: env.NOTIFICATIONS_INBOX,
+    // Its own, for the pages of a deleted account's removal.
+    comments: env.COMMENTS_INBOX,
+  };
 }
 
 export const service = defineService<Env, Scope>({

@@ -258,6 +258,9 @@ describe("the posts inbox", () => {
     await like(scopeOf(leaving), theirs.id);
     await deliver([makeEvent("users", "test", "user.deleted", { userId: leaving })]);
     expect((await getPost(scopeOf(), theirs.id)).likeCount).toBe(0);
+    // The posts go in the follow-up event, read once the tombstone refuses new ones.
+    expect((await getPost(scopeOf(), mine.id)).id).toBe(mine.id);
+    expect(await continueAll("user.posts_removal_continued")).toBe(1);
     await expect(getPost(scopeOf(), mine.id)).rejects.toMatchObject({ code: "not_found" });
     expect((await outboxTypes()).filter((type) => type === "post.deleted")).toHaveLength(1);
   });
@@ -366,10 +369,11 @@ describe("the deletion of a prolific account", () => {
         `%${author}%`,
       );
     const left = () => count("SELECT count(*) AS n FROM posts WHERE author_id = ?", author);
+    // Earlier tests leave follow-ups of their own: apply them first, so the pages counted are ours.
+    await continueAll("user.posts_removal_continued");
     await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
-    expect(await left()).toBe(rows.length - REMOVAL_PAGE);
-    expect(await announced()).toBe(REMOVAL_PAGE);
-    expect(await continueAll("user.posts_removal_continued")).toBe(2);
+    expect(await left()).toBe(rows.length);
+    expect(await continueAll("user.posts_removal_continued")).toBe(3);
     expect(await left()).toBe(0);
     expect(await announced()).toBe(rows.length);
   });
@@ -402,6 +406,7 @@ describe("the author replica", () => {
       avatarUrl: null,
     });
     await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
+    await continueAll("user.posts_removal_continued");
     await expect(getPost(scopeOf(), post.id)).rejects.toMatchObject({ code: "not_found" });
   });
 });

@@ -7,6 +7,7 @@ import {
   countedComments,
   deletedUsers,
   followStates,
+  idempotencyKeys,
   likes,
   outbox,
   posts,
@@ -93,6 +94,8 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
       ];
     }
     case "user.deleted": {
+      // The tombstone comes first and the posts follow in their own event: each page is read once
+      // the account can no longer post, so no post slips in between a page's read and its removal.
       const { userId } = event.data;
       return [
         db
@@ -105,7 +108,8 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
-        ...(await removePosts(db, userId, event.requestId)),
+        db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
+        continuePostsRemoval(db, userId, event.requestId),
       ];
     }
     case "user.posts_removal_continued":
@@ -221,14 +225,14 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
     db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
     db.delete(posts).where(inList(posts.id, ids)),
     ...enqueueAll(db, outbox, announcements),
-    more
-      ? enqueue(
-          db,
-          outbox,
-          makeEvent("posts", requestId, "user.posts_removal_continued", { userId }),
-        )
-      : // The last page: a post written after the first page was read (a token outlives its
-        // account for a while) goes too, since a deleted account's words must go.
-        db.delete(posts).where(eq(posts.authorId, userId)),
+    ...(more ? [continuePostsRemoval(db, userId, requestId)] : []),
   ];
+}
+
+function continuePostsRemoval(db: Db, userId: string, requestId: string): Statement {
+  return enqueue(
+    db,
+    outbox,
+    makeEvent("posts", requestId, "user.posts_removal_continued", { userId }),
+  );
 }

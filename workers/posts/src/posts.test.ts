@@ -1,3 +1,5 @@
+import { env } from "cloudflare:workers";
+import { toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { CELEBRITY, failureCode, followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
 import { like, unlike } from "./likes";
@@ -158,6 +160,25 @@ describe("posts", () => {
     expect(await unlike(scopeOf(fan), post.id)).toEqual({ liked: false, likeCount: 0 });
     expect(await failureCode(like(scopeOf(fan), "01JD0000000000000000000000"))).toBe("not_found");
     expect(await failureCode(like(scopeOf(null), post.id))).toBe("unauthorized");
+  });
+
+  it("refuses a like that lands after its post was deleted, and keeps no like of it", async () => {
+    const [author, fan] = [userId(), userId()];
+    const post = await createPost(scopeOf(author), { body: "going" }, { firstFollowers: null });
+    await deletePost(scopeOf(author), post.id);
+    // The like read the post before the deletion; its write comes after. The database refuses it.
+    const write = env.DB.prepare(
+      "INSERT INTO likes (post_id, user_id, created_at) VALUES (?, ?, ?)",
+    ).bind(post.id, fan, new Date().toISOString());
+    expect(await toResult("test", () => write.run())).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM likes WHERE post_id = ?")
+        .bind(post.id)
+        .first("n"),
+    ).toBe(0);
   });
 
   it("shares embed the original; a share of a share shares the original", async () => {

@@ -6,18 +6,20 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { Event } from "@flock/contracts";
-import { createDb, makeEvent, relayOutbox } from "@flock/kit";
+import { createDb, makeEvent, newId, relayOutbox, toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { newUser, scopeOf } from "../test/helpers";
+import { deleteMe, updateMe } from "./accounts";
 import { outbox } from "./db/schema";
 import { follow } from "./follows";
+import { sendFriendRequest } from "./friends";
 import worker from "./index";
 import { getProfile } from "./profiles";
 import { inboxes } from "./service";
 
-function postCreated(authorId: string): Event {
+function postCreated(authorId: string, postId = "01JD0000000000000000000000"): Event {
   return makeEvent("posts", "test", "post.created", {
-    postId: "01JD0000000000000000000000",
+    postId,
     authorId,
     sharedPostId: null,
     sharedPostAuthorId: null,
@@ -131,5 +133,38 @@ describe("dead letters", () => {
     await env.DB.prepare("UPDATE dead_letters SET replay_requested = 1").run();
     await worker.scheduled(createScheduledController(), env);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM dead_letters").first("n")).toBe(0);
+  });
+});
+
+describe("a deleted account", () => {
+  it("refuses follows and friend requests racing the deletion, and keeps nothing of the account", async () => {
+    const [leaving, staying] = [await newUser("kim"), await newUser("lou")];
+    await sendFriendRequest(scopeOf(staying.id), leaving.handle);
+    await deliver([postCreated(leaving.id, newId())]);
+    await deleteMe(scopeOf(leaving.id));
+    // Its token lives on for a while: each write it still makes names an account that is gone, so
+    // the foreign keys refuse it, and the service answers as for anything that no longer exists.
+    for (const write of [
+      () => follow(scopeOf(leaving.id), staying.handle),
+      () => sendFriendRequest(scopeOf(leaving.id), staying.handle),
+      () => updateMe(scopeOf(leaving.id), { displayName: "ghost" }),
+    ] as Array<() => Promise<unknown>>) {
+      expect(await toResult("test", write)).toMatchObject({
+        ok: false,
+        error: { code: "not_found" },
+      });
+    }
+    // A late event about one of its posts records nothing either.
+    await deliver([postCreated(leaving.id, newId())]);
+    for (const query of [
+      "SELECT count(*) AS n FROM follows WHERE follower_id = ?1 OR followee_id = ?1",
+      "SELECT count(*) AS n FROM friend_requests WHERE from_id = ?1 OR to_id = ?1",
+      "SELECT count(*) AS n FROM friendships WHERE user_id = ?1 OR friend_id = ?1",
+      "SELECT count(*) AS n FROM authored_posts WHERE author_id = ?1",
+    ]) {
+      expect(await env.DB.prepare(query).bind(leaving.id).first("n"), query).toBe(0);
+    }
+    const profile = await getProfile(scopeOf(), staying.handle);
+    expect([profile.followerCount, profile.followingCount]).toEqual([0, 0]);
   });
 });

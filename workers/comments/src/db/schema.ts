@@ -65,6 +65,16 @@ export const reports = sqliteTable(
   ],
 );
 
+/**
+ * Accounts the users service has deleted, learnt from user.deleted. Triggers
+ * (migrations/0005_deleted_accounts.sql) refuse a comment or report by one in the write's own
+ * transaction, so a write racing the deletion cannot outlive the account.
+ */
+export const deletedUsers = sqliteTable("deleted_users", {
+  id: text("id").primaryKey(),
+  deletedAt: text("deleted_at").notNull(),
+});
+
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();

@@ -100,7 +100,8 @@ export const deadLetters = deadLettersTable();
 /**
  * Each post the users service has heard of, live or deleted, so an author's post count can be counted
  * rather than stepped: events that arrive twice or out of order (a deletion before its creation)
- * still leave the count equal to the author's live posts.
+ * still leave the count equal to the author's live posts. Rows go with their author, and none is
+ * recorded for an author who is gone (triggers in migrations/0004_deleted_accounts.sql).
  */
 export const authoredPosts = sqliteTable(
   "authored_posts",
