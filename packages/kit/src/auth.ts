@@ -48,7 +48,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   );
 }
 
-export type TokenClaims = { sub: string; handle: string };
+/** What a token says: the user, their handle and, since sessions exist, the session (`sid`) it belongs to. */
+export type TokenClaims = { sub: string; handle: string; sid?: string };
 
 /**
  * The secrets tokens are signed and checked with. `current` signs every new token; `previous`, set
@@ -56,7 +57,8 @@ export type TokenClaims = { sub: string; handle: string };
  */
 export type TokenSecrets = { current: string; previous?: string | undefined };
 
-const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
+/** How long a token (and the session it names) lives: a week. */
+export const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
 // RFC 7518 asks for an HS256 key of at least 256 bits; a shorter one is a misconfiguration.
 const MIN_SECRET_LENGTH = 32;
 
@@ -134,7 +136,8 @@ export async function verifyToken(
       const payload = await verify(token, secret, "HS256");
       if (typeof payload.exp !== "number") return null;
       if (typeof payload.sub !== "string" || typeof payload.handle !== "string") return null;
-      return { sub: payload.sub, handle: payload.handle };
+      const sid = typeof payload.sid === "string" ? { sid: payload.sid } : {};
+      return { sub: payload.sub, handle: payload.handle, ...sid };
     } catch {
       // Not this secret, or expired: try the next one, if any.
     }

@@ -4,6 +4,7 @@ export const bindings = {
   JWT_PREVIOUS_SECRET: "secret",
   CORS_ORIGINS: "var",
   RPC_DEADLINE_MS: "var",
+  SESSION_RECHECK_MS: "var",
   AUTH_LIMITER: "ratelimit",
   WRITE_LIMITER: "ratelimit",
   USERS: "service",

@@ -10,6 +10,11 @@ export type Env = {
   CORS_ORIGINS: string;
   /** How long any one RPC call may take before the request answers 503, in milliseconds. */
   RPC_DEADLINE_MS: string;
+  /**
+   * How long an isolate trusts a session it has checked before asking the users service again, in
+   * milliseconds; at most 60000 (and that when unset). Tests shorten it to watch the window close.
+   */
+  SESSION_RECHECK_MS?: string;
   /** Sign-up and sign-in attempts per client address. */
   AUTH_LIMITER: RateLimit;
   /** Writes per signed-in user. */
@@ -29,5 +34,7 @@ export type AppEnv = {
     requestId: string;
     /** The signed-in user, or null; set by the auth middleware from a verified token. */
     userId: string | null;
+    /** The live session the token names, or null when signed out. */
+    sessionId: string | null;
   };
 };
