@@ -119,6 +119,9 @@ const isRace = (name: StepName) => name.includes(" against ");
 
 const ok = (status: number) => status >= 200 && status < 300;
 
+/** Every account's password: deleting one needs it. */
+const PASSWORD = "fault-tolerant";
+
 /** Accounts left standing: below this, nobody deletes theirs (sign-ups keep adding more). */
 const MIN_PEOPLE = 4;
 
@@ -139,7 +142,7 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     const reply = await call("register", "POST", "/v1/auth/register", undefined, {
       handle,
       email: `${handle}@example.com`,
-      password: "fault-tolerant",
+      password: PASSWORD,
     });
     if (ok(reply.status))
       world.people.push({ handle, token: (reply.body as { token: string }).token });
@@ -196,7 +199,9 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     if (ok(reply.status)) forgetPost(post.id);
   };
   const deleteAccount = async (leaving: Person) => {
-    const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token);
+    const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token, {
+      password: PASSWORD,
+    });
     if (!ok(reply.status)) return;
     // Their posts and comments go with them.
     world.people = world.people.filter((person) => person !== leaving);
