@@ -29,6 +29,7 @@ import {
   seedGraph,
   seedPosts,
   seedUsers,
+  sessionOf,
   socialGraph,
   type User,
 } from "./graph.ts";
@@ -88,7 +89,8 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function token(user: User): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: user.id, handle: user.handle, iat: now, exp: now + 3600 }, SECRET, "HS256");
+  const claims = { sub: user.id, handle: user.handle, sid: sessionOf(user) };
+  return sign({ ...claims, iat: now, exp: now + 3600 }, SECRET, "HS256");
 }
 
 /** Runs a load plan in a child process and returns its per-route results. */
