@@ -63,8 +63,8 @@ export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
 
 /**
  * An account change that may also rename the account: a new handle, unique like the first one.
- * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`. This is
- * RealWorld's PUT /api/user, whose spec asks no current password (docs/REALWORLD.md).
+ * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`. It has no
+ * `currentPassword`: it serves a client whose protocol has no field for one.
  */
 export const UpdateAccountInput = AccountChanges.extend({ handle: Handle.optional() });
 export type UpdateAccountInput = z.infer<typeof UpdateAccountInput>;
@@ -198,8 +198,8 @@ export interface UsersRpc {
   /** A new email or password needs `currentPassword` (forbidden otherwise); a new password ends the other sessions. */
   updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;
   /**
-   * updateMe that may also change the handle, for RealWorld: no current password asked, but a new
-   * password still ends the other sessions. A handle another account has is a conflict.
+   * updateMe that may also change the handle and asks no current password; a new password still
+   * ends the other sessions. A handle another account has is a conflict.
    */
   updateAccount(ctx: CallContext, input: UpdateAccountInput): Promise<Result<User>>;
   /** Deletes the account, every session with it, once the password is confirmed (forbidden otherwise). */

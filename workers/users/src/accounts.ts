@@ -108,7 +108,8 @@ export async function updateMe(scope: Scope, raw: UpdateMeInput): Promise<User> 
 
 /**
  * Changes the caller's account, the handle included; a new handle or email must be free, or it is a
- * 409. RealWorld's PUT /api/user: its spec asks no current password (docs/REALWORLD.md).
+ * 409. It asks no current password, for a client whose protocol has no field for one; a new
+ * password still ends the other sessions.
  */
 export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Promise<User> {
   const input = parseInput(UpdateAccountInputSchema, raw);

@@ -135,7 +135,7 @@ describe("re-authentication", () => {
     expect(await checkSession(scopeOf(user.id), other)).toBe(false);
   });
 
-  it("ends every other session on RealWorld's password change too, which asks no current password", async () => {
+  it("ends every other session on a password change through updateAccount, which asks no current password", async () => {
     const { user, sessionId: current } = await signUp("fin");
     const other = await signInAgain(user.handle);
     await updateAccount(scopeOf(user.id, current), { bio: "no session ends for this" });
