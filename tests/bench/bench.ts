@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sign } from "hono/jwt";
+import pLimit from "p-limit";
 import { createTestHarness } from "wrangler";
 import { startTestFlock } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
@@ -210,6 +211,27 @@ async function mix(
   return load({ url, duration: size.duration, routes });
 }
 
+/**
+ * One request per reader, so that each reader's session has been checked once, as it has for anyone
+ * active within the last minute: the mix then measures that steady state, where the gateway asks the
+ * users service about a session once a minute per isolate. Without this nearly every request of a
+ * quick run is a reader's first and pays the check (decision 0007 has both figures).
+ */
+async function checkSessions(origin: string, tokens: string[]): Promise<void> {
+  const limit = pLimit(8);
+  await Promise.all(
+    tokens.map((token) =>
+      limit(async () => {
+        const response = await fetch(`${origin}/v1/me`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (!response.ok) throw new Error(`a bench token was refused: ${response.status}`);
+        await response.arrayBuffer();
+      }),
+    ),
+  );
+}
+
 async function runTarget(target: Target, graph: Graph, readers: User[], tokens: string[]) {
   log(
     `\n== ${target.name}: starting and seeding ${graph.users.length} users, ${graph.follows.length} follows, ${graph.timeline.length} timeline rows`,
@@ -219,6 +241,7 @@ async function runTarget(target: Target, graph: Graph, readers: User[], tokens: 
   const started = Date.now();
   await seedGraph(await target.databases(server), graph);
   log(`   seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; warming up`);
+  await checkSessions(url.origin, tokens);
   await load({
     url: url.origin,
     duration: 2,
