@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sign } from "hono/jwt";
+import pLimit from "p-limit";
 import { createTestHarness } from "wrangler";
 import { startTestFlock } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
@@ -29,6 +30,7 @@ import {
   seedGraph,
   seedPosts,
   seedUsers,
+  sessionOf,
   socialGraph,
   type User,
 } from "./graph.ts";
@@ -88,7 +90,8 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function token(user: User): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: user.id, handle: user.handle, iat: now, exp: now + 3600 }, SECRET, "HS256");
+  const claims = { sub: user.id, handle: user.handle, sid: sessionOf(user) };
+  return sign({ ...claims, iat: now, exp: now + 3600 }, SECRET, "HS256");
 }
 
 /** Runs a load plan in a child process and returns its per-route results. */
@@ -210,6 +213,27 @@ async function mix(
   return load({ url, duration: size.duration, routes });
 }
 
+/**
+ * One request per reader, so that each reader's session has been checked once, as it has for anyone
+ * active within the last minute: the mix then measures that steady state, where the gateway asks the
+ * users service about a session once a minute per isolate. Without this nearly every request of a
+ * quick run is a reader's first and pays the check (decision 0007 has both figures).
+ */
+async function checkSessions(origin: string, tokens: string[]): Promise<void> {
+  const limit = pLimit(8);
+  await Promise.all(
+    tokens.map((token) =>
+      limit(async () => {
+        const response = await fetch(`${origin}/v1/me`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (!response.ok) throw new Error(`a bench token was refused: ${response.status}`);
+        await response.arrayBuffer();
+      }),
+    ),
+  );
+}
+
 async function runTarget(target: Target, graph: Graph, readers: User[], tokens: string[]) {
   log(
     `\n== ${target.name}: starting and seeding ${graph.users.length} users, ${graph.follows.length} follows, ${graph.timeline.length} timeline rows`,
@@ -219,6 +243,7 @@ async function runTarget(target: Target, graph: Graph, readers: User[], tokens: 
   const started = Date.now();
   await seedGraph(await target.databases(server), graph);
   log(`   seeded in ${((Date.now() - started) / 1000).toFixed(1)} s; warming up`);
+  await checkSessions(url.origin, tokens);
   await load({
     url: url.origin,
     duration: 2,

@@ -102,6 +102,18 @@ export async function seedUsers(
        value->>2, value->>3, value->>3 FROM json_each(?)`,
     users.map((user) => [user.id, user.handle, postCounts.get(user.id) ?? 0, now()]),
   );
+  // One signed-in session each, named by the user's own id (see sessionOf): the gateway checks it.
+  await insertRows(
+    db,
+    `INSERT INTO sessions (id, user_id, created_at, last_used_at, user_agent)
+     SELECT value->>0, value->>0, value->>1, value->>1, 'flock-bench' FROM json_each(?)`,
+    users.map((user) => [user.id, now()]),
+  );
+}
+
+/** The session seedUsers opened for a user, which the user's bench token names. */
+export function sessionOf(user: User): string {
+  return user.id;
 }
 
 export async function seedFollows(db: SqlDb, follows: Graph["follows"]) {

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  apiCall,
   baseUrl,
   expectNoInjection,
   type Incidents,
@@ -30,6 +31,17 @@ const postBy = (page: Page, name: string) =>
   page.getByRole("article", { name: `Post by ${name}`, exact: true });
 const comment = (page: Page, text: string) =>
   page.locator("article.comment").filter({ hasText: text }).last();
+
+/** The status the API answers a token with: 401 once its session has ended. */
+async function statusOf(path: string, token: string): Promise<number> {
+  const response = await fetch(`${baseUrl()}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.status;
+}
+
+/** The token a page's session keeps in localStorage. */
+const tokenIn = (page: Page) => page.evaluate(() => localStorage.getItem("flock.token") ?? "");
 
 async function eventually(check: () => Promise<void>, ms = 20_000, reload?: Page): Promise<void> {
   const deadline = Date.now() + ms;
@@ -346,10 +358,53 @@ describe("two people on flock", () => {
     await expectNoInjection(bob.page, bob.incidents);
   });
 
-  it("logs out, refuses a wrong password, and logs in with the email", async () => {
+  it("asks for the current password before it changes the email", async () => {
+    const { page } = alice;
+    await page.goto("/settings");
+    await page.getByLabel("Email").fill("alice.liddell@example.com");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Confirm this with your password.").waitFor();
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Your settings were saved.").waitFor();
+    expect(await page.getByLabel("Current password").inputValue()).toBe("");
+  });
+
+  it("lists the signed-in devices, and signs out one of them, then all the others", async () => {
+    const { page } = alice;
+    const login = () =>
+      apiCall<{ token: string }>("POST", "/v1/auth/login", undefined, {
+        login: alice.handle,
+        password: PASSWORD,
+      });
+    const others = [await login(), await login()];
+    await page.goto("/settings");
+    const devices = page.getByRole("list", { name: "Signed-in devices" });
+    await devices.getByText("This device").waitFor();
+    const listed = await devices.getByRole("listitem").count();
+    expect(listed).toBeGreaterThanOrEqual(3);
+    await devices
+      .getByRole("button", { name: /^Sign out/ })
+      .first()
+      .click();
+    await page.getByText("That device is signed out.").waitFor();
+    expect(await devices.getByRole("listitem").count()).toBe(listed - 1);
+    await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+    await page.getByText("Every other device is signed out.").waitFor();
+    expect(await devices.getByRole("listitem").count()).toBe(1);
+    for (const { token } of others) expect(await statusOf("/v1/me", token)).toBe(401);
+    expect(await statusOf("/v1/me", await tokenIn(page))).toBe(200);
+    await expectNoInjection(page, alice.incidents);
+  });
+
+  it("logs out, ending the session, refuses a wrong password, and logs in with the email", async () => {
     const { page } = bob;
+    const token = await tokenIn(page);
+    expect(await statusOf("/v1/me", token)).toBe(200);
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("link", { name: "Log in" }).first().waitFor();
+    // The token is refused from now on, wherever a copy of it went.
+    expect(await statusOf("/v1/me", token)).toBe(401);
     await page.goto("/notifications");
     await page.getByRole("heading", { level: 1, name: "Log in" }).waitFor();
     await page.getByLabel("Handle or email").fill("bob@example.com");
@@ -362,13 +417,18 @@ describe("two people on flock", () => {
     await page.getByRole("heading", { level: 1, name: "Notifications" }).waitFor();
   });
 
-  it("deletes an account only after the handle is typed", async () => {
+  it("deletes an account only after the handle is typed and the password confirmed", async () => {
     const { page } = alice;
     await page.goto("/settings");
     await page.getByRole("button", { name: "Delete account…" }).click();
     const confirm = page.getByRole("button", { name: "Delete my account" });
     expect(await confirm.isDisabled()).toBe(true);
     await page.getByLabel(/Type your handle/).fill(alice.handle);
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel("Your password").fill("not the password");
+    await confirm.click();
+    await page.getByText("That password is wrong.").waitFor();
+    await page.getByLabel("Your password").fill(PASSWORD);
     await confirm.click();
     await page.getByText("Your account was deleted.").waitFor();
     await page.getByRole("link", { name: "Sign up" }).first().waitFor();

@@ -1,6 +1,6 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
-// up, follow and unfollow, post, share, like and unlike, comment, report, delete comments, posts and
-// their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
+// up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
+// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
 // like against an unlike, a post against its author's deletion, ...), sent together. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
@@ -65,6 +65,8 @@ export const writeKinds = [
   "deleteComment",
   "deletePost",
   "deleteAccount",
+  "logout",
+  "changePassword",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -105,6 +107,8 @@ const weights = {
   deleteComment: 3,
   deletePost: 3,
   deleteAccount: 1,
+  logout: 2,
+  changePassword: 2,
   read: 5,
   "like against unlike": 5,
   "follow against unfollow": 4,
@@ -212,6 +216,22 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     for (const post of world.posts.filter((p) => p.author === leaving)) forgetPost(post.id);
     world.comments = world.comments.filter((c) => c.author !== leaving);
   };
+  // Logging out ends the session; the person signs back in (counted with the step) for a new token.
+  const logOut = async (who: Person) => {
+    const reply = await call("logout", "POST", "/v1/auth/logout", who.token);
+    if (!ok(reply.status)) return;
+    const again = await call("logout", "POST", "/v1/auth/login", undefined, {
+      login: who.handle,
+      password: PASSWORD,
+    });
+    if (ok(again.status)) who.token = (again.body as { token: string }).token;
+  };
+  // To the same password: the change still ends every other session, and everyone keeps one.
+  const changePassword = (who: Person) =>
+    call("changePassword", "PATCH", "/v1/me", who.token, {
+      password: PASSWORD,
+      currentPassword: PASSWORD,
+    });
   const leaver = () => (world.people.length > MIN_PEOPLE ? someone() : undefined);
   /** A write by someone who may leave, sent together with their account's deletion. */
   const againstLeaving =
@@ -254,6 +274,8 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
       deletePost(post, random.next() < 0.85 ? post.author : someone()),
     ),
     deleteAccount: on(leaver, deleteAccount),
+    logout: on(someone, logOut),
+    changePassword: on(someone, changePassword),
     read: on(someone, (reader) => call("read", "GET", "/v1/feed?limit=20", reader.token)),
     "like against unlike": onPost((who, post) => Promise.all([like(who, post), unlike(who, post)])),
     "follow against unfollow": byPair((a, b) => Promise.all([follow(a, b), unfollow(a, b)])),

@@ -3,7 +3,7 @@
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { client, eventually, type Reply } from "./client";
+import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
 import { type Operation, operationsOf, realWorldOperations } from "./openapi";
 
@@ -91,9 +91,16 @@ const table: Record<
     access: "public",
     body: (w) => ({ login: w.owner.handle, password: "correct horse battery" }),
   },
+  "POST /v1/auth/logout": { access: "self" },
   "GET /v1/me": { access: "self" },
   "PATCH /v1/me": { access: "self", body: () => ({ bio: "changed" }) },
-  "DELETE /v1/me": { access: "self" },
+  "DELETE /v1/me": { access: "self", body: () => ({ password: PASSWORD }) },
+  "GET /v1/me/sessions": { access: "self" },
+  "DELETE /v1/me/sessions": { access: "self" },
+  "DELETE /v1/me/sessions/{id}": {
+    access: "owner",
+    path: (w) => `/v1/me/sessions/${sessionOf(w.owner.token)}`,
+  },
   "GET /v1/me/friend-requests": { access: "self" },
   "POST /v1/me/friend-requests/{id}/accept": {
     access: "owner",

@@ -3,6 +3,15 @@ import type { Flock } from "./harness";
 // biome-ignore lint/suspicious/noExplicitAny: a response body is checked by the assertions that read it.
 export type Reply = { status: number; headers: Headers; body: any };
 
+/** The password of every account signUp makes. */
+export const PASSWORD = "correct horse battery";
+
+/** The session a token names (its `sid` claim), read without verifying it. */
+export function sessionOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+  return String(payload.sid);
+}
+
 /** A small HTTP client for the gateway: JSON in, parsed JSON (or problem) out. */
 export function client(server: Flock) {
   async function request(
@@ -41,12 +50,15 @@ export function client(server: Flock) {
     put: (path: string, token?: string) => request("PUT", path, { token }),
     patch: (path: string, body: unknown, token?: string) => request("PATCH", path, { body, token }),
     del: (path: string, token?: string) => request("DELETE", path, { token }),
+    /** Deletes the account a token is signed in to, confirming with signUp's password. */
+    deleteAccount: (token: string, password = PASSWORD) =>
+      request("DELETE", "/v1/me", { token, body: { password } }),
     /** Registers a fresh user and returns its handle, id and token. */
     async signUp(name = "user") {
       counter += 1;
       const handle = `${name}_${counter}_${Math.floor(Math.random() * 1e5)}`.slice(0, 30);
       const reply = await request("POST", "/v1/auth/register", {
-        body: { handle, email: `${handle}@example.com`, password: "correct horse battery" },
+        body: { handle, email: `${handle}@example.com`, password: PASSWORD },
       });
       if (reply.status !== 201)
         throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);

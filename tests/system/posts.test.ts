@@ -392,7 +392,7 @@ describe("cascades", () => {
       expect((await flock.api.get(`/v1/posts/${mine.id}`)).body.commentCount).toBe(1),
     );
 
-    expect((await flock.api.del("/v1/me", leaving.token)).status).toBe(204);
+    expect((await flock.api.deleteAccount(leaving.token)).status).toBe(204);
     expect((await flock.api.get(`/v1/users/${staying.handle}`)).body.followerCount).toBe(0);
     await eventually(async () => {
       expect((await flock.api.get(`/v1/posts/${theirs.id}`)).status).toBe(404);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness, unstable_readConfig } from "wrangler";
 import { startTestFlock, type TestVars, testFlockOptions } from "../../scripts/test-flock.ts";
 import { devConfigs, workers } from "../../scripts/workers.ts";
-import { client, type Reply, type User } from "./client";
+import { client, type Reply, sessionOf, type User } from "./client";
 import { LOCAL_RUN_VARS, root, TEST_JWT_SECRET } from "./harness";
 
 type GatewayOptions = { vars?: Record<string, string>; secrets: Record<string, string> };
@@ -139,9 +139,9 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     });
 
     it("still accepts a token signed with the previous secret after a rotation", async () => {
-      const { id, handle } = await api.signUp("rotated");
+      const { id, handle, token } = await api.signUp("rotated");
       const old = await tokenFor(
-        { sub: id, handle, iat: now() - 3600, exp: now() + 3600 },
+        { sub: id, handle, sid: sessionOf(token), iat: now() - 3600, exp: now() + 3600 },
         PREVIOUS,
         keyIdOf(PREVIOUS),
       );
@@ -156,8 +156,8 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     });
 
     it("refuses a token whose kid names no key it holds, even with a good signature", async () => {
-      const { id, handle } = await api.signUp("unknownkid");
-      const claims = { sub: id, handle, exp: now() + 3600 };
+      const { id, handle, token } = await api.signUp("unknownkid");
+      const claims = { sub: id, handle, sid: sessionOf(token), exp: now() + 3600 };
       expectProblem(await api.get("/v1/me", await tokenFor(claims, CURRENT, "00000000")), 401);
       // The kid decides the key: the previous key's id on a token signed with the current secret fails.
       expectProblem(
@@ -167,8 +167,8 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     });
 
     it("checks a token from before key ids against both secrets, and nothing else", async () => {
-      const { id, handle } = await api.signUp("nokid");
-      const claims = { sub: id, handle, exp: now() + 3600 };
+      const { id, handle, token } = await api.signUp("nokid");
+      const claims = { sub: id, handle, sid: sessionOf(token), exp: now() + 3600 };
       expect((await api.get("/v1/me", await tokenFor(claims, CURRENT, null))).status).toBe(200);
       expect((await api.get("/v1/me", await tokenFor(claims, PREVIOUS, null))).status).toBe(200);
       const stranger = "some-other-service-secret-0123456789abcdef";
@@ -176,13 +176,17 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     });
 
     it("refuses a token without an expiry, and an expired one signed with the previous secret", async () => {
-      const { id, handle } = await api.signUp("noexp");
+      const { id, handle, token } = await api.signUp("noexp");
+      const sid = sessionOf(token);
       expectProblem(
-        await api.get("/v1/me", await tokenFor({ sub: id, handle }, CURRENT, keyIdOf(CURRENT))),
+        await api.get(
+          "/v1/me",
+          await tokenFor({ sub: id, handle, sid }, CURRENT, keyIdOf(CURRENT)),
+        ),
         401,
       );
       const expired = await tokenFor(
-        { sub: id, handle, iat: now() - 7200, exp: now() - 60 },
+        { sub: id, handle, sid, iat: now() - 7200, exp: now() - 60 },
         PREVIOUS,
         keyIdOf(PREVIOUS),
       );

@@ -1,6 +1,6 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import type { Reply } from "./client";
+import { type Reply, sessionOf } from "./client";
 import { TEST_JWT_SECRET, useFlock } from "./harness";
 
 const flock = useFlock();
@@ -92,11 +92,13 @@ describe("sign-up and sign-in through the gateway", () => {
   });
 
   it("refuses a forged, an expired and a malformed token with 401", async () => {
-    const { id, handle } = await flock.api.signUp("tok");
+    const { id, handle, token: real } = await flock.api.signUp("tok");
+    // Each names the live session of a real account: only the signature or the expiry is wrong.
+    const sid = sessionOf(real);
     const now = Math.floor(Date.now() / 1000);
-    const forged = await sign({ sub: id, handle, exp: now + 60 }, "not-the-secret", "HS256");
+    const forged = await sign({ sub: id, handle, sid, exp: now + 60 }, "not-the-secret", "HS256");
     const expired = await sign(
-      { sub: id, handle, iat: now - 120, exp: now - 60 },
+      { sub: id, handle, sid, iat: now - 120, exp: now - 60 },
       TEST_JWT_SECRET,
       "HS256",
     );
@@ -125,19 +127,20 @@ describe("your own account", () => {
       avatarUrl: "https://example.com/a.png",
     });
 
-    expect((await flock.api.del("/v1/me", token)).status).toBe(204);
-    expectProblem(await flock.api.get("/v1/me", token), 404);
+    expect((await flock.api.deleteAccount(token)).status).toBe(204);
+    // Its sessions ended with it: the token is refused.
+    expectProblem(await flock.api.get("/v1/me", token), 401);
     expectProblem(await flock.api.get(`/v1/users/${handle}`), 404);
   });
 
-  it("answers a deleted account's still-valid token with 404s, never a 500", async () => {
+  it("refuses a deleted account's unexpired token with 401s, never a 500", async () => {
     const leaving = await flock.api.signUp("gone");
     const star = await flock.api.signUp("star");
-    expect((await flock.api.del("/v1/me", leaving.token)).status).toBe(204);
-    expectProblem(await flock.api.put(`/v1/users/${star.handle}/follow`, leaving.token), 404);
+    expect((await flock.api.deleteAccount(leaving.token)).status).toBe(204);
+    expectProblem(await flock.api.put(`/v1/users/${star.handle}/follow`, leaving.token), 401);
     expectProblem(
       await flock.api.post(`/v1/users/${star.handle}/friend-request`, undefined, leaving.token),
-      404,
+      401,
     );
   });
 

@@ -14,6 +14,8 @@ export type Notification = Schemas["Notification"];
 export type Post = Schemas["Post"];
 export type Profile = Schemas["Profile"];
 export type ProfileSummary = Schemas["ProfileSummary"];
+/** One signed-in device of yours, as the server lists it. */
+export type SignedInDevice = Schemas["Session"];
 export type UpdateMeInput = Schemas["UpdateMeInput"];
 export type User = Schemas["User"];
 
@@ -116,10 +118,15 @@ const peopleLists = {
 export const api = {
   register: (body: Schemas["RegisterInput"]) => answer(client.POST("/v1/auth/register", { body })),
   login: (body: Schemas["LoginInput"]) => answer(client.POST("/v1/auth/login", { body })),
+  logout: () => done(client.POST("/v1/auth/logout")),
+  sessions: (signal?: AbortSignal) => answer(client.GET("/v1/me/sessions", { signal })),
+  endSession: (id: string) =>
+    done(client.DELETE("/v1/me/sessions/{id}", { params: { path: { id } } })),
+  endOtherSessions: () => done(client.DELETE("/v1/me/sessions")),
 
   me: (signal?: AbortSignal) => answer(client.GET("/v1/me", { signal })),
   updateMe: (body: UpdateMeInput) => answer(client.PATCH("/v1/me", { body })),
-  deleteMe: () => done(client.DELETE("/v1/me")),
+  deleteMe: (password: string) => done(client.DELETE("/v1/me", { body: { password } })),
   friendRequests: (direction: Direction, q: PageQuery = {}) =>
     answer(
       client.GET("/v1/me/friend-requests", {

@@ -9,7 +9,7 @@ import { ProfilePage } from "./pages/profile";
 import { SettingsPage } from "./pages/settings";
 import { ExplorePage, HomePage, TagPage } from "./pages/timelines";
 import { Link, match, navigate, paths, type Route, useLocation } from "./router";
-import { refreshUnread, type Session, session, signOut } from "./session";
+import { logOut, refreshUnread, type Session, session } from "./session";
 import { useStore } from "./store";
 import { dismiss, notify, toasts } from "./toasts";
 
@@ -73,8 +73,8 @@ function Header({ state, route }: { state: Session; route: Route }) {
                   <button
                     type="button"
                     class="link-button nav-link"
-                    onClick={() => {
-                      signOut();
+                    onClick={async () => {
+                      await logOut();
                       notify("You are logged out.");
                       navigate("/");
                     }}

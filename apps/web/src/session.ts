@@ -53,9 +53,23 @@ export function signIn(reply: AuthResponse): void {
   void refreshUnread();
 }
 
+/** Forgets the token here: for a session that has ended already (deleted account, refused token). */
 export function signOut(): void {
   storeToken(null);
   session.set({ status: "ready", token: null, user: null, unread: 0 });
+}
+
+/**
+ * Logs out: ends the session on the server, so the token is refused from now on even where it was
+ * copied, then forgets it here. The token is forgotten even when the server cannot be reached.
+ */
+export async function logOut(): Promise<void> {
+  try {
+    await api.logout();
+  } catch {
+    // Offline or already ended: either way this device is signed out below.
+  }
+  signOut();
 }
 
 export function setUser(user: User): void {

@@ -47,6 +47,8 @@ export const Missing = z
 export const CallContext = z.object({
   requestId: z.string(),
   actorId: Id.nullable(),
+  /** The session the actor's token names (see UsersRpc.checkSession); absent for a signed-out caller. */
+  sessionId: Id.optional(),
   /**
    * When the caller stops waiting (epoch milliseconds). A service gives up on its own calls to other
    * workers before then, so that it answers, or fails, while its caller still listens.

@@ -32,25 +32,41 @@ export const LoginInput = z
   .meta({ id: "LoginInput" });
 export type LoginInput = z.infer<typeof LoginInput>;
 
-export const UpdateMeInput = z
-  .object({
-    displayName: DisplayName.optional(),
-    bio: Bio.nullable().optional(),
-    avatarUrl: AvatarUrl.nullable().optional(),
-    email: Email.optional(),
-    password: Password.optional(),
-  })
-  .meta({ id: "UpdateMeInput" });
+const AccountChanges = z.object({
+  displayName: DisplayName.optional(),
+  bio: Bio.nullable().optional(),
+  avatarUrl: AvatarUrl.nullable().optional(),
+  email: Email.optional(),
+  password: Password.optional(),
+});
+
+/** What PATCH /v1/me takes: a new email or password also needs the current password. */
+export const UpdateMeInput = AccountChanges.extend({
+  currentPassword: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("Your current password: required to change `email` or `password`"),
+}).meta({ id: "UpdateMeInput" });
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
+
+/** What DELETE /v1/me takes: the account's password, so a stolen token alone cannot delete it. */
+export const DeleteMeInput = z
+  .object({
+    password: z.string().max(200).optional().describe("Your password: required (403 without it)"),
+  })
+  .meta({ id: "DeleteMeInput" });
+export type DeleteMeInput = z.infer<typeof DeleteMeInput>;
 
 /** A path's `{handle}`: any short string, so a handle of the wrong shape is not found like any other. */
 export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
 
 /**
  * An account change that may also rename the account: a new handle, unique like the first one.
- * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`.
+ * `/v1` keeps handles fixed: its PATCH /v1/me takes UpdateMeInput, which drops a `handle`. It has no
+ * `currentPassword`: it serves a client whose protocol has no field for one.
  */
-export const UpdateAccountInput = UpdateMeInput.extend({ handle: Handle.optional() });
+export const UpdateAccountInput = AccountChanges.extend({ handle: Handle.optional() });
 export type UpdateAccountInput = z.infer<typeof UpdateAccountInput>;
 
 /** The signed-in user's own account: the only shape that carries the email. */
@@ -112,6 +128,28 @@ export const Profile = ProfileSummary.extend({
 }).meta({ id: "Profile" });
 export type Profile = z.infer<typeof Profile>;
 
+/** A sign-in as the users service records it: the account and the session a new token will name. */
+export type SignIn = { user: User; sessionId: string };
+
+/** What a client tells about itself when it signs in, shown in its list of sessions. */
+export const Device = z.object({ userAgent: z.string().max(500).nullable() });
+export type Device = z.infer<typeof Device>;
+
+/** One signed-in session of yours, as GET /v1/me/sessions lists it. */
+export const Session = z
+  .object({
+    id: Id,
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp,
+    userAgent: z.string().nullable(),
+    current: z.boolean().describe("Whether this request's token names this session"),
+  })
+  .meta({ id: "Session" });
+export type Session = z.infer<typeof Session>;
+
+export const SessionList = z.object({ items: z.array(Session) }).meta({ id: "SessionList" });
+export type SessionList = z.infer<typeof SessionList>;
+
 export const AuthResponse = z
   .object({ user: User, token: z.string() })
   .meta({ id: "AuthResponse" });
@@ -141,13 +179,31 @@ export const FriendRequestQuery = z.object({
 
 /** The users service as other workers call it through a service binding. */
 export interface UsersRpc {
-  register(ctx: CallContext, input: RegisterInput): Promise<Result<User>>;
-  login(ctx: CallContext, input: LoginInput): Promise<Result<User>>;
+  /** Creates the account and its first session. */
+  register(ctx: CallContext, input: RegisterInput, device: Device): Promise<Result<SignIn>>;
+  /** Checks the credentials and opens a new session. */
+  login(ctx: CallContext, input: LoginInput, device: Device): Promise<Result<SignIn>>;
+  /**
+   * Whether the session is live and the actor's: the gateway asks before it trusts a token (and
+   * caches the answer briefly). Records when the session was last used, at most once a minute.
+   */
+  checkSession(ctx: CallContext, sessionId: string): Promise<Result<boolean>>;
+  /** The actor's live sessions, most recently created first, the caller's own marked current. */
+  listSessions(ctx: CallContext): Promise<Result<SessionList>>;
+  /** Ends one of the actor's sessions (the current one too: that is logging out); another's is not found. */
+  endSession(ctx: CallContext, sessionId: string): Promise<Result<null>>;
+  /** Ends every session of the actor but the current one. */
+  endOtherSessions(ctx: CallContext): Promise<Result<null>>;
   getMe(ctx: CallContext): Promise<Result<User>>;
+  /** A new email or password needs `currentPassword` (forbidden otherwise); a new password ends the other sessions. */
   updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;
-  /** updateMe that may also change the handle; a handle another account has is a conflict. */
+  /**
+   * updateMe that may also change the handle and asks no current password; a new password still
+   * ends the other sessions. A handle another account has is a conflict.
+   */
   updateAccount(ctx: CallContext, input: UpdateAccountInput): Promise<Result<User>>;
-  deleteMe(ctx: CallContext): Promise<Result<null>>;
+  /** Deletes the account, every session with it, once the password is confirmed (forbidden otherwise). */
+  deleteMe(ctx: CallContext, input: DeleteMeInput): Promise<Result<null>>;
   getProfile(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   /** Profile cards for many ids in one query, `following` as the caller sees it; unknown ids left out. */
   getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileCard[]>>;

@@ -79,7 +79,8 @@ export function normalizeLogin(login: string): string {
   return login.trim().toLowerCase().replace(/^@/, "");
 }
 
-export type TokenClaims = { sub: string; handle: string };
+/** What a token says: the user, their handle and, since sessions exist, the session (`sid`) it belongs to. */
+export type TokenClaims = { sub: string; handle: string; sid?: string };
 
 /**
  * Who issues flock's tokens and what they are for: verification requires both, so a token another
@@ -94,7 +95,8 @@ export const TOKEN_AUDIENCE = "flock-api";
  */
 export type TokenSecrets = { current: string; previous?: string | undefined };
 
-const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
+/** How long a token (and the session it names) lives: a week. */
+export const TOKEN_TTL_SECONDS = 60 * 60 * 24 * 7;
 // RFC 7518 asks for an HS256 key of at least 256 bits; a shorter one is a misconfiguration. The key
 // is the secret's UTF-8 encoding, so that is what is counted, not its UTF-16 length.
 const MIN_SECRET_BYTES = 32;
@@ -184,7 +186,8 @@ export async function verifyToken(
       });
       if (typeof payload.exp !== "number") return null;
       if (typeof payload.sub !== "string" || typeof payload.handle !== "string") return null;
-      return { sub: payload.sub, handle: payload.handle };
+      const sid = typeof payload.sid === "string" ? { sid: payload.sid } : {};
+      return { sub: payload.sub, handle: payload.handle, ...sid };
     } catch {
       // Not this secret, or expired: try the next one, if any.
     }

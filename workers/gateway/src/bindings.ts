@@ -5,6 +5,7 @@ export const bindings = {
   CORS_ORIGINS: "var",
   RPC_DEADLINE_MS: "var",
   LOCAL_RUN: "var",
+  SESSION_RECHECK_MS: "var",
   AUTH_LIMITER: "ratelimit",
   SIGN_IN_LIMITER: "ratelimit",
   WRITE_LIMITER: "ratelimit",

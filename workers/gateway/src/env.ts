@@ -15,6 +15,11 @@ export type Env = {
    * rate limited, and the example JWT secret is allowed. "false" in wrangler.toml.
    */
   LOCAL_RUN: string;
+  /**
+   * How long an isolate trusts a session it has checked before asking the users service again, in
+   * milliseconds; at most 60000 (and that when unset). Tests shorten it to watch the window close.
+   */
+  SESSION_RECHECK_MS?: string;
   /** Sign-up and sign-in attempts per client address. */
   AUTH_LIMITER: RateLimit;
   /** Sign-in attempts per account (the login named), from any address. */
@@ -36,5 +41,7 @@ export type AppEnv = {
     requestId: string;
     /** The signed-in user, or null; set by the auth middleware from a verified token. */
     userId: string | null;
+    /** The live session the token names, or null when signed out. */
+    sessionId: string | null;
   };
 };

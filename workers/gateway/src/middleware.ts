@@ -4,7 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env";
-import { sessionUser } from "./session";
+import { assertLive, tokenSession } from "./session";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -19,9 +19,15 @@ export const requestIds = requestId({
   },
 });
 
-/** Sets the signed-in user, if any, from the request's token (see sessionUser). */
+/**
+ * Sets the signed-in user and session, if any, from the request's token: one that is not valid, or
+ * whose session has ended, is a 401 (see tokenSession and assertLive).
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("userId", await sessionUser(c.env, c.req.header("authorization")));
+  const token = await tokenSession(c.env, c.req.header("authorization"));
+  if (token) await assertLive(c, token);
+  c.set("userId", token?.userId ?? null);
+  c.set("sessionId", token?.sessionId ?? null);
   await next();
 });
 

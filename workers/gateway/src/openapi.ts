@@ -72,9 +72,9 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
 }
 
-/** A JSON request body for an OpenAPI definition. */
-export function body<T extends z.ZodType>(schema: T) {
-  return { body: { content: { "application/json": { schema } }, required: true } };
+/** A JSON request body for an OpenAPI definition; one not `required` reads as `{}` when absent. */
+export function body<T extends z.ZodType>(schema: T, required = true) {
+  return { body: { content: { "application/json": { schema } }, required } };
 }
 
 // Every /v1 route checks a token it is given, so a token that is not valid is a 401 even where none

@@ -8,9 +8,11 @@ import type { AppEnv, Env } from "./env";
  * gateway stops waiting for a call made now, so the service can budget its own calls to others.
  */
 export function callContext(c: Context<AppEnv>): CallContext {
+  const sessionId = c.get("sessionId");
   return {
     requestId: c.get("requestId"),
     actorId: c.get("userId"),
+    ...(sessionId ? { sessionId } : {}),
     deadline: Date.now() + deadlineMs(c.env),
   };
 }

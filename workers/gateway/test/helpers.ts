@@ -1,5 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { newId } from "@flock/kit";
 import { Hono } from "hono";
 import type { AppEnv } from "../src/env";
 import worker from "../src/index";
@@ -19,9 +20,12 @@ export function jsonBody(body: unknown, method = "POST"): RequestInit {
   };
 }
 
-/** A token the gateway accepts, for an account the (absent) users service would know. */
+/**
+ * A token the gateway accepts, for an account the (absent) users service would know: issued for a
+ * new session, which the gateway trusts without asking until it rechecks (SESSION_RECHECK_MS).
+ */
 export function tokenFor(id = "01JD0000000000000000000000", handle = "someone"): Promise<string> {
-  return issueSession(env, { id, handle });
+  return issueSession(env, { id, handle }, newId());
 }
 
 /**

@@ -1,18 +1,30 @@
 import { env } from "cloudflare:workers";
 import { hashPassword, verifyPassword } from "@flock/kit/auth";
 import { describe, expect, it } from "vitest";
-import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
+import {
+  device,
+  failureCode,
+  newUser,
+  outboxTypes,
+  PASSWORD,
+  scopeOf,
+  signUp,
+} from "../test/helpers";
 import { deleteMe, getMe, login, register, updateAccount, updateMe } from "./accounts";
 import { follow } from "./follows";
 import { getProfile } from "./profiles";
 
 describe("accounts", () => {
   it("registers a user and records user.registered in the outbox", async () => {
-    const user = await register(scopeOf(), {
-      handle: "Alice_1",
-      email: "Alice@Example.com",
-      password: "correct horse battery",
-    });
+    const { user } = await register(
+      scopeOf(),
+      {
+        handle: "Alice_1",
+        email: "Alice@Example.com",
+        password: "correct horse battery",
+      },
+      device,
+    );
     expect(user).toMatchObject({
       handle: "alice_1",
       email: "alice@example.com",
@@ -42,20 +54,21 @@ describe("accounts", () => {
     await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
       .bind(await hashPassword("correct horse battery", 1_000), user.id)
       .run();
-    expect(await failureCode(login(scopeOf(), { login: user.handle, password: "wrong" }))).toBe(
-      "unauthorized",
-    );
+    expect(
+      await failureCode(login(scopeOf(), { login: user.handle, password: "wrong" }, device)),
+    ).toBe("unauthorized");
     expect(await storedHash()).toMatch(/^pbkdf2-sha256\$1000\$/);
-    const signedIn = await login(scopeOf(), {
-      login: user.handle,
-      password: "correct horse battery",
-    });
-    expect(signedIn.id).toBe(user.id);
+    const signedIn = await login(
+      scopeOf(),
+      { login: user.handle, password: "correct horse battery" },
+      device,
+    );
+    expect(signedIn.user.id).toBe(user.id);
     const upgraded = await storedHash();
     expect(upgraded).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(await verifyPassword("correct horse battery", upgraded)).toBe(true);
     // A current hash is left as it is.
-    await login(scopeOf(), { login: user.handle, password: "correct horse battery" });
+    await login(scopeOf(), { login: user.handle, password: "correct horse battery" }, device);
     expect(await storedHash()).toBe(upgraded);
   });
 
@@ -63,27 +76,35 @@ describe("accounts", () => {
     const user = await newUser("bob");
     expect(
       await failureCode(
-        register(scopeOf(), {
-          handle: user.handle.toUpperCase(),
-          email: "x@example.com",
-          password: "12345678",
-        }),
+        register(
+          scopeOf(),
+          {
+            handle: user.handle.toUpperCase(),
+            email: "x@example.com",
+            password: "12345678",
+          },
+          device,
+        ),
       ),
     ).toBe("conflict");
     expect(
       await failureCode(
-        register(scopeOf(), {
-          handle: "other_handle",
-          email: user.email.toUpperCase(),
-          password: "12345678",
-        }),
+        register(
+          scopeOf(),
+          {
+            handle: "other_handle",
+            email: user.email.toUpperCase(),
+            password: "12345678",
+          },
+          device,
+        ),
       ),
     ).toBe("conflict");
   });
 
   it("rejects invalid fields with one entry per field", async () => {
     try {
-      await register(scopeOf(), { handle: "a!", email: "nope", password: "short" });
+      await register(scopeOf(), { handle: "a!", email: "nope", password: "short" }, device);
       expect.unreachable();
     } catch (error) {
       const { code, errors } = error as { code: string; errors: Array<{ path: string }> };
@@ -96,24 +117,37 @@ describe("accounts", () => {
     const user = await newUser("carol");
     expect(
       (
-        await login(scopeOf(), {
-          login: user.handle.toUpperCase(),
-          password: "correct horse battery",
-        })
-      ).id,
+        await login(
+          scopeOf(),
+          {
+            login: user.handle.toUpperCase(),
+            password: "correct horse battery",
+          },
+          device,
+        )
+      ).user.id,
     ).toBe(user.id);
     expect(
-      (await login(scopeOf(), { login: user.email, password: "correct horse battery" })).id,
+      (await login(scopeOf(), { login: user.email, password: "correct horse battery" }, device))
+        .user.id,
     ).toBe(user.id);
   });
 
   it("answers a wrong password and an unknown login the same way", async () => {
     const user = await newUser("dave");
-    const wrongPassword = login(scopeOf(), { login: user.handle, password: "not the password" });
-    const unknownUser = login(scopeOf(), {
-      login: "nobody_at_all",
-      password: "correct horse battery",
-    });
+    const wrongPassword = login(
+      scopeOf(),
+      { login: user.handle, password: "not the password" },
+      device,
+    );
+    const unknownUser = login(
+      scopeOf(),
+      {
+        login: "nobody_at_all",
+        password: "correct horse battery",
+      },
+      device,
+    );
     const errors = await Promise.all([wrongPassword.catch((e) => e), unknownUser.catch((e) => e)]);
     expect(errors.map((e) => [e.code, e.detail])).toEqual([
       ["unauthorized", "Wrong login or password."],
@@ -122,26 +156,29 @@ describe("accounts", () => {
   });
 
   it("updates the account, including the password", async () => {
-    const user = await newUser("erin");
-    const updated = await updateMe(scopeOf(user.id), {
+    const { user, sessionId } = await signUp("erin");
+    const updated = await updateMe(scopeOf(user.id, sessionId), {
       displayName: "Erin",
       bio: "hi",
       password: "a new password",
+      currentPassword: PASSWORD,
     });
     expect(updated).toMatchObject({ displayName: "Erin", bio: "hi" });
-    expect((await login(scopeOf(), { login: user.handle, password: "a new password" })).id).toBe(
-      user.id,
-    );
+    expect(
+      (await login(scopeOf(), { login: user.handle, password: "a new password" }, device)).user.id,
+    ).toBe(user.id);
     expect(
       await failureCode(
-        login(scopeOf(), { login: user.handle, password: "correct horse battery" }),
+        login(scopeOf(), { login: user.handle, password: "correct horse battery" }, device),
       ),
     ).toBe("unauthorized");
   });
 
   it("refuses an email that another account uses", async () => {
     const [a, b] = [await newUser("fay"), await newUser("gus")];
-    expect(await failureCode(updateMe(scopeOf(a.id), { email: b.email }))).toBe("conflict");
+    expect(
+      await failureCode(updateMe(scopeOf(a.id), { email: b.email, currentPassword: PASSWORD })),
+    ).toBe("conflict");
   });
 
   it("never changes the handle through updateMe", async () => {
@@ -158,9 +195,10 @@ describe("accounts", () => {
     expect(updated.handle).toBe(renamed);
     expect((await getProfile(scopeOf(), renamed)).id).toBe(a.id);
     expect(await failureCode(getProfile(scopeOf(), a.handle))).toBe("not_found");
-    expect((await login(scopeOf(), { login: renamed, password: "correct horse battery" })).id).toBe(
-      a.id,
-    );
+    expect(
+      (await login(scopeOf(), { login: renamed, password: "correct horse battery" }, device)).user
+        .id,
+    ).toBe(a.id);
     expect(await failureCode(updateAccount(scopeOf(a.id), { handle: b.handle }))).toBe("conflict");
     // Keeping your own handle is no conflict.
     expect((await updateAccount(scopeOf(b.id), { handle: b.handle, bio: "same" })).bio).toBe(
@@ -178,7 +216,7 @@ describe("accounts", () => {
     const [leaving, staying] = [await newUser("hal"), await newUser("ida")];
     await follow(scopeOf(leaving.id), staying.handle);
     await follow(scopeOf(staying.id), leaving.handle);
-    await deleteMe(scopeOf(leaving.id));
+    await deleteMe(scopeOf(leaving.id), { password: PASSWORD });
     expect(await failureCode(getMe(scopeOf(leaving.id)))).toBe("not_found");
     const profile = await getProfile(scopeOf(), staying.handle);
     expect([profile.followerCount, profile.followingCount]).toEqual([0, 0]);

@@ -1,8 +1,12 @@
 import {
+  type DeleteMeInput,
+  DeleteMeInput as DeleteMeInputSchema,
+  type Device,
   type LoginInput,
   LoginInput as LoginInputSchema,
   type RegisterInput,
   RegisterInput as RegisterInputSchema,
+  type SignIn,
   type UpdateAccountInput,
   UpdateAccountInput as UpdateAccountInputSchema,
   type UpdateMeInput,
@@ -18,6 +22,7 @@ import {
   newId,
   nowIso,
   parseInput,
+  type Statement,
 } from "@flock/kit";
 import {
   DUMMY_PASSWORD_HASH,
@@ -28,11 +33,15 @@ import {
 } from "@flock/kit/auth";
 import { and, eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
-import { findById, toUser } from "./profiles";
+import { findById, toUser, type UserRow } from "./profiles";
 import { actor, type Scope } from "./scope";
+import { endOthers, openSession } from "./sessions";
 
-/** Creates an account. Handle and email are unique case-insensitively: a taken one is a 409. */
-export async function register(scope: Scope, raw: RegisterInput): Promise<User> {
+/**
+ * Creates an account and its first session. Handle and email are unique case-insensitively: a
+ * taken one is a 409.
+ */
+export async function register(scope: Scope, raw: RegisterInput, device: Device): Promise<SignIn> {
   const input = parseInput(RegisterInputSchema, raw);
   const { db } = scope;
   await assertAvailable(scope, { handle: input.handle, email: input.email });
@@ -57,12 +66,18 @@ export async function register(scope: Scope, raw: RegisterInput): Promise<User> 
     displayName: row.displayName,
     avatarUrl: row.avatarUrl,
   });
-  await uniquely(() => db.batch([db.insert(users).values(row), enqueue(db, outbox, event)]));
-  return toUser(row);
+  const session = openSession(scope, row.id, device);
+  await uniquely(() =>
+    db.batch([db.insert(users).values(row), enqueue(db, outbox, event), ...session.statements]),
+  );
+  return { user: toUser(row), sessionId: session.id };
 }
 
-/** Checks a handle-or-email and password; a wrong handle and a wrong password look the same. */
-export async function login(scope: Scope, raw: LoginInput): Promise<User> {
+/**
+ * Checks a handle-or-email and password and opens a session; a wrong handle and a wrong password
+ * look the same.
+ */
+export async function login(scope: Scope, raw: LoginInput, device: Device): Promise<SignIn> {
   const input = parseInput(LoginInputSchema, raw);
   const login = normalizeLogin(input.login);
   const [row] = await scope.db
@@ -74,7 +89,9 @@ export async function login(scope: Scope, raw: LoginInput): Promise<User> {
   const valid = await verifyPassword(input.password, row?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!row || !valid) throw new AppError("unauthorized", "Wrong login or password.");
   await upgradeHash(scope, row, input.password);
-  return toUser(row);
+  const session = openSession(scope, row.id, device);
+  await scope.db.batch(session.statements);
+  return { user: toUser(row), sessionId: session.id };
 }
 
 /**
@@ -98,17 +115,38 @@ export async function getMe(scope: Scope): Promise<User> {
   return toUser(await findById(scope, actor(scope)));
 }
 
-/** Changes the caller's account, but never its handle; a new email must be free, or it is a 409. */
+/**
+ * Changes the caller's account, but never its handle; a new email must be free, or it is a 409. A
+ * new email or password needs the current password (403 without it or with a wrong one), so that a
+ * stolen token alone cannot take the account over.
+ */
 export async function updateMe(scope: Scope, raw: UpdateMeInput): Promise<User> {
   // Parsing drops a `handle` a caller slips in: only updateAccount renames.
-  return updateAccount(scope, parseInput(UpdateMeInputSchema, raw));
+  const { currentPassword, ...changes } = parseInput(UpdateMeInputSchema, raw);
+  const current = await findById(scope, actor(scope));
+  const newEmail = changes.email !== undefined && changes.email !== current.email;
+  if (newEmail || changes.password !== undefined)
+    await confirmPassword(current, currentPassword, "currentPassword");
+  return applyChanges(scope, current, changes);
 }
 
-/** Changes the caller's account, the handle included; a new handle or email must be free, or it is a 409. */
+/**
+ * Changes the caller's account, the handle included; a new handle or email must be free, or it is a
+ * 409. It asks no current password, for a client whose protocol has no field for one; a new
+ * password still ends the other sessions.
+ */
 export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Promise<User> {
   const input = parseInput(UpdateAccountInputSchema, raw);
+  return applyChanges(scope, await findById(scope, actor(scope)), input);
+}
+
+/** Writes checked changes to an account; a new password ends every session but the caller's. */
+async function applyChanges(
+  scope: Scope,
+  current: UserRow,
+  input: UpdateAccountInput,
+): Promise<User> {
   const { db } = scope;
-  const current = await findById(scope, actor(scope));
   const handle =
     input.handle !== undefined && input.handle !== current.handle ? input.handle : null;
   const email = input.email !== undefined && input.email !== current.email ? input.email : null;
@@ -134,23 +172,26 @@ export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Prom
     summary.displayName !== current.displayName ||
     summary.avatarUrl !== current.avatarUrl;
   const update = db.update(users).set(changes).where(eq(users.id, current.id)).returning();
-  const updated = await uniquely(async () =>
-    summaryChanged
-      ? (await db.batch([update, enqueue(db, outbox, event)]))[0]
-      : (await db.batch([update]))[0],
-  );
+  const others: Statement[] = [];
+  if (summaryChanged) others.push(enqueue(db, outbox, event));
+  // Whoever knew the old password (or held a token while it was the password) is signed out.
+  if (input.password !== undefined) others.push(endOthers(scope));
+  const [updated] = await uniquely(() => db.batch([update, ...others]));
   const row = updated[0];
   if (!row) throw new AppError("not_found", "That account no longer exists.");
   return toUser(row);
 }
 
 /**
- * Deletes the account with its follows and friendships (foreign keys cascade, triggers fix the
- * counts) and tells the other services, which remove the user's posts, comments and notifications.
+ * Deletes the account, once its password is confirmed, with its sessions, follows and friendships
+ * (foreign keys cascade, triggers fix the counts) and tells the other services, which remove the
+ * user's posts, comments and notifications.
  */
-export async function deleteMe(scope: Scope): Promise<null> {
+export async function deleteMe(scope: Scope, raw: DeleteMeInput): Promise<null> {
+  const { password } = parseInput(DeleteMeInputSchema, raw);
   const { db } = scope;
   const id = actor(scope);
+  await confirmPassword(await findById(scope, id), password, "password");
   const event = makeEvent("users", scope.ctx.requestId, "user.deleted", { userId: id });
   const [deleted] = await db.batch([
     db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
@@ -158,6 +199,22 @@ export async function deleteMe(scope: Scope): Promise<null> {
   ]);
   if (deleted.length === 0) throw new AppError("not_found", "That account no longer exists.");
   return null;
+}
+
+/** Refuses (403) an action that needs the account's password when it is missing or wrong. */
+async function confirmPassword(
+  account: UserRow,
+  password: string | undefined,
+  field: string,
+): Promise<void> {
+  if (password === undefined)
+    throw new AppError("forbidden", "Confirm this with your password.", [
+      { path: field, message: "is required" },
+    ]);
+  if (!(await verifyPassword(password, account.passwordHash)))
+    throw new AppError("forbidden", "That password is wrong.", [
+      { path: field, message: "is wrong" },
+    ]);
 }
 
 async function assertAvailable(

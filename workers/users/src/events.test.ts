@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import type { Event } from "@flock/contracts";
 import { createDb, makeEvent, newId, relayOutbox, toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
-import { newUser, scopeOf } from "../test/helpers";
+import { newUser, PASSWORD, scopeOf } from "../test/helpers";
 import { deleteMe, updateMe } from "./accounts";
 import { outbox } from "./db/schema";
 import { follow } from "./follows";
@@ -141,7 +141,7 @@ describe("a deleted account", () => {
     const [leaving, staying] = [await newUser("kim"), await newUser("lou")];
     await sendFriendRequest(scopeOf(staying.id), leaving.handle);
     await deliver([postCreated(leaving.id, newId())]);
-    await deleteMe(scopeOf(leaving.id));
+    await deleteMe(scopeOf(leaving.id), { password: PASSWORD });
     // Its token lives on for a while: each write it still makes names an account that is gone, so
     // the foreign keys refuse it, and the service answers as for anything that no longer exists.
     for (const write of [

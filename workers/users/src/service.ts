@@ -1,6 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type {
   CallContext,
+  DeleteMeInput,
+  Device,
   ListQuery,
   LoginInput,
   RegisterInput,
@@ -17,6 +19,7 @@ import * as follows from "./follows";
 import * as friends from "./friends";
 import * as profiles from "./profiles";
 import type { Scope } from "./scope";
+import * as sessions from "./sessions";
 
 /** The queues this service's events go to, by inbox. */
 export function inboxes(env: Env): Inboxes {
@@ -34,16 +37,35 @@ export const service = defineService<Env, Scope>({
 });
 
 const Ids = z.array(z.string().max(64)).max(1000);
+const SessionId = z.string().max(64);
 
 /** The users service's RPC surface. Each method validates its call, runs domain logic, and reports a Result. */
 export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   readonly #service = service.attach(this.env, this.ctx);
 
-  register(ctx: CallContext, input: RegisterInput) {
-    return this.#service.write(ctx, (scope) => accounts.register(scope, input));
+  register(ctx: CallContext, input: RegisterInput, device: Device) {
+    return this.#service.write(ctx, (scope) => accounts.register(scope, input, device));
   }
-  login(ctx: CallContext, input: LoginInput) {
-    return this.#service.read(ctx, (scope) => accounts.login(scope, input));
+  login(ctx: CallContext, input: LoginInput, device: Device) {
+    // A write (it opens a session) that produces no events: nothing to relay.
+    return this.#service.read(ctx, (scope) => accounts.login(scope, input, device));
+  }
+  checkSession(ctx: CallContext, sessionId: string) {
+    // Touching lastUsedAt is its only write, and it produces no events: nothing to relay.
+    return this.#service.read(ctx, (scope) =>
+      sessions.checkSession(scope, parseInput(SessionId, sessionId)),
+    );
+  }
+  listSessions(ctx: CallContext) {
+    return this.#service.read(ctx, sessions.listSessions);
+  }
+  endSession(ctx: CallContext, sessionId: string) {
+    return this.#service.write(ctx, (scope) =>
+      sessions.endSession(scope, parseInput(SessionId, sessionId)),
+    );
+  }
+  endOtherSessions(ctx: CallContext) {
+    return this.#service.write(ctx, sessions.endOtherSessions);
   }
   getMe(ctx: CallContext) {
     return this.#service.read(ctx, accounts.getMe);
@@ -54,8 +76,8 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   updateAccount(ctx: CallContext, input: UpdateAccountInput) {
     return this.#service.write(ctx, (scope) => accounts.updateAccount(scope, input));
   }
-  deleteMe(ctx: CallContext) {
-    return this.#service.write(ctx, accounts.deleteMe);
+  deleteMe(ctx: CallContext, input: DeleteMeInput) {
+    return this.#service.write(ctx, (scope) => accounts.deleteMe(scope, input));
   }
   getProfile(ctx: CallContext, handle: string) {
     return this.#service.read(ctx, (scope) => profiles.getProfile(scope, handle));

@@ -27,8 +27,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with a handle or email and a password */
+        /** Sign in with a handle or email and a password, opening a new session */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the session this request's token names: the token is refused from now on */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -46,12 +63,53 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        /** Delete your account; your posts, comments and notifications follow within seconds */
+        /**
+         * Delete your account; your posts, comments and notifications follow within seconds
+         * @description Needs your `password` (403 without it or with a wrong one). Every session of yours ends with the account.
+         */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
-        /** Change your account */
+        /**
+         * Change your account; a new email or password needs currentPassword
+         * @description Changing `email` or `password` needs `currentPassword` (403 without it or with a wrong one). A new password ends every other session of yours; this one stays signed in.
+         */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your signed-in sessions, newest first, this one marked current */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        /** Sign out everywhere else: end every session of yours but this one */
+        delete: operations["endOtherSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your sessions (this one too: that is signing out) */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/me/friend-requests": {
@@ -518,6 +576,25 @@ export interface components {
             avatarUrl?: string | null;
             email?: string;
             password?: string;
+            /** @description Your current password: required to change `email` or `password` */
+            currentPassword?: string;
+        };
+        DeleteMeInput: {
+            /** @description Your password: required (403 without it) */
+            password?: string;
+        };
+        SessionList: {
+            items: components["schemas"]["Session"][];
+        };
+        Session: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string;
+            userAgent: string | null;
+            /** @description Whether this request's token names this session */
+            current: boolean;
         };
         FriendRequestPage: {
             items: components["schemas"]["FriendRequest"][];
@@ -730,7 +807,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new account and a token */
+            /** @description The new account and a token for its first session */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -792,7 +869,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The account and a token */
+            /** @description The account and a token for the new session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -821,6 +898,44 @@ export interface operations {
             };
             /** @description Invalid fields, one entry per field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -886,7 +1001,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteMeInput"];
+            };
+        };
         responses: {
             /** @description Deleted */
             204: {
@@ -894,6 +1013,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Not signed in, or the token is not valid */
             401: {
@@ -904,8 +1032,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, one entry per field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -966,6 +1112,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state */
             409: {
                 headers: {
@@ -977,6 +1132,122 @@ export interface operations {
             };
             /** @description Invalid fields, one entry per field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your live sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endOtherSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The other sessions ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

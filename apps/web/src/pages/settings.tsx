@@ -1,8 +1,17 @@
 import { useState } from "preact/hooks";
-import type { UpdateMeInput, User } from "../api";
+import type { SignedInDevice, UpdateMeInput, User } from "../api";
 import { ApiError, api } from "../api";
 import { CharCount } from "../components/composer";
-import { Field, FormError, PageTitle, usePageTitle } from "../components/ui";
+import { Time } from "../components/time";
+import {
+  ErrorNote,
+  Field,
+  FormError,
+  Loading,
+  PageTitle,
+  useAsync,
+  usePageTitle,
+} from "../components/ui";
 import { navigate } from "../router";
 import { setUser, signOut } from "../session";
 import { notify } from "../toasts";
@@ -12,6 +21,7 @@ const MAX_BIO = 500;
 function DeleteAccount({ user }: { user: User }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
+  const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   async function remove(event: Event) {
@@ -20,7 +30,7 @@ function DeleteAccount({ user }: { user: User }) {
     setBusy(true);
     setError(null);
     try {
-      await api.deleteMe();
+      await api.deleteMe(password);
       signOut();
       notify("Your account was deleted. Your posts and comments disappear within seconds.");
       navigate("/", { replace: true });
@@ -50,11 +60,25 @@ function DeleteAccount({ user }: { user: User }) {
               />
             )}
           </Field>
+          <Field
+            label="Your password"
+            error={error instanceof ApiError ? error.field("password") : undefined}
+          >
+            {(props) => (
+              <input
+                {...props}
+                type="password"
+                autocomplete="current-password"
+                value={password}
+                onInput={(event) => setPassword(event.currentTarget.value)}
+              />
+            )}
+          </Field>
           <div class="form-actions">
             <button
               type="submit"
               class="button danger"
-              disabled={busy || typed.trim().toLowerCase() !== user.handle}
+              disabled={busy || typed.trim().toLowerCase() !== user.handle || !password}
             >
               {busy ? "Deleting…" : "Delete my account"}
             </button>
@@ -72,6 +96,102 @@ function DeleteAccount({ user }: { user: User }) {
   );
 }
 
+/** What the list shows for a device: its browser as it named itself, or a plain stand-in. */
+function deviceName(device: SignedInDevice): string {
+  return device.userAgent?.trim() || "Unknown device";
+}
+
+function SignedInDevices() {
+  const { state, reload, setData } = useAsync((signal) => api.sessions(signal), []);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  async function act(
+    action: () => Promise<void>,
+    done: (items: SignedInDevice[]) => SignedInDevice[],
+    message: string,
+  ) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setData((data) => ({ items: done(data.items) }));
+      notify(message);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const others = state.status === "ready" ? state.data.items.filter((d) => !d.current) : [];
+  return (
+    <section class="card" aria-labelledby="devices-title">
+      <h2 id="devices-title">Signed-in devices</h2>
+      <p>
+        Each device or browser where you logged in. Signing one out ends its session at once; its
+        copy of your login stops working within a minute everywhere.
+      </p>
+      <FormError error={error} />
+      {state.status === "loading" && <Loading label="Loading your devices…" />}
+      {state.status === "error" && <ErrorNote error={state.error} retry={reload} />}
+      {state.status === "ready" && (
+        <>
+          <ul class="devices" aria-label="Signed-in devices">
+            {state.data.items.map((device) => (
+              <li key={device.id} class="device">
+                <div>
+                  <p class="device-name">
+                    {deviceName(device)}
+                    {device.current && <strong class="device-current"> · This device</strong>}
+                  </p>
+                  <p class="hint">
+                    Signed in <Time iso={device.createdAt} />, last used{" "}
+                    <Time iso={device.lastUsedAt} />
+                  </p>
+                </div>
+                {!device.current && (
+                  <button
+                    type="button"
+                    class="button secondary"
+                    disabled={busy}
+                    aria-label={`Sign out ${deviceName(device)}, signed in ${device.createdAt}`}
+                    onClick={() =>
+                      act(
+                        () => api.endSession(device.id),
+                        (items) => items.filter((d) => d.id !== device.id),
+                        "That device is signed out.",
+                      )
+                    }
+                  >
+                    Sign out
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {others.length > 0 && (
+            <div class="form-actions">
+              <button
+                type="button"
+                class="button danger-outline"
+                disabled={busy}
+                onClick={() =>
+                  act(
+                    () => api.endOtherSessions(),
+                    (items) => items.filter((d) => d.current),
+                    "Every other device is signed out.",
+                  )
+                }
+              >
+                Sign out everywhere else
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
 export function SettingsPage({ user }: { user: User }) {
   usePageTitle("Settings");
   const [form, setForm] = useState({
@@ -80,6 +200,7 @@ export function SettingsPage({ user }: { user: User }) {
     avatarUrl: user.avatarUrl ?? "",
     email: user.email,
     password: "",
+    currentPassword: "",
   });
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState("");
@@ -101,6 +222,9 @@ export function SettingsPage({ user }: { user: User }) {
     }
     if (form.email !== user.email) input.email = form.email;
     if (form.password) input.password = form.password;
+    // The server asks for it only with a new email or password (and says so when it is missing).
+    if ((input.email !== undefined || input.password !== undefined) && form.currentPassword)
+      input.currentPassword = form.currentPassword;
     if (Object.keys(input).length === 0) {
       setSaved("Nothing changed.");
       return;
@@ -111,8 +235,12 @@ export function SettingsPage({ user }: { user: User }) {
     try {
       const updated = await api.updateMe(input);
       setUser(updated);
-      setForm((current) => ({ ...current, password: "" }));
-      setSaved("Your settings were saved.");
+      setForm((current) => ({ ...current, password: "", currentPassword: "" }));
+      setSaved(
+        input.password
+          ? "Your settings were saved. Your other devices are signed out."
+          : "Your settings were saved.",
+      );
     } catch (caught) {
       setError(caught);
     } finally {
@@ -199,6 +327,22 @@ export function SettingsPage({ user }: { user: User }) {
             />
           )}
         </Field>
+        <Field
+          label="Current password"
+          hint="Needed to change your email or password. A new password signs out your other devices."
+          error={field("currentPassword")}
+        >
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              name="currentPassword"
+              autocomplete="current-password"
+              value={form.currentPassword}
+              onInput={set("currentPassword")}
+            />
+          )}
+        </Field>
         <div class="form-actions">
           <button type="submit" class="button" disabled={busy}>
             {busy ? "Saving…" : "Save changes"}
@@ -208,6 +352,7 @@ export function SettingsPage({ user }: { user: User }) {
           </p>
         </div>
       </form>
+      <SignedInDevices />
       <DeleteAccount user={user} />
     </>
   );

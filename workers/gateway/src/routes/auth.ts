@@ -1,16 +1,13 @@
-import { AuthResponse, LoginInput, RegisterInput, type User } from "@flock/contracts";
+import { AuthResponse, LoginInput, RegisterInput } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
 import type { Env } from "../env";
-import { anyone, body, json, problems, router } from "../openapi";
+import { signedIn } from "../middleware";
+import { anyone, bearer, body, json, problems, router } from "../openapi";
 import { limitSignInsTo } from "../ratelimit";
 import { call, callContext } from "../rpc";
-import { issueSession } from "../session";
+import { authResponse, currentSession, deviceOf, forgetSession } from "../session";
 
 const tags = ["auth"];
-
-async function withToken(user: User, env: Env) {
-  return { user, token: await issueSession(env, user) };
-}
 
 export const auth = router()
   .openapi(
@@ -23,17 +20,17 @@ export const auth = router()
       security: anyone,
       request: body(RegisterInput),
       responses: {
-        201: json(AuthResponse, "The new account and a token"),
+        201: json(AuthResponse, "The new account and a token for its first session"),
         ...problems(400, 409, 422, 429),
       },
     }),
     async (c) => {
-      const user = await call(
+      const signIn = await call(
         c,
         "users",
-        c.env.USERS.register(callContext(c), c.req.valid("json")),
+        c.env.USERS.register(callContext(c), c.req.valid("json"), deviceOf(c)),
       );
-      return c.json(await withToken(user, c.env), 201);
+      return c.json(await authResponse(c.env, signIn), 201);
     },
   )
   .openapi(
@@ -42,17 +39,39 @@ export const auth = router()
       path: "/login",
       operationId: "login",
       tags,
-      summary: "Sign in with a handle or email and a password",
+      summary: "Sign in with a handle or email and a password, opening a new session",
       security: anyone,
       request: body(LoginInput),
       responses: {
-        200: json(AuthResponse, "The account and a token"),
+        200: json(AuthResponse, "The account and a token for the new session"),
         ...problems(400, 401, 422, 429),
       },
     }),
     async (c) => {
       await limitSignInsTo(c, c.req.valid("json").login);
-      const user = await call(c, "users", c.env.USERS.login(callContext(c), c.req.valid("json")));
-      return c.json(await withToken(user, c.env), 200);
+      const signIn = await call(
+        c,
+        "users",
+        c.env.USERS.login(callContext(c), c.req.valid("json"), deviceOf(c)),
+      );
+      return c.json(await authResponse(c.env, signIn), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/logout",
+      operationId: "logout",
+      tags,
+      summary: "End the session this request's token names: the token is refused from now on",
+      security: bearer,
+      middleware: [signedIn],
+      responses: { 204: { description: "Signed out" }, ...problems(401, 429) },
+    }),
+    async (c) => {
+      const { userId, sessionId } = currentSession(c);
+      await call(c, "users", c.env.USERS.endSession(callContext(c), sessionId));
+      forgetSession(userId, sessionId);
+      return c.body(null, 204);
     },
   );

@@ -1,9 +1,11 @@
 import {
+  DeleteMeInput,
   FriendRequest,
   FriendRequestPage,
   FriendRequestQuery,
   IdParam,
   ListQuery,
+  SessionList,
   UpdateMeInput,
   User,
 } from "@flock/contracts";
@@ -11,6 +13,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
+import { currentSession, forgetSession, forgetSessionsOf } from "../session";
 
 const tags = ["me"];
 const middleware = [signedIn];
@@ -35,17 +38,24 @@ export const me = router()
       path: "/",
       operationId: "updateMe",
       tags,
-      summary: "Change your account",
+      summary: "Change your account; a new email or password needs currentPassword",
+      description:
+        "Changing `email` or `password` needs `currentPassword` (403 without it or with a wrong one). " +
+        "A new password ends every other session of yours; this one stays signed in.",
       security: bearer,
       middleware,
       request: body(UpdateMeInput),
-      responses: { 200: json(User, "Your changed account"), ...problems(400, 401, 409, 422, 429) },
+      responses: {
+        200: json(User, "Your changed account"),
+        ...problems(400, 401, 403, 409, 422, 429),
+      },
     }),
-    async (c) =>
-      c.json(
-        await call(c, "users", c.env.USERS.updateMe(callContext(c), c.req.valid("json"))),
-        200,
-      ),
+    async (c) => {
+      const input = c.req.valid("json");
+      const user = await call(c, "users", c.env.USERS.updateMe(callContext(c), input));
+      if (input.password !== undefined) forgetSessionsOf(user.id, currentSession(c).sessionId);
+      return c.json(user, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -54,12 +64,67 @@ export const me = router()
       operationId: "deleteMe",
       tags,
       summary: "Delete your account; your posts, comments and notifications follow within seconds",
+      description:
+        "Needs your `password` (403 without it or with a wrong one). Every session of yours ends with the account.",
       security: bearer,
       middleware,
-      responses: { 204: { description: "Deleted" }, ...problems(401, 404, 429) },
+      request: body(DeleteMeInput, false),
+      responses: { 204: { description: "Deleted" }, ...problems(400, 401, 403, 404, 422, 429) },
     }),
     async (c) => {
-      await call(c, "users", c.env.USERS.deleteMe(callContext(c)));
+      await call(c, "users", c.env.USERS.deleteMe(callContext(c), c.req.valid("json")));
+      forgetSessionsOf(currentSession(c).userId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/sessions",
+      operationId: "listSessions",
+      tags,
+      summary: "Your signed-in sessions, newest first, this one marked current",
+      security: bearer,
+      middleware,
+      responses: { 200: json(SessionList, "Your live sessions"), ...problems(401) },
+    }),
+    async (c) =>
+      c.json(await read(c, "users", () => c.env.USERS.listSessions(callContext(c))), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/sessions",
+      operationId: "endOtherSessions",
+      tags,
+      summary: "Sign out everywhere else: end every session of yours but this one",
+      security: bearer,
+      middleware,
+      responses: { 204: { description: "The other sessions ended" }, ...problems(401, 429) },
+    }),
+    async (c) => {
+      const { userId, sessionId } = currentSession(c);
+      await call(c, "users", c.env.USERS.endOtherSessions(callContext(c)));
+      forgetSessionsOf(userId, sessionId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/sessions/{id}",
+      operationId: "endSession",
+      tags,
+      summary: "End one of your sessions (this one too: that is signing out)",
+      security: bearer,
+      middleware,
+      request: { params: IdParam },
+      responses: { 204: { description: "The session ended" }, ...problems(401, 404, 429) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await call(c, "users", c.env.USERS.endSession(callContext(c), id));
+      forgetSession(currentSession(c).userId, id);
       return c.body(null, 204);
     },
   )

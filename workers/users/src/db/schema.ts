@@ -92,6 +92,25 @@ export const friendships = sqliteTable(
   ],
 );
 
+/**
+ * Each signed-in session: a token names one (its `sid`), and it lives until it is ended (logout,
+ * another session ending it, a password change, the account's deletion) or it is a week old.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+    // Written at most once a minute (see checkSession), not on every request.
+    lastUsedAt: text("last_used_at").notNull(),
+    userAgent: text("user_agent"),
+  },
+  (table) => [index("sessions_by_user").on(table.userId, table.id)],
+);
+
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();

@@ -1,39 +1,45 @@
-import type { UpdateAccountInput, User } from "@flock/contracts";
+import type { SignIn, UpdateAccountInput } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { signedIn } from "../../middleware";
 import { limitAuthAttempts, limitSignInsTo } from "../../ratelimit";
 import { call, callContext, read } from "../../rpc";
-import { issueSession, presentedToken } from "../../session";
+import {
+  currentSession,
+  deviceOf,
+  forgetSessionsOf,
+  issueSession,
+  presentedToken,
+} from "../../session";
 import { toUser } from "../mapping";
 import { jsonBody, LoginBody, RegisterBody, UpdateUserBody } from "../validation";
 
-async function withNewToken(c: Context<AppEnv>, user: User) {
-  return { user: toUser(user, await issueSession(c.env, user)) };
+async function withNewToken(c: Context<AppEnv>, { user, sessionId }: SignIn) {
+  return { user: toUser(user, await issueSession(c.env, user, sessionId)) };
 }
 
 /** Registration, sign-in and the signed-in user's own account. */
 export const users = new Hono<AppEnv>()
   .post("/users", limitAuthAttempts, jsonBody(RegisterBody), async (c) => {
     const { username, email, password } = c.req.valid("json").user;
-    const user = await call(
+    const signIn = await call(
       c,
       "users",
-      c.env.USERS.register(callContext(c), { handle: username, email, password }),
+      c.env.USERS.register(callContext(c), { handle: username, email, password }, deviceOf(c)),
     );
-    return c.json(await withNewToken(c, user), 201);
+    return c.json(await withNewToken(c, signIn), 201);
   })
   .post("/users/login", limitAuthAttempts, jsonBody(LoginBody), async (c) => {
     const { email, password } = c.req.valid("json").user;
     await limitSignInsTo(c, email);
     try {
-      const user = await call(
+      const signIn = await call(
         c,
         "users",
-        c.env.USERS.login(callContext(c), { login: email, password }),
+        c.env.USERS.login(callContext(c), { login: email, password }, deviceOf(c)),
       );
-      return c.json(await withNewToken(c, user), 200);
+      return c.json(await withNewToken(c, signIn), 200);
     } catch (error) {
       // A wrong email and a wrong password look the same, as they do on /v1.
       if (error instanceof AppError && error.code === "unauthorized")
@@ -62,7 +68,10 @@ export const users = new Hono<AppEnv>()
       throw new AppError("validation", "Give at least one field to change.", [
         { path: "user", message: "has nothing to change" },
       ]);
+    const { userId, sessionId } = currentSession(c);
     const user = await call(c, "users", c.env.USERS.updateAccount(callContext(c), changes));
-    // The username may have changed, and the token names it: hand out a fresh one.
-    return c.json(await withNewToken(c, user), 200);
+    // RealWorld's spec asks no current password here; a new password still ends the other sessions.
+    if (password !== undefined) forgetSessionsOf(userId, sessionId);
+    // The username may have changed, and the token names it: a fresh one, for the same session.
+    return c.json(await withNewToken(c, { user, sessionId }), 200);
   });
