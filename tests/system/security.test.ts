@@ -115,9 +115,9 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
     });
 
     it("refuses a well-signed token without flock's issuer and audience, or with others", async () => {
-      const { id, handle } = await api.signUp("issaud");
-      const exp = now() + 3600;
-      const good = await tokenFor({ sub: id, handle, exp }, CURRENT, keyIdOf(CURRENT));
+      const { id, handle, token: issued } = await api.signUp("issaud");
+      const [exp, sid] = [now() + 3600, sessionOf(issued)];
+      const good = await tokenFor({ sub: id, handle, sid, exp }, CURRENT, keyIdOf(CURRENT));
       expect((await api.get("/v1/me", good)).status).toBe(200);
       for (const claims of [
         { iss: undefined },
@@ -126,7 +126,7 @@ describe("with the gateway as configured, mid-rotation of its JWT secret", () =>
         { aud: "another-api" },
       ]) {
         const token = await tokenFor(
-          { sub: id, handle, exp, ...claims },
+          { sub: id, handle, sid, exp, ...claims },
           CURRENT,
           keyIdOf(CURRENT),
         );

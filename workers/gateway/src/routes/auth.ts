@@ -1,6 +1,5 @@
 import { AuthResponse, LoginInput, RegisterInput } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
-import type { Env } from "../env";
 import { signedIn } from "../middleware";
 import { anyone, bearer, body, json, problems, router } from "../openapi";
 import { limitSignInsTo } from "../ratelimit";
