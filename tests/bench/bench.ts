@@ -90,8 +90,13 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function token(user: User): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
+  // As packages/kit's issueToken signs them: flock's issuer and audience are required.
   const claims = { sub: user.id, handle: user.handle, sid: sessionOf(user) };
-  return sign({ ...claims, iat: now, exp: now + 3600 }, SECRET, "HS256");
+  return sign(
+    { ...claims, iss: "flock", aud: "flock-api", iat: now, exp: now + 3600 },
+    SECRET,
+    "HS256",
+  );
 }
 
 /** Runs a load plan in a child process and returns its per-route results. */
