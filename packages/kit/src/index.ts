@@ -1,6 +1,7 @@
 export * from "./calls";
 export * from "./db";
 export * from "./dead-letters";
+export * from "./deleted-users";
 export * from "./errors";
 export * from "./handlers";
 export * from "./health";

@@ -1,5 +1,13 @@
 import type { Event } from "@flock/contracts";
-import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
+import {
+  buryUser,
+  type Db,
+  enqueue,
+  enqueueAll,
+  inList,
+  makeEvent,
+  type Statement,
+} from "@flock/kit";
 import { eq } from "drizzle-orm";
 import { comments, deletedUsers, outbox, reports } from "./db/schema";
 import { dropReportsOnShown, releaseHidden } from "./reports";
@@ -15,10 +23,7 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
       // no comment or report of the account can be written any more, so none slips in unannounced.
       const { userId } = event.data;
       return [
-        db
-          .insert(deletedUsers)
-          .values({ id: userId, deletedAt: event.occurredAt })
-          .onConflictDoNothing(),
+        buryUser(db, deletedUsers, event),
         dropReportsOnShown(db, userId),
         continueRemoval(db, event.requestId, userId),
       ];

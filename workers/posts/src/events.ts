@@ -1,5 +1,13 @@
 import type { Event } from "@flock/contracts";
-import { type Db, enqueue, enqueueAll, inList, makeEvent, type Statement } from "@flock/kit";
+import {
+  buryUser,
+  type Db,
+  enqueue,
+  enqueueAll,
+  inList,
+  makeEvent,
+  type Statement,
+} from "@flock/kit";
 import { and, count, eq, sql } from "drizzle-orm";
 import {
   authors,
@@ -98,10 +106,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
       // the account can no longer post, so no post slips in between a page's read and its removal.
       const { userId } = event.data;
       return [
-        db
-          .insert(deletedUsers)
-          .values({ id: userId, deletedAt: event.occurredAt })
-          .onConflictDoNothing(),
+        buryUser(db, deletedUsers, event),
         db.delete(followStates).where(eq(followStates.followerId, userId)),
         db.delete(followStates).where(eq(followStates.followeeId, userId)),
         db.delete(authors).where(eq(authors.id, userId)),

@@ -1,5 +1,6 @@
 import {
   deadLettersTable,
+  deletedUsersTable,
   inboxFailuresTable,
   outboxTable,
   processedEventsTable,
@@ -70,10 +71,7 @@ export const reports = sqliteTable(
  * (migrations/0005_deleted_accounts.sql) refuse a comment or report by one in the write's own
  * transaction, so a write racing the deletion cannot outlive the account.
  */
-export const deletedUsers = sqliteTable("deleted_users", {
-  id: text("id").primaryKey(),
-  deletedAt: text("deleted_at").notNull(),
-});
+export const deletedUsers = deletedUsersTable();
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();

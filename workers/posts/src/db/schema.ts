@@ -1,5 +1,6 @@
 import {
   deadLettersTable,
+  deletedUsersTable,
   inboxFailuresTable,
   outboxTable,
   processedEventsTable,
@@ -132,10 +133,7 @@ export const authors = sqliteTable(
  * post or like by one and drop any timeline row or author copy for one, so a write racing the
  * deletion, or an event arriving after it, cannot bring the account back.
  */
-export const deletedUsers = sqliteTable("deleted_users", {
-  id: text("id").primaryKey(),
-  deletedAt: text("deleted_at").notNull(),
-});
+export const deletedUsers = deletedUsersTable();
 
 /**
  * Whether each reader follows each author, as of the newest follow or unfollow event applied. A
