@@ -66,6 +66,8 @@ await Promise.all(
         clients: 1,
         people: 6,
         tag: `s${flags.seed}_${client}_${round}`,
+        // `npm start`'s gateway keeps a session for up to a minute (SESSION_RECHECK_MS).
+        sessionWindowMs: 60_000,
       });
       totals.requests += result.requests;
       totals.serverErrors += result.serverErrors;

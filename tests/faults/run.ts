@@ -38,6 +38,12 @@ const steps = Number(flags.steps ?? (flags.full ? FULL_STEPS : CI_STEPS));
 const clients = Number(flags.clients);
 const floor = floors(steps);
 const SECRET = "fault-test-secret-0123456789abcdef";
+/**
+ * How long the gateway's isolates may trust a cached session (SESSION_RECHECK_MS): shortened from
+ * production's 60 s so that a run can check, within its minutes, that no ended session's token is
+ * accepted once the window has passed.
+ */
+const SESSION_WINDOW_MS = 1_000;
 
 /**
  * The faults of a run, chosen by its seed so that a run can be replayed: queue sends that fail (the
@@ -85,7 +91,9 @@ for (const seed of seeds) {
     Object.fromEntries(
       workers.map((worker) => [
         worker.name,
-        worker.name === "flock-gateway" ? { ...planVars, JWT_SECRET: SECRET } : planVars,
+        worker.name === "flock-gateway"
+          ? { ...planVars, JWT_SECRET: SECRET, SESSION_RECHECK_MS: String(SESSION_WINDOW_MS) }
+          : planVars,
       ]),
     ),
   );
@@ -110,7 +118,14 @@ for (const seed of seeds) {
       }
       return reply;
     },
-    { seed, steps, clients, people: Number(flags.people), tag: String(seed) },
+    {
+      seed,
+      steps,
+      clients,
+      people: Number(flags.people),
+      tag: String(seed),
+      sessionWindowMs: SESSION_WINDOW_MS,
+    },
   );
   for (const worker of workers) {
     if (!worker.database) continue;
@@ -139,6 +154,23 @@ for (const seed of seeds) {
       poisonPerInbox: POISON_PER_INBOX,
     })),
   );
+  // No ended session's token is accepted after the window: neither during the run (a write tried
+  // with one) nor now, once every isolate has had the window to learn of the ending.
+  for (const stale of result.staleAccepted)
+    violations.push({
+      invariant: "an ended session's token is refused after the window",
+      detail: stale,
+    });
+  for (const session of result.ended) {
+    const reply = await http("GET", "/v1/me", session.token);
+    if (reply.status !== 401)
+      violations.push({
+        invariant: "an ended session's token is refused after the window",
+        detail: { why: session.why, status: reply.status },
+      });
+  }
+  if (result.ended.length === 0)
+    violations.push({ invariant: "some sessions end during the run", detail: { ended: 0 } });
   for (const kind of writeKinds) {
     if (result.succeeded[kind] < floor[kind])
       violations.push({
@@ -175,7 +207,7 @@ for (const seed of seeds) {
     .map((kind) => `${kind}:${result.succeeded[kind]}/${floor[kind]}`)
     .join(" ");
   console.log(
-    `run seed=${seed} faults=${faults} clients=${clients} steps=${steps} races=${result.races} requests=${result.requests} [${statuses}] writes=[${writes}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `run seed=${seed} faults=${faults} clients=${clients} steps=${steps} races=${result.races} requests=${result.requests} [${statuses}] ended-sessions=${result.ended.length} writes=[${writes}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   for (const violation of violations)
     console.log(`  ✗ ${violation.invariant}: ${JSON.stringify(violation.detail)}`);

@@ -1,7 +1,9 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
-// like against an unlike, a post against its author's deletion, ...), sent together. Each client has
+// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race
+// two writes that consistency depends on (a like against an unlike, a post against its author's
+// deletion, a like against its actor's logout, ...), sent together, and some try a token whose
+// session ended longer ago than the gateway's window. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
 // kind, so that a run can demand a floor of each: a workload that was refused everything proves
@@ -78,6 +80,17 @@ export type WorkloadResult = {
   succeeded: Record<WriteKind, number>;
   /** How many racing pairs were sent. */
   races: number;
+  /** Tokens whose session ended (logout, a password change elsewhere, the account's deletion). */
+  ended: EndedSession[];
+  /** Requests a token was let through with after its session had ended more than a window ago. */
+  staleAccepted: Array<{ why: EndedSession["why"]; status: number; endedMsAgo: number }>;
+};
+
+/** A session the workload saw end: its token must be refused from `endedAt` plus the window on. */
+export type EndedSession = {
+  token: string;
+  endedAt: number;
+  why: "logout" | "password change" | "deletion";
 };
 
 type Person = { handle: string; token: string };
@@ -85,7 +98,13 @@ type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
 /** What all clients share: the live people, posts and comments, as the answers told them. */
-type World = { people: Person[]; posts: PostRef[]; comments: CommentRef[]; registered: number };
+type World = {
+  people: Person[];
+  posts: PostRef[];
+  comments: CommentRef[];
+  registered: number;
+  ended: EndedSession[];
+};
 
 /** The gateway as the steps call it: each call says which kind of write it is, or a read. */
 type Call = (kind: WriteKind | "read", ...request: Parameters<Http>) => ReturnType<Http>;
@@ -110,12 +129,15 @@ const weights = {
   logout: 2,
   changePassword: 2,
   read: 5,
+  "write with an ended session's token": 2,
   "like against unlike": 5,
   "follow against unfollow": 4,
   "post against its author's deletion": 2,
   "like against its actor's deletion": 1,
   "comment against its author's deletion": 1,
   "share against its sharer's deletion": 1,
+  "like against its actor's logout": 1,
+  "post against its author's password change": 1,
   "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
@@ -134,7 +156,13 @@ const PASSWORD = "fault-tolerant";
 const MIN_PEOPLE = 4;
 
 /** The steps of one client, by name, drawing from its own stream. */
-function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag: string) {
+function stepsFor(
+  world: World,
+  random: ReturnType<typeof rng>,
+  call: Call,
+  options: { tag: string; sessionWindowMs: number; staleAccepted: WorkloadResult["staleAccepted"] },
+) {
+  const { tag } = options;
   const someone = () => random.pick(world.people);
   const somePost = () => random.pick(world.posts);
   const someComment = () => random.pick(world.comments);
@@ -163,12 +191,14 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     call("like", "PUT", `/v1/posts/${post.id}/like`, who.token);
   const unlike = (who: Person, post: PostRef) =>
     call("unlike", "DELETE", `/v1/posts/${post.id}/like`, who.token);
-  const writePost = async (author: Person) => {
+  const ended = (token: string, why: EndedSession["why"]) =>
+    world.ended.push({ token, endedAt: Date.now(), why });
+  const writePost = async (author: Person, token = author.token) => {
     // Some posts reuse a key: a retried create must answer the first post, not write another.
     const key: Record<string, string> =
       random.next() < 0.3 ? { "idempotency-key": `k${Math.floor(random.next() * 20)}` } : {};
     const body = { body: `post by ${author.handle} @${someone()?.handle ?? "nobody"}` };
-    const reply = await call("post", "POST", "/v1/posts", author.token, body, key);
+    const reply = await call("post", "POST", "/v1/posts", token, body, key);
     const id = ok(reply.status) ? (reply.body as { id: string }).id : null;
     if (id && !world.posts.some((post) => post.id === id)) world.posts.push({ id, author });
   };
@@ -211,6 +241,7 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
       password: PASSWORD,
     });
     if (!ok(reply.status)) return;
+    ended(leaving.token, "deletion");
     // Their posts and comments go with them.
     world.people = world.people.filter((person) => person !== leaving);
     for (const post of world.posts.filter((p) => p.author === leaving)) forgetPost(post.id);
@@ -218,20 +249,52 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
   };
   // Logging out ends the session; the person signs back in (counted with the step) for a new token.
   const logOut = async (who: Person) => {
-    const reply = await call("logout", "POST", "/v1/auth/logout", who.token);
+    const token = who.token;
+    const reply = await call("logout", "POST", "/v1/auth/logout", token);
     if (!ok(reply.status)) return;
+    ended(token, "logout");
     const again = await call("logout", "POST", "/v1/auth/login", undefined, {
       login: who.handle,
       password: PASSWORD,
     });
     if (ok(again.status)) who.token = (again.body as { token: string }).token;
   };
-  // To the same password: the change still ends every other session, and everyone keeps one.
-  const changePassword = (who: Person) =>
-    call("changePassword", "PATCH", "/v1/me", who.token, {
+  // A second device signs in (a read: it is not the write counted), so that the change has another
+  // session to end; `during` writes with that device's token while the change runs.
+  const changePassword = async (
+    who: Person,
+    during: (otherDevice: string) => Promise<unknown> = async () => {},
+  ) => {
+    const device = await call("read", "POST", "/v1/auth/login", undefined, {
+      login: who.handle,
       password: PASSWORD,
-      currentPassword: PASSWORD,
     });
+    if (!ok(device.status)) return;
+    const otherDevice = (device.body as { token: string }).token;
+    // To the same password: the change still ends every other session, and everyone keeps one.
+    const [reply] = await Promise.all([
+      call("changePassword", "PATCH", "/v1/me", who.token, {
+        password: PASSWORD,
+        currentPassword: PASSWORD,
+      }),
+      during(otherDevice),
+    ]);
+    if (ok(reply.status)) ended(otherDevice, "password change");
+  };
+  // A token whose session ended longer ago than the window must be refused by every isolate.
+  const staleWrite = async () => {
+    const cutoff = Date.now() - options.sessionWindowMs;
+    const session = random.pick(world.ended.filter((entry) => entry.endedAt < cutoff));
+    const post = somePost();
+    if (!session || !post) return;
+    const reply = await call("read", "PUT", `/v1/posts/${post.id}/like`, session.token);
+    if (reply.status !== 401)
+      options.staleAccepted.push({
+        why: session.why,
+        status: reply.status,
+        endedMsAgo: Date.now() - session.endedAt,
+      });
+  };
   const leaver = () => (world.people.length > MIN_PEOPLE ? someone() : undefined);
   /** A write by someone who may leave, sent together with their account's deletion. */
   const againstLeaving =
@@ -275,18 +338,24 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     ),
     deleteAccount: on(leaver, deleteAccount),
     logout: on(someone, logOut),
-    changePassword: on(someone, changePassword),
+    changePassword: on(someone, (who) => changePassword(who)),
     read: on(someone, (reader) => call("read", "GET", "/v1/feed?limit=20", reader.token)),
+    "write with an ended session's token": staleWrite,
     "like against unlike": onPost((who, post) => Promise.all([like(who, post), unlike(who, post)])),
     "follow against unfollow": byPair((a, b) => Promise.all([follow(a, b), unfollow(a, b)])),
     "post against its author's deletion": on(leaver, (author) =>
       Promise.all([writePost(author), deleteAccount(author)]),
     ),
-    // Sessions ending (logout, a password change) will race writes the same way, once they exist.
     "like against its actor's deletion": againstLeaving(somePost, like),
     "comment against its author's deletion": againstLeaving(somePost, comment),
     "share against its sharer's deletion": againstLeaving(somePost, share),
     "report against its reporter's deletion": againstLeaving(someComment, report),
+    "like against its actor's logout": onPost((who, post) =>
+      Promise.all([like(who, post), logOut(who)]),
+    ),
+    "post against its author's password change": on(someone, (author) =>
+      changePassword(author, (otherDevice) => writePost(author, otherDevice)),
+    ),
     "comment against its post's deletion": onPost((who, post) =>
       Promise.all([comment(who, post), deletePost(post)]),
     ),
@@ -338,15 +407,25 @@ export function floors(steps: number): Record<WriteKind, number> {
  */
 export async function runWorkload(
   http: Http,
-  options: { seed: number; steps: number; clients: number; people: number; tag: string },
+  options: {
+    seed: number;
+    steps: number;
+    clients: number;
+    people: number;
+    tag: string;
+    /** How long an isolate may still accept an ended session's token (SESSION_RECHECK_MS). */
+    sessionWindowMs: number;
+  },
 ): Promise<WorkloadResult> {
-  const world: World = { people: [], posts: [], comments: [], registered: 0 };
+  const world: World = { people: [], posts: [], comments: [], registered: 0, ended: [] };
   const result: WorkloadResult = {
     requests: 0,
     serverErrors: 0,
     byStatus: {},
     succeeded: Object.fromEntries(writeKinds.map((kind) => [kind, 0])) as Record<WriteKind, number>,
     races: 0,
+    ended: world.ended,
+    staleAccepted: [],
   };
   const call: Call = async (kind, method, path, token, body, headers) => {
     const reply = await http(method, path, token, body, headers);
@@ -363,7 +442,12 @@ export async function runWorkload(
     const share =
       Math.floor(options.steps / options.clients) +
       (index < options.steps % options.clients ? 1 : 0);
-    return { random, share, steps: stepsFor(world, random, call, options.tag) };
+    const steps = stepsFor(world, random, call, {
+      tag: options.tag,
+      sessionWindowMs: options.sessionWindowMs,
+      staleAccepted: result.staleAccepted,
+    });
+    return { random, share, steps };
   });
   // The first people sign up together, a race of its own.
   await Promise.all(
