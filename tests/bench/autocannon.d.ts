@@ -26,6 +26,7 @@ declare module "autocannon" {
     requests: Histogram;
     latency: Histogram;
     non2xx: number;
+    "2xx": number;
     errors: number;
     timeouts: number;
     duration: number;

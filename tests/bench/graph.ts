@@ -18,6 +18,8 @@ export type Graph = {
   follows: Array<[follower: string, followee: string]>;
   posts: Post[];
   timeline: Array<[reader: string, postId: string, authorId: string]>;
+  /** When the posts were written: the same in every target, so that all answer the same JSON. */
+  writtenAt: string;
 };
 
 const ulid = monotonicFactory();
@@ -72,7 +74,7 @@ export function socialGraph(userCount: number, postsPerUser: number, seed = 42):
       for (const fan of followers.get(user.id) ?? []) timeline.push([fan, post.id, user.id]);
     }
   }
-  return { users, follows, posts, timeline };
+  return { users, follows, posts, timeline, writtenAt: new Date().toISOString() };
 }
 
 const CHUNK = 2000;
@@ -125,14 +127,19 @@ export async function seedFollows(db: SqlDb, follows: Graph["follows"]) {
   );
 }
 
-export async function seedPosts(db: SqlDb, posts: Post[], timeline: Graph["timeline"]) {
+export async function seedPosts(
+  db: SqlDb,
+  posts: Post[],
+  timeline: Graph["timeline"],
+  writtenAt = now(),
+) {
   await insertRows(
     db,
     `INSERT INTO posts (id, author_id, body, title, tags, shared_post_id, like_count, comment_count,
        share_count, created_at, updated_at)
      SELECT value->>0, value->>1, 'A benchmark post about the edge.', NULL, '[]', NULL, 0, 0, 0, value->>2, value->>2
      FROM json_each(?)`,
-    posts.map((post) => [post.id, post.authorId, now()]),
+    posts.map((post) => [post.id, post.authorId, writtenAt]),
   );
   await insertRows(
     db,
@@ -159,5 +166,5 @@ export async function seedGraph(dbs: { users: SqlDb; posts: SqlDb }, graph: Grap
   await seedUsers(dbs.users, graph.users, postCounts);
   await seedAuthors(dbs.posts, graph.users);
   await seedFollows(dbs.users, graph.follows);
-  await seedPosts(dbs.posts, graph.posts, graph.timeline);
+  await seedPosts(dbs.posts, graph.posts, graph.timeline, graph.writtenAt);
 }
