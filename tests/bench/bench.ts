@@ -28,6 +28,7 @@ import { load, type Route, type RouteResult, refusals } from "./load.ts";
 import { settle, settled } from "./settle.ts";
 import {
   assertSameAnswers,
+  keepSessionsChecked,
   log,
   type Running,
   startCeiling,
@@ -54,10 +55,10 @@ const { values: flags } = parseArgs({
   },
 });
 const size = flags.quick
-  ? { users: 1000, posts: 3, duration: 4, connections: 30, curveSeconds: 5, quietMs: 8_000 }
+  ? { users: 1000, posts: 3, duration: 4, connections: 30, curveSeconds: 5, quietMs: 8_000, roundQuietMs: 20_000 }
   : flags.large
-    ? { users: 20000, posts: 3, duration: 20, connections: 50, curveSeconds: 8, quietMs: 60_000 }
-    : { users: 5000, posts: 3, duration: 15, connections: 50, curveSeconds: 6, quietMs: 45_000 };
+    ? { users: 20000, posts: 3, duration: 20, connections: 50, curveSeconds: 8, quietMs: 60_000, roundQuietMs: 120_000 }
+    : { users: 5000, posts: 3, duration: 15, connections: 50, curveSeconds: 6, quietMs: 45_000, roundQuietMs: 90_000 };
 if (flags.connections) size.connections = Number(flags.connections);
 if (flags.duration) size.duration = Number(flags.duration);
 // A median of fewer than three rounds is no protection against one slow round.
@@ -129,13 +130,18 @@ type Round = {
 const measured: Round[] = [];
 const drive = (target: string, origin: string, plan: Route[]) =>
   load(target, { url: origin, duration: size.duration, routes: plan });
+/** A load against a target whose readers' sessions are checked, as in the steady state. */
+async function driveTarget(target: Running, plan: Route[]): Promise<RouteResult[]> {
+  await keepSessionsChecked(target, tokens);
+  return drive(target.name, target.origin, plan);
+}
 
-// Each load starts on quiet targets: after every load that writes, the benchmark waits for the
-// relays and consumers it left behind, up to size.quietMs (the report says how often that was not
-// enough). Reads leave nothing behind.
+// Each load should start on quiet targets: after every load that writes, the benchmark waits for the
+// relays and consumers it left behind, up to size.quietMs, and longer (size.roundQuietMs) before a
+// round, whose reads come before its writes. The report says how often that was not enough.
 const quiet = () => settle(size.quietMs);
-await quiet();
 for (let round = 0; round < rounds; round++) {
+  await settle(size.roundQuietMs);
   // Each round starts with the next target, so that none is always the one measured first.
   const order = running.map((_, i) => running[(i + round) % running.length] as Running);
   log(`\n== round ${round + 1} of ${rounds}: ${order.map((target) => target.name).join(", ")}`);
@@ -146,7 +152,7 @@ for (let round = 0; round < rounds; round++) {
   const alone: Round["alone"] = { mesh: {}, "one worker": {}, floor: {} };
   for (const route of ALONE) {
     for (const target of order) {
-      const [result] = await drive(target.name, target.origin, [routes[route](size.connections)]);
+      const [result] = await driveTarget(target, [routes[route](size.connections)]);
       if (result) alone[target.name][route] = result;
       if (route === "compose post") await quiet();
       log(`   ${target.name}, ${route} alone: ${Math.round(result?.throughput ?? 0)} req/s`);
@@ -155,7 +161,7 @@ for (let round = 0; round < rounds; round++) {
   const mixed: Partial<Round["mix"]> = {};
   for (const target of order) {
     if (target.name === "floor") continue;
-    mixed[target.name] = await drive(target.name, target.origin, mix);
+    mixed[target.name] = await driveTarget(target, mix);
     await quiet();
     log(`   ${target.name}, the mix: ${Math.round(total(mixed[target.name] ?? []))} req/s`);
   }

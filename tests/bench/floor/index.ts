@@ -2,6 +2,7 @@
 // compose, on the same migrated D1 databases, with nothing else. No framework, no ORM, no schema
 // library, no RPC, no events: each route is hand-written SQL in the same D1 round trips flock makes,
 // answering the same JSON. What the floor does and leaves out is in docs/PERFORMANCE.md ("The floor").
+import type { Post, ProfileSummary } from "@flock/contracts";
 import { monotonicFactory } from "ulidx";
 
 type Env = {
@@ -27,23 +28,8 @@ type PostRow = {
   updated_at: string;
 };
 type AuthorRow = { id: string; handle: string; display_name: string; avatar_url: string | null };
-type Author = { id: string; handle: string; displayName: string; avatarUrl: string | null };
-/** A post as /v1 answers it. */
-type Post = {
-  id: string;
-  body: string;
-  title: string | null;
-  description: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  likeCount: number;
-  commentCount: number;
-  shareCount: number;
-  viewer?: { liked: boolean; shared: boolean };
-  author: Author;
-  sharedPost?: Post | null;
-};
+/** The JSON it answers is flock's own, by type: only types come from the contracts, not zod. */
+type Author = ProfileSummary;
 
 /** A client's mistake, answered as flock answers it: a problem document, never a 500. */
 class Problem extends Error {
