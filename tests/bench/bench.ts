@@ -55,10 +55,34 @@ const { values: flags } = parseArgs({
   },
 });
 const size = flags.quick
-  ? { users: 1000, posts: 3, duration: 4, connections: 30, curveSeconds: 5, quietMs: 8_000, roundQuietMs: 20_000 }
+  ? {
+      users: 1000,
+      posts: 3,
+      duration: 4,
+      connections: 30,
+      curveSeconds: 5,
+      quietMs: 8_000,
+      roundQuietMs: 20_000,
+    }
   : flags.large
-    ? { users: 20000, posts: 3, duration: 20, connections: 50, curveSeconds: 8, quietMs: 60_000, roundQuietMs: 120_000 }
-    : { users: 5000, posts: 3, duration: 15, connections: 50, curveSeconds: 6, quietMs: 45_000, roundQuietMs: 90_000 };
+    ? {
+        users: 20000,
+        posts: 3,
+        duration: 20,
+        connections: 50,
+        curveSeconds: 8,
+        quietMs: 60_000,
+        roundQuietMs: 120_000,
+      }
+    : {
+        users: 5000,
+        posts: 3,
+        duration: 15,
+        connections: 50,
+        curveSeconds: 6,
+        quietMs: 45_000,
+        roundQuietMs: 90_000,
+      };
 if (flags.connections) size.connections = Number(flags.connections);
 if (flags.duration) size.duration = Number(flags.duration);
 // A median of fewer than three rounds is no protection against one slow round.
