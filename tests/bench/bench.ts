@@ -102,44 +102,38 @@ const READS = ["home feed", "user timeline", "post page"] as const;
 const ALONE = [...READS, "compose post"] as const;
 type RouteName = (typeof ALONE)[number];
 
-/** Each route of the benchmark, driven over `connections` connections. */
-const routes: Record<RouteName, (connections: number) => Route> = {
-  "home feed": (connections) => ({
-    name: "home feed",
-    connections,
-    method: "GET",
-    paths: readers.map(() => "/v1/feed?limit=10"),
-    tokens,
-  }),
-  "user timeline": (connections) => ({
-    name: "user timeline",
-    connections,
+/** What each route of the benchmark requests. */
+const requests: Record<RouteName, Omit<Route, "name" | "connections">> = {
+  "home feed": { method: "GET", paths: readers.map(() => "/v1/feed?limit=10"), tokens },
+  "user timeline": {
     method: "GET",
     paths: graph.users.slice(0, 2000).map((user) => `/v1/users/${user.handle}/posts?limit=10`),
     tokens: [],
-  }),
-  "post page": (connections) => ({
-    name: "post page",
-    connections,
+  },
+  "post page": {
     method: "GET",
     paths: graph.posts.slice(0, 2000).map((post) => `/v1/posts/${post.id}`),
     tokens,
-  }),
-  "compose post": (connections) => ({
-    name: "compose post",
-    connections,
+  },
+  "compose post": {
     method: "POST",
     paths: readers.map(() => "/v1/posts"),
     tokens,
     body: JSON.stringify({ body: "Benchmarking the mesh, post {n}", tags: ["bench"] }),
-  }),
+  },
 };
+/** A route of the benchmark, driven over `connections` connections. */
+const route = (name: RouteName, connections: number): Route => ({
+  name,
+  connections,
+  ...requests[name],
+});
 const share = (fraction: number) => Math.max(1, Math.round(size.connections * fraction));
 /** The DeathStarBench social-network mix over the seeded graph: connections split 60/30/10. */
 const mix = [
-  routes["home feed"](share(0.6)),
-  routes["user timeline"](share(0.3)),
-  routes["compose post"](share(0.1)),
+  route("home feed", share(0.6)),
+  route("user timeline", share(0.3)),
+  route("compose post", share(0.1)),
 ];
 
 const running: Running[] = [];
@@ -176,12 +170,12 @@ for (let round = 0; round < rounds; round++) {
   ]);
   log(`   hello: ${Math.round(hello?.throughput ?? 0)} req/s`);
   const alone: Round["alone"] = { mesh: {}, "one worker": {}, floor: {} };
-  for (const route of ALONE) {
+  for (const name of ALONE) {
     for (const target of order) {
-      const [result] = await driveTarget(target, [routes[route](size.connections)]);
-      if (result) alone[target.name][route] = result;
-      if (route === "compose post") await quiet();
-      log(`   ${target.name}, ${route} alone: ${Math.round(result?.throughput ?? 0)} req/s`);
+      const [result] = await driveTarget(target, [route(name, size.connections)]);
+      if (result) alone[target.name][name] = result;
+      if (name === "compose post") await quiet();
+      log(`   ${target.name}, ${name} alone: ${Math.round(result?.throughput ?? 0)} req/s`);
     }
   }
   const mixed: Partial<Round["mix"]> = {};
