@@ -284,6 +284,15 @@ const routesAlone = Object.fromEntries(
 const mixMedian = (target: MixTarget) =>
   mix.map((_, i) => medianResult(measured.flatMap((r) => r.mix[target][i] ?? [])));
 const hello = medianResult(measured.map((r) => r.hello));
+// A load that got fewer answers than it had connections measured its latency more than its rate:
+// one slow round can then make a ratio 0 or infinite. The report counts them.
+const thin = measured.flatMap((r, i) =>
+  Object.entries(r.alone).flatMap(([target, byRoute]) =>
+    Object.values(byRoute).flatMap((result) =>
+      result.requests < size.connections ? [`round ${i + 1}, ${target}, ${result.name} alone`] : [],
+    ),
+  ),
+);
 const refused = [...refusals.values()].reduce(
   (sum, seen) => ({ non2xx: sum.non2xx + seen.non2xx, errors: sum.errors + seen.errors }),
   { non2xx: 0, errors: 0 },
@@ -335,6 +344,8 @@ const figures = {
   settle: { waitedSeconds: round(settled.waitedMs / 1000, 1), stillBusy: settled.stillBusy },
   non2xx: refused.non2xx,
   errors: refused.errors,
+  /** The loads alone that got fewer answers than connections (too short to measure a rate). */
+  thin_runs: thin,
   refusals: Object.fromEntries(refusals),
 };
 
@@ -486,6 +497,7 @@ const lines = [
   row(["last follower sees it after s", ...Object.values(curves.visible)]),
   "",
   `waited ${figures.settle.waitedSeconds} s in all for the targets to go quiet after writes; still busy after ${size.quietMs / 1000} s: ${settled.stillBusy} times`,
+  `loads alone with fewer answers than connections (a longer --duration would measure them): ${thin.length}${thin.length > 0 ? ` (${thin.join("; ")})` : ""}`,
   `non-2xx answers: ${refused.non2xx}; connection errors and timeouts: ${refused.errors}`,
   ...[...refusals].map(([key, seen]) => `   ${key}: ${seen.non2xx} non-2xx, ${seen.errors} errors`),
 ];
