@@ -64,6 +64,12 @@ const MailedToken = z.string().trim().min(1).max(200).describe("The token of the
 export const PasswordResetRequest = z.object({ email: Email }).meta({ id: "PasswordResetRequest" });
 export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
 
+/** What POST /v1/auth/password-reset answers, the same for every address. */
+export const PasswordResetAccepted = z
+  .object({ status: z.literal("accepted"), detail: z.string() })
+  .meta({ id: "PasswordResetAccepted" });
+export type PasswordResetAccepted = z.infer<typeof PasswordResetAccepted>;
+
 /** What POST /v1/auth/password-reset/confirm takes: the mailed token and the new password. */
 export const PasswordResetConfirm = z
   .object({ token: MailedToken, password: Password })

@@ -2,12 +2,9 @@
 // send_email binding (which wrangler simulates locally) and also notes what it sent, so a test can
 // open the link a user would have been mailed. Only test entries use it: no deployed bundle does.
 import type { BindingKinds } from "./faults";
+import { SENT_MAIL, type SentMail } from "./sent-mail";
 
-/** A mail as it was handed to a send_email binding. */
-export type SentMail = { to: string; subject: string; text: string };
-
-/** The log line's key under which each sent mail is printed, for tests that read the runtime's logs. */
-export const SENT_MAIL = "sent_mail";
+export type { SentMail };
 
 /** Every mail this isolate sent through a recorded binding, oldest first. */
 export const sentMail: SentMail[] = [];
