@@ -73,6 +73,9 @@ export function LoginPage() {
         </div>
       </form>
       <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New to flock? <Link href="/signup">Create an account</Link>.
       </p>
     </section>
