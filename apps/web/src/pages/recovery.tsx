@@ -3,7 +3,7 @@
 // and takes it out of the address bar, so it stays out of history and of shared screenshots.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
-import { Field, FormError, Loading, PageTitle, usePageTitle } from "../components/ui";
+import { Field, FormError, fieldOf, Loading, PageTitle, usePageTitle } from "../components/ui";
 import { Link, navigate } from "../router";
 import { session, setUser, signOut } from "../session";
 import { notify } from "../toasts";
@@ -19,9 +19,6 @@ function useMailedToken(): string {
   }, []);
   return token;
 }
-
-const fieldOf = (error: unknown) => (path: string) =>
-  error instanceof ApiError ? error.field(path) : undefined;
 
 export function ForgotPasswordPage() {
   usePageTitle("Forgot your password?");
