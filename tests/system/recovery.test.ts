@@ -2,8 +2,8 @@
 // links read from the mails actually handed to the send_email binding (the users worker runs its
 // test entry, which notes each one). docs/SECURITY.md names these tests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestFlock } from "../../scripts/test-flock.ts";
-import { client, PASSWORD, type Reply } from "./client";
+import { startTestFlock, testFlockOptions } from "../../scripts/test-flock.ts";
+import { client, eventually, PASSWORD, type Reply } from "./client";
 import { type Flock, TEST_JWT_SECRET } from "./harness";
 import { mailedToken, mailsTo } from "./mail";
 
@@ -172,5 +172,37 @@ describe("email verification", () => {
     expect(second).not.toBe(first);
     expectProblem(await api.post("/v1/auth/verify-email", { token: first }), 400);
     expect((await api.post("/v1/auth/verify-email", { token: second })).status).toBe(204);
+  });
+});
+
+describe("when no mail can be sent", () => {
+  beforeAll(async () => {
+    await server.update(
+      testFlockOptions({
+        "flock-gateway": { JWT_SECRET: TEST_JWT_SECRET },
+        "flock-users": { FAULTS: JSON.stringify({ seed: 11, mailFailure: 1 }) },
+      }),
+    );
+    server.clearLogs();
+  });
+
+  it("still signs up and answers a reset as always, and logs each lost mail without its address", async () => {
+    const user = await api.signUp("unmailed");
+    const email = emailOf(user.handle);
+    const reply = await api.post("/v1/auth/password-reset", { email });
+    expect(reply.status).toBe(202);
+    expect(reply.body.status).toBe("accepted");
+    // The verification and the reset mail: each tried three times, then logged as lost.
+    const lost = await eventually(async () => {
+      const lines = server
+        .getLogs()
+        .map((log) => log.message)
+        .filter((message) => message.includes("mail not sent"));
+      expect(lines).toHaveLength(2);
+      return lines;
+    });
+    for (const line of lost) expect(line).not.toContain(email);
+    expect(mailsTo(server, email)).toEqual([]);
+    expect((await api.get("/v1/me", user.token)).body.emailVerified).toBe(false);
   });
 });
