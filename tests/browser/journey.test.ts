@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiCall,
   baseUrl,
+  expectAccessible,
   expectNoInjection,
   type Incidents,
   launch,
+  mailedLink,
   PASSWORD,
   person,
   settled,
@@ -442,5 +444,48 @@ describe("two people on flock", () => {
     await page.getByRole("alert").first().waitFor();
     await expectNoInjection(page, alice.incidents);
     await expectNoInjection(bob.page, bob.incidents);
+  });
+
+  it("confirms the email from the mailed link, and the banner goes", async () => {
+    const { page } = bob;
+    await page.goto("/");
+    const banner = page.getByRole("complementary", { name: "Address not confirmed" });
+    await banner.waitFor();
+    await expectAccessible(page, "the verify-email banner");
+    await banner.getByRole("button", { name: "Send it again" }).click();
+    await banner.getByText("A new link is on its way.").waitFor();
+    await page.goto(await mailedLink("bob@example.com", "verify-email"));
+    await page.getByText("Your email is confirmed.").waitFor();
+    // The token left the address bar once read.
+    expect(new URL(page.url()).hash).toBe("");
+    await page.goto("/");
+    await settled(page);
+    expect(await banner.count()).toBe(0);
+  });
+
+  it("resets a forgotten password from the mailed link, which signs every device out", async () => {
+    const stranger = await person(browser, viewports.phone);
+    const { page } = stranger;
+    const bobsToken = await tokenIn(bob.page);
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { level: 1, name: "Forgot your password?" }).waitFor();
+    await page.getByLabel("Email").fill("bob@example.com");
+    await page.getByRole("button", { name: "Mail me a link" }).click();
+    await page.getByText("If an account has this address").waitFor();
+
+    await page.goto(await mailedLink("bob@example.com", "reset-password"));
+    await page.getByRole("heading", { level: 1, name: "Choose a new password" }).waitFor();
+    await page.getByLabel("New password").fill("bobs new passphrase");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.getByText("Your password is changed").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Log in" }).waitFor();
+    expect(await statusOf("/v1/me", bobsToken)).toBe(401);
+
+    await page.getByLabel("Handle or email").fill("bob@example.com");
+    await page.getByLabel("Password").fill("bobs new passphrase");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("heading", { level: 1, name: "Home" }).waitFor();
+    await expectNoInjection(page, stranger.incidents);
   });
 });

@@ -2,6 +2,7 @@
 // (as the pinned RealWorld spec lists it) is tried signed out, with a token flock never signed, as
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
@@ -19,6 +20,11 @@ type World = {
   commentId: string;
   heldCommentId: string;
   requestId: string;
+  /**
+   * Live mailed tokens of a third person (so using one signs neither owner nor stranger out), one
+   * per attempt (each is built, refused or not): each works once.
+   */
+  mailed: { reset: string[]; verify: string[] };
 };
 
 /**
@@ -92,6 +98,20 @@ const table: Record<
     body: (w) => ({ login: w.owner.handle, password: "correct horse battery" }),
   },
   "POST /v1/auth/logout": { access: "self" },
+  // The mailed token is the credential: whoever holds it may use it, signed in or not.
+  "POST /v1/auth/password-reset": {
+    access: "public",
+    body: (w) => ({ email: `${w.owner.handle}@example.com` }),
+  },
+  "POST /v1/auth/password-reset/confirm": {
+    access: "public",
+    body: (w) => ({ token: w.mailed.reset.shift(), password: "a new passphrase" }),
+  },
+  "POST /v1/auth/verify-email": {
+    access: "public",
+    body: (w) => ({ token: w.mailed.verify.shift() }),
+  },
+  "POST /v1/auth/verify-email/resend": { access: "self" },
   "GET /v1/me": { access: "self" },
   "PATCH /v1/me": { access: "self", body: () => ({ bio: "changed" }) },
   "DELETE /v1/me": { access: "self", body: () => ({ password: PASSWORD }) },
@@ -228,7 +248,45 @@ async function makeWorld(): Promise<World> {
   const requestId = (
     await api.post(`/v1/users/${owner.handle}/friend-request`, undefined, sender.token)
   ).body.id;
-  return { owner, stranger, postId, commentId, heldCommentId, requestId };
+  const mailed = await mintMailedTokens(sender, 4);
+  return { owner, stranger, postId, commentId, heldCommentId, requestId, mailed };
+}
+
+/**
+ * Live reset and verification tokens of a person, as the users service would store them after
+ * mailing them (this suite's workers note no mail; tests/system/recovery.test.ts follows real ones).
+ */
+async function mintMailedTokens(person: Person, count: number) {
+  type Users = {
+    prepare(query: string): { bind(...values: string[]): D1Statement };
+    batch(statements: D1Statement[]): Promise<unknown>;
+  };
+  type D1Statement = { run(): Promise<unknown> };
+  const { DB } = (await server.getWorker("flock-users").getEnv()) as { DB: Users };
+  const now = new Date();
+  const expires = new Date(now.getTime() + 60 * 60 * 1000).toISOString();
+  const mailed = { reset: [] as string[], verify: [] as string[] };
+  const rows: D1Statement[] = [];
+  for (const purpose of ["reset", "verify"] as const)
+    for (let i = 0; i < count; i++) {
+      const token = randomBytes(32).toString("hex");
+      mailed[purpose].push(token);
+      rows.push(
+        DB.prepare(
+          "INSERT INTO email_tokens (id, user_id, purpose, token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ).bind(
+          `${purpose}-${token.slice(0, 20)}`,
+          person.id,
+          purpose,
+          createHash("sha256").update(token).digest("hex"),
+          `${person.handle}@example.com`,
+          now.toISOString(),
+          expires,
+        ),
+      );
+    }
+  await DB.batch(rows);
+  return mailed;
 }
 
 async function attempt(route: string, world: World, token: string | undefined): Promise<Reply> {

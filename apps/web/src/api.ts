@@ -119,6 +119,12 @@ export const api = {
   register: (body: Schemas["RegisterInput"]) => answer(client.POST("/v1/auth/register", { body })),
   login: (body: Schemas["LoginInput"]) => answer(client.POST("/v1/auth/login", { body })),
   logout: () => done(client.POST("/v1/auth/logout")),
+  requestPasswordReset: (email: string) =>
+    answer(client.POST("/v1/auth/password-reset", { body: { email } })),
+  confirmPasswordReset: (body: Schemas["PasswordResetConfirm"]) =>
+    done(client.POST("/v1/auth/password-reset/confirm", { body })),
+  verifyEmail: (token: string) => done(client.POST("/v1/auth/verify-email", { body: { token } })),
+  resendVerification: () => done(client.POST("/v1/auth/verify-email/resend")),
   sessions: (signal?: AbortSignal) => answer(client.GET("/v1/me/sessions", { signal })),
   endSession: (id: string) =>
     done(client.DELETE("/v1/me/sessions/{id}", { params: { path: { id } } })),

@@ -51,6 +51,9 @@ export type Route =
   | { page: "explore" }
   | { page: "login" }
   | { page: "signup" }
+  | { page: "forgot-password" }
+  | { page: "reset-password" }
+  | { page: "verify-email" }
   | { page: "settings" }
   | { page: "notifications" }
   | { page: "post"; id: string }
@@ -76,6 +79,8 @@ export function match(path: string): Route {
   if (second === undefined) {
     if (first === "explore" || first === "login" || first === "signup") return { page: first };
     if (first === "settings" || first === "notifications") return { page: first };
+    if (first === "forgot-password" || first === "reset-password" || first === "verify-email")
+      return { page: first };
     return { page: "not-found" };
   }
   if (first === "p" && third === undefined) return { page: "post", id: second };

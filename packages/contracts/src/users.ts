@@ -58,6 +58,28 @@ export const DeleteMeInput = z
   .meta({ id: "DeleteMeInput" });
 export type DeleteMeInput = z.infer<typeof DeleteMeInput>;
 
+const MailedToken = z.string().trim().min(1).max(200).describe("The token of the mailed link");
+
+/** What POST /v1/auth/password-reset takes: the address the account was registered with. */
+export const PasswordResetRequest = z.object({ email: Email }).meta({ id: "PasswordResetRequest" });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** What POST /v1/auth/password-reset answers, the same for every address. */
+export const PasswordResetAccepted = z
+  .object({ status: z.literal("accepted"), detail: z.string() })
+  .meta({ id: "PasswordResetAccepted" });
+export type PasswordResetAccepted = z.infer<typeof PasswordResetAccepted>;
+
+/** What POST /v1/auth/password-reset/confirm takes: the mailed token and the new password. */
+export const PasswordResetConfirm = z
+  .object({ token: MailedToken, password: Password })
+  .meta({ id: "PasswordResetConfirm" });
+export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirm>;
+
+/** What POST /v1/auth/verify-email takes: the token of the mailed link. */
+export const VerifyEmailInput = z.object({ token: MailedToken }).meta({ id: "VerifyEmailInput" });
+export type VerifyEmailInput = z.infer<typeof VerifyEmailInput>;
+
 /** A path's `{handle}`: any short string, so a handle of the wrong shape is not found like any other. */
 export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
 
@@ -75,6 +97,11 @@ export const User = z
     id: Id,
     handle: z.string(),
     email: z.string(),
+    emailVerified: z
+      .boolean()
+      .describe(
+        "Whether the current email was proved by its mailed link; false again after a change",
+      ),
     displayName: z.string(),
     bio: z.string().nullable(),
     avatarUrl: z.string().nullable(),
@@ -194,6 +221,24 @@ export interface UsersRpc {
   endSession(ctx: CallContext, sessionId: string): Promise<Result<null>>;
   /** Ends every session of the actor but the current one. */
   endOtherSessions(ctx: CallContext): Promise<Result<null>>;
+  /**
+   * Mails a single-use password-reset link (valid an hour) to the account with this email, replacing
+   * any earlier unused one; answers the same, after the same work, when no account has it.
+   */
+  requestPasswordReset(ctx: CallContext, input: PasswordResetRequest): Promise<Result<null>>;
+  /**
+   * Sets a new password with a mailed reset token, uses the token up and ends every session of the
+   * account, whose id it answers (the gateway forgets those sessions). A used, expired or unknown
+   * token is a bad request.
+   */
+  confirmPasswordReset(
+    ctx: CallContext,
+    input: PasswordResetConfirm,
+  ): Promise<Result<{ userId: string }>>;
+  /** Marks the email a mailed verification token was sent to as verified, while it is still the account's. */
+  verifyEmail(ctx: CallContext, input: VerifyEmailInput): Promise<Result<null>>;
+  /** Mails the actor a new verification link for their current email, replacing any unused one. */
+  resendVerification(ctx: CallContext): Promise<Result<null>>;
   getMe(ctx: CallContext): Promise<Result<User>>;
   /** A new email or password needs `currentPassword` (forbidden otherwise); a new password ends the other sessions. */
   updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;

@@ -14,6 +14,7 @@ import { health } from "./routes/health";
 import { me } from "./routes/me";
 import { notifications } from "./routes/notifications";
 import { posts } from "./routes/posts";
+import { recovery } from "./routes/recovery";
 import { users } from "./routes/users";
 import { refuseExampleSecret } from "./secrets";
 
@@ -44,6 +45,7 @@ app.use("/v1/auth/*", limitAuthAttempts);
 app.route("/api", realworld);
 
 app.route("/v1/auth", auth);
+app.route("/v1/auth", recovery);
 app.route("/v1/me", me);
 app.route("/v1/users", users);
 app.route("/v1/posts", posts);

@@ -89,6 +89,19 @@ export async function limitSignInsTo(c: Context<AppEnv>, login: string): Promise
 }
 
 /**
+ * Mails asked for one address or account (a password reset by email, a verification resend by user
+ * id): SIGN_IN_LIMITER's budget, counted apart from sign-ins so that neither can use the other's up.
+ * Counted before the address is looked up, so a 429 says nothing about whether an account has it.
+ */
+export async function limitMailsTo(c: Context<AppEnv>, recipient: string): Promise<void> {
+  if (!exempt(c) && !(await allowed(c, c.env.SIGN_IN_LIMITER, `mail:${recipient}`)))
+    throw new RateLimited(
+      `Too many mails asked for this address; try again in ${SIGN_IN_PERIOD_SECONDS} seconds.`,
+      SIGN_IN_PERIOD_SECONDS,
+    );
+}
+
+/**
  * Writes (POST, PUT, PATCH, DELETE) by a signed-in user: WRITE_LIMITER's budget per user, whatever
  * address they write from. Runs after authentication. Like the address limit, it leaves a local
  * run's requests from this machine alone, so local runs and test suites are never throttled.

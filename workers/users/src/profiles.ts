@@ -11,6 +11,7 @@ export function toUser(row: UserRow): User {
     id: row.id,
     handle: row.handle,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
     displayName: row.displayName,
     bio: row.bio,
     avatarUrl: row.avatarUrl,

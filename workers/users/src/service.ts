@@ -5,18 +5,23 @@ import type {
   Device,
   ListQuery,
   LoginInput,
+  PasswordResetConfirm,
+  PasswordResetRequest,
   RegisterInput,
   UpdateAccountInput,
   UpdateMeInput,
   UsersRpc,
+  VerifyEmailInput,
 } from "@flock/contracts";
 import { checkHealth, defineService, type Inboxes, parseInput } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
 import { outbox } from "./db/schema";
+import * as emailTokens from "./email-tokens";
 import type { Env } from "./env";
 import * as follows from "./follows";
 import * as friends from "./friends";
+import { mailer } from "./mail";
 import * as profiles from "./profiles";
 import type { Scope } from "./scope";
 import * as sessions from "./sessions";
@@ -32,7 +37,7 @@ export function inboxes(env: Env): Inboxes {
 
 export const service = defineService<Env, Scope>({
   service: "users",
-  scope: (db, ctx) => ({ db, ctx }),
+  scope: (db, ctx, env, execution) => ({ db, ctx, mailer: mailer(env, execution, ctx.requestId) }),
   outbox: { table: outbox, inboxes },
 });
 
@@ -66,6 +71,19 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   endOtherSessions(ctx: CallContext) {
     return this.#service.write(ctx, sessions.endOtherSessions);
+  }
+  requestPasswordReset(ctx: CallContext, input: PasswordResetRequest) {
+    // It mails, and produces no events: nothing to relay.
+    return this.#service.read(ctx, (scope) => emailTokens.requestPasswordReset(scope, input));
+  }
+  confirmPasswordReset(ctx: CallContext, input: PasswordResetConfirm) {
+    return this.#service.read(ctx, (scope) => emailTokens.confirmPasswordReset(scope, input));
+  }
+  verifyEmail(ctx: CallContext, input: VerifyEmailInput) {
+    return this.#service.read(ctx, (scope) => emailTokens.verifyEmail(scope, input));
+  }
+  resendVerification(ctx: CallContext) {
+    return this.#service.read(ctx, emailTokens.resendVerification);
   }
   getMe(ctx: CallContext) {
     return this.#service.read(ctx, accounts.getMe);

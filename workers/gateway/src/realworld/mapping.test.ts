@@ -83,6 +83,7 @@ describe("accounts, profiles and comments in RealWorld's shapes", () => {
       id: author.id,
       handle: "ada",
       email: "ada@example.com",
+      emailVerified: false,
       displayName: "Ada L.",
       bio: null,
       avatarUrl: null,

@@ -22,6 +22,8 @@ export const users = sqliteTable("users", {
   bio: text("bio"),
   avatarUrl: text("avatar_url"),
   passwordHash: text("password_hash").notNull(),
+  // When the current email was proved by a mailed link; null until then, and again after a change.
+  emailVerifiedAt: text("email_verified_at"),
   // Kept equal to the rows they count by triggers (migrations/0001_counters.sql) and the inbox.
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
@@ -109,6 +111,28 @@ export const sessions = sqliteTable(
     userAgent: text("user_agent"),
   },
   (table) => [index("sessions_by_user").on(table.userId, table.id)],
+);
+
+/**
+ * The links mailed to prove an address: a password reset (valid an hour) or an email verification
+ * (a day). Only the SHA-256 of each token is kept, so a copy of the database opens no account. A
+ * token is used up by deleting its row; `email` is the address it was mailed to, so a link sent to
+ * an old address cannot verify a new one.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["reset", "verify"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (table) => [index("email_tokens_by_user").on(table.userId, table.purpose)],
 );
 
 export const outbox = outboxTable();
