@@ -13,6 +13,7 @@ import type {
 import { checkHealth, defineService, type Inboxes, parseInput } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
+import * as blocks from "./blocks";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import * as follows from "./follows";
@@ -122,6 +123,24 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   unfriend(ctx: CallContext, handle: string) {
     return this.#service.write(ctx, (scope) => friends.unfriend(scope, handle));
+  }
+  block(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.block(scope, handle));
+  }
+  unblock(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unblock(scope, handle));
+  }
+  mute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.mute(scope, handle));
+  }
+  unmute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unmute(scope, handle));
+  }
+  listBlocks(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listBlocks(scope, query));
+  }
+  listMutes(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listMutes(scope, query));
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
