@@ -8,6 +8,7 @@ import { notFound, onError } from "./problems";
 import { limitAuthAttempts, limitWrites } from "./ratelimit";
 import { isRealWorld, realWorldError, realworld } from "./realworld";
 import { auth } from "./routes/auth";
+import { blocks, myBlocks } from "./routes/blocks";
 import { comments } from "./routes/comments";
 import { feed } from "./routes/feed";
 import { health } from "./routes/health";
@@ -45,7 +46,9 @@ app.route("/api", realworld);
 
 app.route("/v1/auth", auth);
 app.route("/v1/me", me);
+app.route("/v1/me", myBlocks);
 app.route("/v1/users", users);
+app.route("/v1/users", blocks);
 app.route("/v1/posts", posts);
 app.route("/v1/feed", feed);
 app.route("/v1/comments", comments);
