@@ -1,6 +1,7 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
+// comment, report, block and mute one another, delete comments, posts and their accounts, and read
+// their feeds. Some steps race two writes that consistency depends on (a
 // like against an unlike, a post against its author's deletion, ...), sent together. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
@@ -67,6 +68,10 @@ export const writeKinds = [
   "deleteAccount",
   "logout",
   "changePassword",
+  "block",
+  "unblock",
+  "mute",
+  "unmute",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -78,9 +83,11 @@ export type WorkloadResult = {
   succeeded: Record<WriteKind, number>;
   /** How many racing pairs were sent. */
   races: number;
+  /** The people still standing at the end, with their newest tokens, for the reads the invariants make. */
+  people: Person[];
 };
 
-type Person = { handle: string; token: string };
+export type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
@@ -109,6 +116,10 @@ const weights = {
   deleteAccount: 1,
   logout: 2,
   changePassword: 2,
+  block: 3,
+  unblock: 2,
+  mute: 3,
+  unmute: 2,
   read: 5,
   "like against unlike": 5,
   "follow against unfollow": 4,
@@ -119,6 +130,8 @@ const weights = {
   "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
+  "post against a follower's block": 2,
+  "like against a block by the post's author": 2,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
 type StepName = keyof typeof weights;
 const stepNames = Object.keys(weights) as StepName[];
@@ -159,6 +172,13 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     call("follow", "PUT", `/v1/users/${b.handle}/follow`, a.token);
   const unfollow = (a: Person, b: Person) =>
     call("unfollow", "DELETE", `/v1/users/${b.handle}/follow`, a.token);
+  const block = (a: Person, b: Person) =>
+    call("block", "PUT", `/v1/users/${b.handle}/block`, a.token);
+  const unblock = (a: Person, b: Person) =>
+    call("unblock", "DELETE", `/v1/users/${b.handle}/block`, a.token);
+  const mute = (a: Person, b: Person) => call("mute", "PUT", `/v1/users/${b.handle}/mute`, a.token);
+  const unmute = (a: Person, b: Person) =>
+    call("unmute", "DELETE", `/v1/users/${b.handle}/mute`, a.token);
   const like = (who: Person, post: PostRef) =>
     call("like", "PUT", `/v1/posts/${post.id}/like`, who.token);
   const unlike = (who: Person, post: PostRef) =>
@@ -268,6 +288,10 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
       const [who, target] = [someone(), someComment()];
       if (who && target) await report(who, target);
     },
+    block: byPair(block),
+    unblock: byPair(unblock),
+    mute: byPair(mute),
+    unmute: byPair(unmute),
     deleteComment: on(someComment, deleteComment),
     // Mostly by the author, who may; now and then by someone else, who must be refused.
     deletePost: on(somePost, (post) =>
@@ -292,6 +316,16 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     ),
     "share against its post's deletion": onPost((who, post) =>
       Promise.all([share(who, post), deletePost(post)]),
+    ),
+    // The new post's fan-out is in flight while one of its readers blocks its author.
+    "post against a follower's block": byPair(async (reader, author) => {
+      await follow(reader, author);
+      await Promise.all([writePost(author), block(reader, author)]);
+    }),
+    "like against a block by the post's author": onPost((who, post) =>
+      who === post.author
+        ? Promise.resolve()
+        : Promise.all([like(who, post), block(post.author, who)]),
     ),
   };
   return steps;
@@ -347,6 +381,7 @@ export async function runWorkload(
     byStatus: {},
     succeeded: Object.fromEntries(writeKinds.map((kind) => [kind, 0])) as Record<WriteKind, number>,
     races: 0,
+    people: [],
   };
   const call: Call = async (kind, method, path, token, body, headers) => {
     const reply = await http(method, path, token, body, headers);
@@ -378,5 +413,5 @@ export async function runWorkload(
       }
     }),
   );
-  return result;
+  return { ...result, people: world.people };
 }
