@@ -1,7 +1,7 @@
 import { toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
-import { block, listBlocks, listMutes, mute, unblock, unmute } from "./blocks";
+import { block, listRestricted, mute, unblock, unmute } from "./blocks";
 import { follow } from "./follows";
 import { acceptFriendRequest, listFriendRequests, listFriends, sendFriendRequest } from "./friends";
 import { getProfile } from "./profiles";
@@ -50,9 +50,9 @@ describe("blocks", () => {
     await block(scopeOf(ann.id), ben.handle);
     await block(scopeOf(ann.id), ben.handle);
     expect((await outboxTypes()).filter((type) => type === "user.blocked").length - before).toBe(1);
-    expect((await listBlocks(scopeOf(ann.id), { limit: 20 })).items.map((p) => p.id)).toEqual([
-      ben.id,
-    ]);
+    expect(
+      (await listRestricted(scopeOf(ann.id), "blocks", { limit: 20 })).items.map((p) => p.id),
+    ).toEqual([ben.id]);
   });
 
   it("refuses follows and friend requests either way while the block stands", async () => {
@@ -89,17 +89,20 @@ describe("mutes", () => {
       blockedBy: false,
     });
     expect((await outboxTypes()).filter((type) => type === "user.muted").length - before).toBe(2);
-    const first = await listMutes(scopeOf(ann.id), { limit: 1 });
+    const first = await listRestricted(scopeOf(ann.id), "mutes", { limit: 1 });
     expect(first.items.map((p) => p.id)).toEqual([cat.id]);
-    const second = await listMutes(scopeOf(ann.id), { limit: 1, cursor: first.nextCursor ?? "" });
+    const second = await listRestricted(scopeOf(ann.id), "mutes", {
+      limit: 1,
+      cursor: first.nextCursor ?? "",
+    });
     expect(second.items.map((p) => p.id)).toEqual([ben.id]);
     // A mute leaves the follow graph alone.
     expect(await refusal(() => follow(scopeOf(ben.id), ann.handle))).toBeNull();
 
     await unmute(scopeOf(ann.id), ben.handle);
-    expect((await listMutes(scopeOf(ann.id), { limit: 20 })).items.map((p) => p.id)).toEqual([
-      cat.id,
-    ]);
+    expect(
+      (await listRestricted(scopeOf(ann.id), "mutes", { limit: 20 })).items.map((p) => p.id),
+    ).toEqual([cat.id]);
     expect(await outboxTypes()).toContain("user.unmuted");
   });
 });

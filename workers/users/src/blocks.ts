@@ -8,8 +8,9 @@ import {
   nowIso,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt, or } from "drizzle-orm";
-import { blocks, follows, friendRequests, friendships, mutes, outbox, users } from "./db/schema";
+import { and, desc, eq, lt } from "drizzle-orm";
+import { blocks, follows, friendRequests, mutes, outbox, users } from "./db/schema";
+import { endFriendship } from "./friends";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
 
@@ -67,14 +68,7 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
     ...unfollowOf(target.id, me),
     cancelRequest(me, target.id),
     cancelRequest(target.id, me),
-    db
-      .delete(friendships)
-      .where(
-        or(
-          and(eq(friendships.userId, me), eq(friendships.friendId, target.id)),
-          and(eq(friendships.userId, target.id), eq(friendships.friendId, me)),
-        ),
-      ),
+    endFriendship(db, me, target.id),
   ]);
   return getProfile(scope, handle);
 }
@@ -118,28 +112,26 @@ export async function unmute(scope: Scope, handle: string): Promise<Profile> {
   return getProfile(scope, handle);
 }
 
-/** The accounts the actor blocks, newest block first. */
-export async function listBlocks(scope: Scope, query: ListQuery): Promise<Page<ProfileSummary>> {
-  const after = decodeCursor(query.cursor);
-  const rows = await scope.db
-    .select({ ...summaryColumns, key: blocks.id })
-    .from(blocks)
-    .innerJoin(users, eq(users.id, blocks.blockedId))
-    .where(and(eq(blocks.blockerId, actor(scope)), after ? lt(blocks.id, after) : undefined))
-    .orderBy(desc(blocks.id))
-    .limit(query.limit + 1);
-  return toPage(rows, query.limit, (row) => row.key, toSummary);
-}
+/** Each list of accounts the actor keeps away: whose rows, whom they name, and their keyset. */
+const lists = {
+  blocks: { owner: blocks.blockerId, other: blocks.blockedId, key: blocks.id },
+  mutes: { owner: mutes.muterId, other: mutes.mutedId, key: mutes.id },
+};
 
-/** The accounts the actor mutes, newest mute first. */
-export async function listMutes(scope: Scope, query: ListQuery): Promise<Page<ProfileSummary>> {
+/** The accounts the actor blocks or mutes, newest first. */
+export async function listRestricted(
+  scope: Scope,
+  list: keyof typeof lists,
+  query: ListQuery,
+): Promise<Page<ProfileSummary>> {
+  const { owner, other, key } = lists[list];
   const after = decodeCursor(query.cursor);
   const rows = await scope.db
-    .select({ ...summaryColumns, key: mutes.id })
-    .from(mutes)
-    .innerJoin(users, eq(users.id, mutes.mutedId))
-    .where(and(eq(mutes.muterId, actor(scope)), after ? lt(mutes.id, after) : undefined))
-    .orderBy(desc(mutes.id))
+    .select({ ...summaryColumns, key })
+    .from(list === "blocks" ? blocks : mutes)
+    .innerJoin(users, eq(users.id, other))
+    .where(and(eq(owner, actor(scope)), after ? lt(key, after) : undefined))
+    .orderBy(desc(key))
     .limit(query.limit + 1);
   return toPage(rows, query.limit, (row) => row.key, toSummary);
 }

@@ -137,10 +137,10 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.write(ctx, (scope) => blocks.unmute(scope, handle));
   }
   listBlocks(ctx: CallContext, query: ListQuery) {
-    return this.#service.read(ctx, (scope) => blocks.listBlocks(scope, query));
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "blocks", query));
   }
   listMutes(ctx: CallContext, query: ListQuery) {
-    return this.#service.read(ctx, (scope) => blocks.listMutes(scope, query));
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "mutes", query));
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
