@@ -354,7 +354,10 @@ export async function checkReads(
     const me = idOf.get(reader.handle);
     if (!me) continue;
     const read = async (path: string) => {
-      const reply = await get(path, reader.token);
+      let reply = await get(path, reader.token);
+      // The run's injected outages go on after it settles: a 503 is asked again, as a client would.
+      for (let tries = 1; reply.status === 503 && tries < 5; tries++)
+        reply = await get(path, reader.token);
       // A token the workload ended (a logout raced a step) reads nothing; anything else must answer.
       if (reply.status === 401) return [];
       if (reply.status !== 200) {
