@@ -419,6 +419,44 @@ describe("two people on flock", () => {
     await page.getByRole("heading", { level: 1, name: "Notifications" }).waitFor();
   });
 
+  it("mutes from a post's menu, blocks from a profile, and lifts both from settings", async () => {
+    const { page } = bob;
+    await page.goto(`/u/${alice.handle}`);
+    await page.locator("details.post-menu summary").first().click();
+    await page.getByRole("button", { name: `Mute @${alice.handle}` }).click();
+    await page.getByText(/You muted/).waitFor();
+
+    await page.reload();
+    await page.getByRole("button", { name: "Muted · Unmute" }).waitFor();
+    await page.getByRole("button", { name: "Block", exact: true }).click();
+    await page
+      .getByRole("group", { name: /^Block / })
+      .getByRole("button", { name: "Block" })
+      .click();
+    await page.getByText(/You blocked/).waitFor();
+    await page.getByRole("button", { name: "Blocked · Unblock" }).waitFor();
+    // Nobody to follow across a block, and none of her posts to read.
+    expect(await page.getByRole("button", { name: "Follow" }).count()).toBe(0);
+    await eventually(
+      async () => {
+        await page.getByText("No posts yet.").waitFor({ timeout: 1_000 });
+      },
+      20_000,
+      page,
+    );
+    await alice.page.goto(`/u/${bob.handle}`);
+    await alice.page.getByText("Blocks you").waitFor();
+
+    await page.goto("/settings");
+    const blocked = page.getByRole("list", { name: "Blocked accounts" });
+    await blocked.getByRole("button", { name: /^Unblock/ }).click();
+    await page.getByText("You block nobody.").waitFor();
+    const muted = page.getByRole("list", { name: "Muted accounts" });
+    await muted.getByRole("button", { name: /^Unmute/ }).click();
+    await page.getByText("You mute nobody.").waitFor();
+    await expectNoInjection(page, bob.incidents);
+  });
+
   it("deletes an account only after the handle is typed and the password confirmed", async () => {
     const { page } = alice;
     await page.goto("/settings");

@@ -13,7 +13,14 @@
 import { parseArgs } from "node:util";
 import { startTestFlock } from "../../scripts/test-flock.ts";
 import { workers } from "../../scripts/workers.ts";
-import { checkInvariants, type Database, drain, type Sql, type Violation } from "./invariants.ts";
+import {
+  checkInvariants,
+  checkReads,
+  type Database,
+  drain,
+  type Sql,
+  type Violation,
+} from "./invariants.ts";
 import { floors, gatewayHttp, runWorkload, writeKinds } from "./workload.ts";
 
 process.env.WRANGLER_LOG ??= "error";
@@ -153,6 +160,9 @@ for (const seed of seeds) {
       celebrityFollowers: CELEBRITY_FOLLOWERS,
       poisonPerInbox: POISON_PER_INBOX,
     })),
+  );
+  violations.push(
+    ...(await checkReads(sql, (path, token) => http("GET", path, token), result.people)),
   );
   // No ended session's token is accepted after the window: neither during the run (a write tried
   // with one) nor now, once every isolate has had the window to learn of the ending.

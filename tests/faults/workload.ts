@@ -1,9 +1,9 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race
-// two writes that consistency depends on (a like against an unlike, a post against its author's
-// deletion, a like against its actor's logout, ...), sent together, and some try a token whose
-// session ended longer ago than the gateway's window. Each client has
+// comment, report, block and mute one another, delete comments, posts and their accounts, and read
+// their feeds. Some steps race two writes that consistency depends on (a like against an unlike, a
+// post against its author's deletion, a like against its actor's logout, ...), sent together, and
+// some try a token whose session ended longer ago than the gateway's window. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
 // kind, so that a run can demand a floor of each: a workload that was refused everything proves
@@ -69,6 +69,10 @@ export const writeKinds = [
   "deleteAccount",
   "logout",
   "changePassword",
+  "block",
+  "unblock",
+  "mute",
+  "unmute",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -84,6 +88,8 @@ export type WorkloadResult = {
   ended: EndedSession[];
   /** Requests a token was let through with after its session had ended more than a window ago. */
   staleAccepted: Array<{ why: EndedSession["why"]; status: number; endedMsAgo: number }>;
+  /** The people still standing at the end, with their newest tokens, for the reads the invariants make. */
+  people: Person[];
 };
 
 /** A session the workload saw end: its token must be refused from `endedAt` plus the window on. */
@@ -93,7 +99,7 @@ export type EndedSession = {
   why: "logout" | "password change" | "deletion";
 };
 
-type Person = { handle: string; token: string };
+export type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
@@ -128,6 +134,10 @@ const weights = {
   deleteAccount: 1,
   logout: 2,
   changePassword: 2,
+  block: 3,
+  unblock: 2,
+  mute: 3,
+  unmute: 2,
   read: 5,
   "write with an ended session's token": 2,
   "like against unlike": 5,
@@ -141,6 +151,8 @@ const weights = {
   "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
+  "post against a follower's block": 2,
+  "like against a block by the post's author": 2,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
 type StepName = keyof typeof weights;
 const stepNames = Object.keys(weights) as StepName[];
@@ -187,6 +199,13 @@ function stepsFor(
     call("follow", "PUT", `/v1/users/${b.handle}/follow`, a.token);
   const unfollow = (a: Person, b: Person) =>
     call("unfollow", "DELETE", `/v1/users/${b.handle}/follow`, a.token);
+  const block = (a: Person, b: Person) =>
+    call("block", "PUT", `/v1/users/${b.handle}/block`, a.token);
+  const unblock = (a: Person, b: Person) =>
+    call("unblock", "DELETE", `/v1/users/${b.handle}/block`, a.token);
+  const mute = (a: Person, b: Person) => call("mute", "PUT", `/v1/users/${b.handle}/mute`, a.token);
+  const unmute = (a: Person, b: Person) =>
+    call("unmute", "DELETE", `/v1/users/${b.handle}/mute`, a.token);
   const like = (who: Person, post: PostRef) =>
     call("like", "PUT", `/v1/posts/${post.id}/like`, who.token);
   const unlike = (who: Person, post: PostRef) =>
@@ -332,6 +351,10 @@ function stepsFor(
       const [who, target] = [someone(), someComment()];
       if (who && target) await report(who, target);
     },
+    block: byPair(block),
+    unblock: byPair(unblock),
+    mute: byPair(mute),
+    unmute: byPair(unmute),
     deleteComment: on(someComment, deleteComment),
     // Mostly by the author, who may; now and then by someone else, who must be refused.
     deletePost: on(somePost, (post) =>
@@ -362,6 +385,16 @@ function stepsFor(
     ),
     "share against its post's deletion": onPost((who, post) =>
       Promise.all([share(who, post), deletePost(post)]),
+    ),
+    // The new post's fan-out is in flight while one of its readers blocks its author.
+    "post against a follower's block": byPair(async (reader, author) => {
+      await follow(reader, author);
+      await Promise.all([writePost(author), block(reader, author)]);
+    }),
+    "like against a block by the post's author": onPost((who, post) =>
+      who === post.author
+        ? Promise.resolve()
+        : Promise.all([like(who, post), block(post.author, who)]),
     ),
   };
   return steps;
@@ -427,6 +460,7 @@ export async function runWorkload(
     races: 0,
     ended: world.ended,
     staleAccepted: [],
+    people: [],
   };
   const call: Call = async (kind, method, path, token, body, headers) => {
     const reply = await http(method, path, token, body, headers);
@@ -463,5 +497,5 @@ export async function runWorkload(
       }
     }),
   );
-  return result;
+  return { ...result, people: world.people };
 }

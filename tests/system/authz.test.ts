@@ -167,6 +167,24 @@ const table: Record<
     access: "signed-in",
     path: (w) => `/v1/users/${w.owner.handle}/friend`,
   },
+  "PUT /v1/users/{handle}/block": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/block`,
+  },
+  "DELETE /v1/users/{handle}/block": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/block`,
+  },
+  "PUT /v1/users/{handle}/mute": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/mute`,
+  },
+  "DELETE /v1/users/{handle}/mute": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/mute`,
+  },
+  "GET /v1/me/blocks": { access: "self" },
+  "GET /v1/me/mutes": { access: "self" },
   "POST /v1/posts": { access: "signed-in", body: () => ({ body: "hello" }) },
   "GET /v1/posts": { access: "public" },
   "GET /v1/posts/{id}": { access: "public", path: (w) => `/v1/posts/${w.postId}` },

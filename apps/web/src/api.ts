@@ -164,6 +164,21 @@ export const api = {
     answer(client.POST("/v1/users/{handle}/friend-request", { params: { path: { handle } } })),
   unfriend: (handle: string) =>
     answer(client.DELETE("/v1/users/{handle}/friend", { params: { path: { handle } } })),
+  block: (handle: string) =>
+    answer(client.PUT("/v1/users/{handle}/block", { params: { path: { handle } } })),
+  unblock: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/block", { params: { path: { handle } } })),
+  mute: (handle: string) =>
+    answer(client.PUT("/v1/users/{handle}/mute", { params: { path: { handle } } })),
+  unmute: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/mute", { params: { path: { handle } } })),
+  restricted: (list: "blocks" | "mutes", q: PageQuery = {}) =>
+    answer(
+      client.GET(list === "blocks" ? "/v1/me/blocks" : "/v1/me/mutes", {
+        params: { query: page(q) },
+        signal: q.signal,
+      }),
+    ),
   userPosts: (handle: string, q: PageQuery = {}) =>
     answer(
       client.GET("/v1/users/{handle}/posts", {

@@ -141,6 +141,9 @@ export const ProfileViewer = z
     following: z.boolean(),
     followedBy: z.boolean(),
     friendship: Friendship,
+    blocking: z.boolean().describe("Whether you block this account"),
+    blockedBy: z.boolean().describe("Whether this account blocks you"),
+    muting: z.boolean().describe("Whether you mute this account (it is not told)"),
   })
   .meta({ id: "ProfileViewer" });
 export type ProfileViewer = z.infer<typeof ProfileViewer>;
@@ -280,6 +283,16 @@ export interface UsersRpc {
   declineFriendRequest(ctx: CallContext, id: string): Promise<Result<FriendRequest>>;
   cancelFriendRequest(ctx: CallContext, id: string): Promise<Result<null>>;
   unfriend(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** Blocks an account (idempotent): ends follows, pending friend requests and a friendship both ways. */
+  block(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  unblock(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** Mutes an account (idempotent); the muted account is not told. */
+  mute(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  unmute(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** The accounts the actor blocks, newest block first. */
+  listBlocks(ctx: CallContext, query: ListQuery): Promise<Result<Page<ProfileSummary>>>;
+  /** The accounts the actor mutes, newest mute first. */
+  listMutes(ctx: CallContext, query: ListQuery): Promise<Result<Page<ProfileSummary>>>;
   /** Follower ids of a user, newest follow first, for fan-out. */
   followerIds(
     ctx: CallContext,

@@ -37,6 +37,7 @@ export function isTransient(error: unknown): boolean {
 const refusals: Record<string, AppError> = {
   account_deleted: new AppError("unauthorized", "This account has been deleted."),
   post_deleted: new AppError("not_found", "The post no longer exists."),
+  blocked: new AppError("forbidden", "A block stands between you and this account."),
 };
 
 function refusalOf(error: unknown): AppError | null {

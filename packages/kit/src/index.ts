@@ -10,5 +10,6 @@ export * from "./inbox";
 export * from "./outbox";
 export * from "./pagination";
 export * from "./prune";
+export * from "./relations";
 export * from "./serve";
 export * from "./validation";

@@ -10,6 +10,7 @@ import {
 } from "@flock/contracts";
 import {
   AppError,
+  blockedBetween,
   decodeCursor,
   enqueue,
   enqueueIfChanged,
@@ -20,7 +21,7 @@ import {
   type Statement,
   toPage,
 } from "@flock/kit";
-import { and, asc, eq, gt, gte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, ne, not, or, sql } from "drizzle-orm";
 import { encodeTime } from "ulidx";
 import { comments, outbox, reports, sequences } from "./db/schema";
 import { moderate } from "./moderation";
@@ -178,7 +179,10 @@ export async function createComment(
   return toRecord(created);
 }
 
-/** A post's comments, oldest first; replies carry `parentId` so a client can build the threads. */
+/**
+ * A post's comments, oldest first; replies carry `parentId` so a client can build the threads. A
+ * signed-in reader does not see comments by accounts across a block from them, either way.
+ */
 export async function listComments(
   scope: Scope,
   postId: string,
@@ -194,6 +198,9 @@ export async function listComments(
         eq(comments.postId, postId),
         after ? gt(comments.id, after) : undefined,
         visibleTo(scope.ctx.actorId),
+        scope.ctx.actorId
+          ? not(blockedBetween(scope.ctx.actorId, [sql`${comments.authorId}`]))
+          : undefined,
       ),
     )
     .orderBy(asc(comments.id))

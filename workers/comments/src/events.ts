@@ -5,15 +5,18 @@ import {
   enqueue,
   enqueueAll,
   inList,
+  isRelationEvent,
   makeEvent,
+  recordRelation,
   type Statement,
 } from "@flock/kit";
 import { eq } from "drizzle-orm";
-import { comments, deletedUsers, outbox, reports } from "./db/schema";
+import { comments, deletedUsers, outbox, relations, reports } from "./db/schema";
 import { dropReportsOnShown, releaseHidden } from "./reports";
 
 /** What the comments service does with the events it subscribes to: forget deleted posts and users. */
 export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
+  if (isRelationEvent(event)) return [recordRelation(db, relations, event)];
   switch (event.type) {
     case "post.deleted":
       // Reports go with their comments (foreign key); no events: the post and its count are gone.
@@ -24,6 +27,8 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
       const { userId } = event.data;
       return [
         buryUser(db, deletedUsers, event),
+        db.delete(relations).where(eq(relations.userId, userId)),
+        db.delete(relations).where(eq(relations.otherId, userId)),
         dropReportsOnShown(db, userId),
         continueRemoval(db, event.requestId, userId),
       ];

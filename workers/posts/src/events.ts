@@ -5,7 +5,9 @@ import {
   enqueue,
   enqueueAll,
   inList,
+  isRelationEvent,
   makeEvent,
+  recordRelation,
   type Statement,
 } from "@flock/kit";
 import { and, count, eq, sql } from "drizzle-orm";
@@ -20,6 +22,7 @@ import {
   outbox,
   posts,
   postTags,
+  relations,
   timelineEntries,
 } from "./db/schema";
 import { fanOutPage } from "./fanout";
@@ -37,6 +40,8 @@ export type EventDeps = { audience: Audience; celebrityFollowers: number };
 
 /** What the posts service does with the events it subscribes to. */
 export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise<Statement[]> {
+  // Blocks and mutes only filter reads (src/visibility.ts): the rows they hide stay, for an unblock.
+  if (isRelationEvent(event)) return [recordRelation(db, relations, event)];
   switch (event.type) {
     case "post.created":
     case "post.fanout_continued": {
@@ -109,6 +114,8 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         buryUser(db, deletedUsers, event),
         db.delete(followStates).where(eq(followStates.followerId, userId)),
         db.delete(followStates).where(eq(followStates.followeeId, userId)),
+        db.delete(relations).where(eq(relations.userId, userId)),
+        db.delete(relations).where(eq(relations.otherId, userId)),
         db.delete(authors).where(eq(authors.id, userId)),
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { posts, tags } from "./db/schema";
 import type { Scope } from "./scope";
 import { hydrate } from "./timelines";
+import { notBlocked } from "./visibility";
 
 /**
  * Posts newest first, by position, with the number that match. Each filter is an index range walked
@@ -33,6 +34,11 @@ export async function listPosts(scope: Scope, raw: PostListQuery): Promise<Offse
   }
   if (query.authorId !== undefined) conditions.push(sql`p.author_id = ${query.authorId}`);
   if (query.originalsOnly) conditions.push(sql`p.shared_post_id IS NULL`);
+  const unblocked = notBlocked(scope.ctx.actorId, {
+    authorId: sql`p.author_id`,
+    sharedPostId: sql`p.shared_post_id`,
+  });
+  if (unblocked) conditions.push(unblocked);
   // Unfiltered but for shares, SQLite would rather range over posts_by_shared and sort every
   // original; the partial index of originals is already in order.
   const from =

@@ -32,6 +32,7 @@ import {
 import { deliver } from "./fanout";
 import { actor, type Scope } from "./scope";
 import { hydrate } from "./timelines";
+import { notBlocked } from "./visibility";
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -47,8 +48,18 @@ export async function findPost(scope: Scope, postId: string): Promise<PostRow> {
   return row;
 }
 
+/**
+ * A post as its reader may see it: across a block (either way, or with the author of the post it
+ * shares) it is as missing as a post that never was.
+ */
 export async function getPost(scope: Scope, postId: string): Promise<PostRecord> {
-  const [record] = await hydrate(scope, [await findPost(scope, postId)]);
+  const [row] = await scope.db
+    .select()
+    .from(posts)
+    .where(and(eq(posts.id, postId), notBlocked(scope.ctx.actorId, posts)))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "No such post.");
+  const [record] = await hydrate(scope, [row]);
   if (!record) throw new AppError("not_found", "No such post.");
   return record;
 }

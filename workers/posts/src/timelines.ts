@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { authors, celebrities, likes, posts, postTags, timelineEntries } from "./db/schema";
 import type { PostRow } from "./posts";
 import { type Audience, actor, type Scope } from "./scope";
+import { notBlocked, notBlockedOrMuted } from "./visibility";
 
 /**
  * Turns post rows into records: embeds each share's original and, for a signed-in viewer, whether
@@ -108,7 +109,13 @@ export async function userTimeline(
   const rows = await scope.db
     .select()
     .from(posts)
-    .where(and(eq(posts.authorId, authorId), after ? lt(posts.id, after) : undefined))
+    .where(
+      and(
+        eq(posts.authorId, authorId),
+        after ? lt(posts.id, after) : undefined,
+        notBlocked(scope.ctx.actorId, posts),
+      ),
+    )
     .orderBy(desc(posts.id))
     .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -132,6 +139,7 @@ export async function publicTimeline(
             and(
               eq(postTags.tag, tag.toLowerCase()),
               after ? lt(postTags.postId, after) : undefined,
+              notBlocked(scope.ctx.actorId, posts),
             ),
           )
           .orderBy(desc(postTags.postId))
@@ -140,7 +148,7 @@ export async function publicTimeline(
     : await db
         .select()
         .from(posts)
-        .where(after ? lt(posts.id, after) : undefined)
+        .where(and(after ? lt(posts.id, after) : undefined, notBlocked(scope.ctx.actorId, posts)))
         .orderBy(desc(posts.id))
         .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -151,13 +159,18 @@ type FeedWindow = { before: string | undefined; offset: number; take: number };
 
 type FeedSelection = z.output<typeof FeedFilter> & { reader: string };
 
-/** The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at once. */
+/**
+ * The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at
+ * once, and a post across a block or by a muted account is left out even when its row was written
+ * before the block or mute reached this service.
+ */
 function fannedOut(selection: FeedSelection, before: string | undefined): SQL | undefined {
   return and(
     eq(timelineEntries.userId, selection.reader),
     before ? lt(timelineEntries.postId, before) : undefined,
     selection.followedOnly ? ne(timelineEntries.authorId, selection.reader) : undefined,
     selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+    notBlockedOrMuted(selection.reader, posts),
   );
 }
 
@@ -191,6 +204,7 @@ function feedIds(
         inList(posts.authorId, celebrityIds),
         before ? lt(posts.id, before) : undefined,
         selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+        notBlockedOrMuted(selection.reader, posts),
       ),
     )
     .orderBy(desc(posts.id))
@@ -312,7 +326,13 @@ export async function userTimelineByHandle(
     db
       .select()
       .from(posts)
-      .where(and(sql`${posts.authorId} = ${authorId}`, after ? lt(posts.id, after) : undefined))
+      .where(
+        and(
+          sql`${posts.authorId} = ${authorId}`,
+          after ? lt(posts.id, after) : undefined,
+          notBlocked(scope.ctx.actorId, posts),
+        ),
+      )
       .orderBy(desc(posts.id))
       .limit(query.limit + 1),
   ]);

@@ -1,6 +1,7 @@
 import type { FriendRequest, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
 import {
   AppError,
+  type Db,
   decodeCursor,
   enqueue,
   enqueueIfChanged,
@@ -145,18 +146,21 @@ export async function cancelFriendRequest(scope: Scope, id: string): Promise<nul
 
 /** Ends a friendship on both sides; unfriending a non-friend changes nothing. */
 export async function unfriend(scope: Scope, handle: string): Promise<Profile> {
-  const { db } = scope;
-  const me = actor(scope);
   const target = await findByHandle(scope, handle);
-  await db
+  await endFriendship(scope.db, actor(scope), target.id);
+  return getProfile(scope, handle);
+}
+
+/** The statement that removes a friendship's two rows, if the two are friends. */
+export function endFriendship(db: Db, a: string, b: string) {
+  return db
     .delete(friendships)
     .where(
       or(
-        and(eq(friendships.userId, me), eq(friendships.friendId, target.id)),
-        and(eq(friendships.userId, target.id), eq(friendships.friendId, me)),
+        and(eq(friendships.userId, a), eq(friendships.friendId, b)),
+        and(eq(friendships.userId, b), eq(friendships.friendId, a)),
       ),
     );
-  return getProfile(scope, handle);
 }
 
 export async function listFriends(

@@ -16,6 +16,7 @@ import type {
 import { checkHealth, defineService, type Inboxes, parseInput } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
+import * as blocks from "./blocks";
 import { outbox } from "./db/schema";
 import * as emailTokens from "./email-tokens";
 import type { Env } from "./env";
@@ -140,6 +141,24 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   unfriend(ctx: CallContext, handle: string) {
     return this.#service.write(ctx, (scope) => friends.unfriend(scope, handle));
+  }
+  block(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.block(scope, handle));
+  }
+  unblock(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unblock(scope, handle));
+  }
+  mute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.mute(scope, handle));
+  }
+  unmute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unmute(scope, handle));
+  }
+  listBlocks(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "blocks", query));
+  }
+  listMutes(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "mutes", query));
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));

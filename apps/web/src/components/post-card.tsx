@@ -9,6 +9,7 @@ import { notify } from "../toasts";
 import { Avatar } from "./avatar";
 import { CommentIcon, HeartIcon, ShareIcon } from "./icons";
 import { RichText } from "./rich-text";
+import { PostMenu } from "./safety";
 import { Time } from "./time";
 
 type Update = (change: (post: Post) => Post) => void;
@@ -214,9 +215,11 @@ function SharedOriginal({ original }: { original: Post["sharedPost"] }) {
 /** A post in a list: who, what, and like / comment / share. */
 export function PostCard(props: { post: Post; update: Update; onShared?: (share: Post) => void }) {
   const { post } = props;
+  const { user } = useStore(session);
   const isShare = post.sharedPost !== undefined;
   return (
     <article class="post" aria-label={`Post by ${post.author.displayName}`}>
+      {user && user.id !== post.author.id && <PostMenu author={post.author} />}
       <Byline post={post} label={isShare ? "shared" : undefined} />
       <PostContent post={post} level={2} />
       {isShare && <SharedOriginal original={post.sharedPost ?? null} />}

@@ -4,6 +4,7 @@ import {
   inboxFailuresTable,
   outboxTable,
   processedEventsTable,
+  relationsTable,
 } from "@flock/kit";
 import {
   index,
@@ -72,6 +73,13 @@ export const reports = sqliteTable(
  * transaction, so a write racing the deletion cannot outlive the account.
  */
 export const deletedUsers = deletedUsersTable();
+
+/**
+ * Who blocks whom, kept from the users service's events: a comment list leaves out comments across
+ * a block from the reader, and a trigger (migrations/0006_blocks.sql) refuses a comment on a post
+ * whose author stands across a block from the commenter.
+ */
+export const relations = relationsTable();
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();

@@ -1,5 +1,10 @@
 import type { NotificationType } from "@flock/contracts";
-import { deadLettersTable, inboxFailuresTable, processedEventsTable } from "@flock/kit";
+import {
+  deadLettersTable,
+  inboxFailuresTable,
+  processedEventsTable,
+  relationsTable,
+} from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -56,6 +61,12 @@ export const unlikes = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.postId] })],
 );
+
+/**
+ * Who blocks and who mutes whom, kept from the users service's events: nobody is notified of what an
+ * account across a block from them did, nor a muter of what the muted account did.
+ */
+export const relations = relationsTable();
 
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();

@@ -4,6 +4,7 @@ import {
   inboxFailuresTable,
   outboxTable,
   processedEventsTable,
+  relationsTable,
 } from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -173,3 +174,10 @@ export const celebrities = sqliteTable("celebrities", {
   authorId: text("author_id").primaryKey(),
   since: text("since").notNull(),
 });
+
+/**
+ * Who blocks and who mutes whom, kept from the users service's events: every read for a signed-in
+ * reader leaves out what a block or mute hides (src/visibility.ts), and triggers
+ * (migrations/0011_blocks.sql) refuse a like or share across a block.
+ */
+export const relations = relationsTable();

@@ -135,6 +135,49 @@ export const emailTokens = sqliteTable(
   (table) => [index("email_tokens_by_user").on(table.userId, table.purpose)],
 );
 
+/**
+ * Who blocks whom. While a row stands, neither account can follow or friend-request the other:
+ * triggers (migrations/0007_blocks.sql) refuse it in the write's own transaction.
+ */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    // A ULID per block: the keyset of the blocker's list, newest first.
+    id: text("id").notNull().unique(),
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.blockerId, table.blockedId] }),
+    index("blocks_by_blocker").on(table.blockerId, table.id),
+    index("blocks_by_blocked").on(table.blockedId, table.blockerId),
+  ],
+);
+
+/** Who mutes whom: private to the muter, who stops seeing the muted account in the home feed. */
+export const mutes = sqliteTable(
+  "mutes",
+  {
+    id: text("id").notNull().unique(),
+    muterId: text("muter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    mutedId: text("muted_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.muterId, table.mutedId] }),
+    index("mutes_by_muter").on(table.muterId, table.id),
+  ],
+);
+
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
