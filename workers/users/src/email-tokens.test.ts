@@ -183,7 +183,7 @@ describe("email verification", () => {
   it("keeps a link to an address the account has left from verifying it, even while unused", async () => {
     const { user } = await signUp("verifyleft");
     const stale = await tokenMailedTo(user.email, "verify-email");
-    // updateAccount (the RealWorld path) changes the email too, and must reset the flag as well.
+    // updateAccount, which asks no current password, changes the email too, and resets the flag.
     await updateAccount(scopeOf(user.id), { email: `left_${user.handle}@example.com` });
     expect(await failureCode(verifyEmail(scopeOf(), { token: stale }))).toBe("bad_request");
     expect((await getMe(scopeOf(user.id))).emailVerified).toBe(false);
