@@ -16,7 +16,41 @@ import { homeFeed, publicTimeline, userTimeline } from "./timelines";
 const feedIds = async (reader: string) =>
   (await homeFeed(scopeOf(reader), { limit: 100 })).items.map((post) => post.id);
 
+const mentioning = (count: number) =>
+  Array.from({ length: count }, (_, i) => `@user_${i}`).join(" ");
+
+/** The fields a refused operation names. */
+async function refusedFields(operation: Promise<unknown>) {
+  const error = await operation.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error).toMatchObject({ code: "validation" });
+  return (error as { errors?: Array<{ path: string }> }).errors?.map((field) => field.path);
+}
+
 describe("posts", () => {
+  it("refuses a post, share or edit that mentions more than 50 distinct accounts", async () => {
+    const author = userId();
+    const publish = { firstFollowers: null };
+    // Fifty distinct handles, each named twice, is fifty mentions.
+    const fifty = await createPost(
+      scopeOf(author),
+      { body: `${mentioning(50)} ${mentioning(50)}` },
+      publish,
+    );
+    expect(
+      await refusedFields(createPost(scopeOf(author), { body: mentioning(51) }, publish)),
+    ).toEqual(["body"]);
+    expect(
+      await refusedFields(sharePost(scopeOf(author), fifty.id, { body: mentioning(51) }, publish)),
+    ).toEqual(["body"]);
+    expect(
+      await refusedFields(updatePost(scopeOf(author), fifty.id, { body: mentioning(51) })),
+    ).toEqual(["body"]);
+    expect((await getPost(scopeOf(), fifty.id)).body).toBe(`${mentioning(50)} ${mentioning(50)}`);
+  });
+
   it("creates a post with tags and records post.created with its mentions", async () => {
     const author = userId();
     const post = await createPost(
