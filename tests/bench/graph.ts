@@ -142,6 +142,29 @@ export async function seedPosts(db: SqlDb, posts: Post[], timeline: Graph["timel
   );
 }
 
+/**
+ * Celebrities and their posts as the posts service keeps them: a celebrities row per author, each
+ * post in merged_posts (not fanned out), and the readers' follows in posts' own follow_states.
+ */
+export async function seedCelebrities(db: SqlDb, posts: Post[], follows: Graph["follows"]) {
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO celebrities (author_id, since) SELECT value->>0, value->>1 FROM json_each(?) WHERE true`,
+    [...new Set(posts.map((post) => post.authorId))].map((authorId) => [authorId, now()]),
+  );
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO merged_posts (post_id, author_id) SELECT value->>0, value->>1 FROM json_each(?) WHERE true`,
+    posts.map((post) => [post.id, post.authorId]),
+  );
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO follow_states (follower_id, followee_id, following, event_id)
+     SELECT value->>0, value->>1, 1, value->>2 FROM json_each(?) WHERE true`,
+    follows.map(([follower, followee]) => [follower, followee, ulid()]),
+  );
+}
+
 /** The posts service's replica of author profiles, as user.registered events would have filled it. */
 export async function seedAuthors(db: SqlDb, users: User[]) {
   await insertRows(
