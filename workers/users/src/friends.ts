@@ -77,10 +77,10 @@ export async function sendFriendRequest(
   if (pending.length > 0) throw new AppError("conflict", `You already asked @${target.handle}.`);
   const [lastDecline] = declined;
   if (lastDecline) {
-    const again = new Date(Date.parse(lastDecline.at) + DECLINE_COOLDOWN_MS).toISOString();
+    const again = new Date(Date.parse(lastDecline.at) + DECLINE_COOLDOWN_MS);
     throw new AppError(
       "conflict",
-      `@${target.handle} declined your friend request; you can ask again after ${again}.`,
+      `@${target.handle} declined your friend request; you can ask again from ${again.toUTCString()}.`,
     );
   }
 
