@@ -27,6 +27,7 @@ import {
   type SqlDb,
   seedAuthors,
   seedCelebrities,
+  seedFollowStates,
   seedFollows,
   seedGraph,
   seedPosts,
@@ -309,51 +310,43 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
     id: p.id,
     authorId: celebrities[i]?.id ?? "",
   }));
-  const celebrityFollows: Graph["follows"] = fansOfCelebrities.flatMap((reader, i) =>
-    celebrities
+  // Spread evenly over all of them, old and new: a reader following 10 finds few in a page's merge.
+  const celebrityFollows: Graph["follows"] = fansOfCelebrities.flatMap((reader, i) => {
+    const step = Math.max(1, Math.floor(celebrities.length / (size.following[i] ?? 1)));
+    return celebrities
+      .filter((_, j) => j % step === 0)
       .slice(0, size.following[i] ?? 0)
-      .map((celebrity): [string, string] => [reader.id, celebrity.id]),
-  );
+      .map((celebrity): [string, string] => [reader.id, celebrity.id]);
+  });
   await seedFollows(dbs.users, [...follows, ...celebrityFollows]);
+  await seedFollowStates(dbs.posts, [...follows, ...celebrityFollows]);
   await seedPosts(dbs.posts, [...ulidPosts, ...celebrityPosts], timeline);
-  await seedCelebrities(dbs.posts, celebrityPosts, celebrityFollows);
+  await seedCelebrities(dbs.posts, celebrityPosts);
 
-  const feed: Record<string, number> = {};
-  for (const [i, reader] of readers.entries()) {
-    const [result] = await load({
-      url: url.origin,
-      duration: size.curveSeconds,
-      routes: [
-        {
-          name: "feed",
-          connections: 4,
-          method: "GET",
-          paths: ["/v1/feed?limit=10"],
-          tokens: [await token(reader)],
-        },
-      ],
-    });
-    feed[String(size.following[i])] = result?.p50 ?? Number.NaN;
-    log(`   feed, following ${size.following[i]}: p50 ${result?.p50} ms`);
+  /** Feed p50 for each reader in turn, keyed by how many accounts that reader follows. */
+  async function feedCurve(readersBySize: User[], what: string) {
+    const p50s: Record<string, number> = {};
+    for (const [i, reader] of readersBySize.entries()) {
+      const [result] = await load({
+        url: url.origin,
+        duration: size.curveSeconds,
+        routes: [
+          {
+            name: "feed",
+            connections: 4,
+            method: "GET",
+            paths: ["/v1/feed?limit=10"],
+            tokens: [await token(reader)],
+          },
+        ],
+      });
+      p50s[String(size.following[i])] = result?.p50 ?? Number.NaN;
+      log(`   feed, following ${size.following[i]} ${what}: p50 ${result?.p50} ms`);
+    }
+    return p50s;
   }
-  const celebrityFeed: Record<string, number> = {};
-  for (const [i, reader] of fansOfCelebrities.entries()) {
-    const [result] = await load({
-      url: url.origin,
-      duration: size.curveSeconds,
-      routes: [
-        {
-          name: "feed",
-          connections: 4,
-          method: "GET",
-          paths: ["/v1/feed?limit=10"],
-          tokens: [await token(reader)],
-        },
-      ],
-    });
-    celebrityFeed[String(size.following[i])] = result?.p50 ?? Number.NaN;
-    log(`   feed, following ${size.following[i]} celebrities: p50 ${result?.p50} ms`);
-  }
+  const feed = await feedCurve(readers, "accounts");
+  const celebrityFeed = await feedCurve(fansOfCelebrities, "celebrities");
 
   const compose: Record<string, number> = {};
   const visible: Record<string, number> = {};

@@ -12,7 +12,14 @@ import {
   toResult,
 } from "@flock/kit";
 import { describe, expect, it } from "vitest";
-import { CELEBRITY, followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
+import {
+  CELEBRITY,
+  celebrityWithFans,
+  followGraph,
+  outboxTypes,
+  scopeOf,
+  userId,
+} from "../test/helpers";
 import { likes, posts, postTags, processedEvents, timelineEntries } from "./db/schema";
 import { applyEvent, REMOVAL_PAGE } from "./events";
 import { ASYNC_FANOUT_PAGE } from "./fanout";
@@ -414,10 +421,7 @@ describe("the author replica", () => {
 describe("celebrity status", () => {
   it("stays between the demotion line and the threshold, goes below it, and leaves merged posts merged", async () => {
     const graph = followGraph();
-    const author = userId();
-    const fans = Array.from({ length: CELEBRITY }, userId);
-    for (const fan of fans) graph.follow(fan, author);
-    await graph.deliverFollowEvents();
+    const { author, fans } = await celebrityWithFans(graph);
     const publish = async (body: string) =>
       createPost(scopeOf(author), { body }, { firstFollowers: await graph.firstFollowers(author) });
     const entries = (postId: string) =>

@@ -1,7 +1,15 @@
 import { env } from "cloudflare:workers";
 import { toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
-import { CELEBRITY, failureCode, followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
+import {
+  CELEBRITY,
+  celebrityWithFans,
+  failureCode,
+  followGraph,
+  outboxTypes,
+  scopeOf,
+  userId,
+} from "../test/helpers";
 import { like, unlike } from "./likes";
 import {
   createPost,
@@ -99,10 +107,7 @@ describe("posts", () => {
 
   it("merges a celebrity's posts into followers' feeds at read time instead of fanning out", async () => {
     const graph = followGraph();
-    const celebrity = userId();
-    const fans = Array.from({ length: CELEBRITY }, userId);
-    for (const fan of fans) graph.follow(fan, celebrity);
-    await graph.deliverFollowEvents();
+    const { author: celebrity, fans } = await celebrityWithFans(graph);
     const post = await createPost(
       scopeOf(celebrity),
       { body: "to the many" },

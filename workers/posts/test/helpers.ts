@@ -74,3 +74,12 @@ export async function outboxTypes(): Promise<string[]> {
 }
 
 export { failureCode } from "@flock/testing/expect";
+
+/** An author with enough followers to be a celebrity, whose follow events this service has heard. */
+export async function celebrityWithFans(graph: ReturnType<typeof followGraph>) {
+  const author = userId();
+  const fans = Array.from({ length: CELEBRITY }, userId);
+  for (const fan of fans) graph.follow(fan, author);
+  await graph.deliverFollowEvents();
+  return { author, fans };
+}
