@@ -26,6 +26,8 @@ import {
   makeUsers,
   type SqlDb,
   seedAuthors,
+  seedCelebrities,
+  seedFollowStates,
   seedFollows,
   seedGraph,
   seedPosts,
@@ -261,17 +263,31 @@ async function runTarget(target: Target, graph: Graph, readers: User[], tokens: 
   return { server, url, results };
 }
 
-/** Home feed p50 for readers who follow 10 ... 5,000 accounts, and compose p99 for authors with 10 ... 50,000 followers. */
+/**
+ * Home feed p50 for readers who follow 10 ... 5,000 accounts (fanned out to them), the same for
+ * readers who follow 10 ... 5,000 celebrities (merged at read time), and compose p99 for authors with
+ * 10 ... 50,000 followers.
+ */
 async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: URL) {
   const dbs = await mesh.databases(server);
   const biggest = Math.max(...size.following);
   const followees = makeUsers(biggest, "fe");
   const readers = makeUsers(size.following.length, "rd");
+  const celebrities = makeUsers(biggest, "ce");
+  const fansOfCelebrities = makeUsers(size.following.length, "rc");
   const fans = makeUsers(Math.max(...size.followers), "fan");
   const authors = makeUsers(size.followers.length, "au");
   log(`\n== scale curves: seeding ${followees.length + fans.length} more accounts`);
-  await seedUsers(dbs.users, [...followees, ...readers, ...fans, ...authors]);
-  await seedAuthors(dbs.posts, [...followees, ...readers, ...fans, ...authors]);
+  const accounts = [
+    ...followees,
+    ...readers,
+    ...fans,
+    ...authors,
+    ...celebrities,
+    ...fansOfCelebrities,
+  ];
+  await seedUsers(dbs.users, accounts);
+  await seedAuthors(dbs.posts, accounts);
   const posts = followees.map((followee) => ({ id: "", authorId: followee.id }));
   const graph = socialGraph(0, 0);
   const ulidPosts = makeUsers(posts.length, "p").map((p, i) => ({
@@ -289,27 +305,48 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
   for (const [i, author] of authors.entries()) {
     for (const fan of fans.slice(0, size.followers[i] ?? 0)) follows.push([fan.id, author.id]);
   }
-  await seedFollows(dbs.users, follows);
-  await seedPosts(dbs.posts, ulidPosts, timeline);
+  // One post per celebrity, merged at read time: the readers following them have no timeline rows.
+  const celebrityPosts = makeUsers(celebrities.length, "pc").map((p, i) => ({
+    id: p.id,
+    authorId: celebrities[i]?.id ?? "",
+  }));
+  // Spread evenly over all of them, old and new: a reader following 10 finds few in a page's merge.
+  const celebrityFollows: Graph["follows"] = fansOfCelebrities.flatMap((reader, i) => {
+    const step = Math.max(1, Math.floor(celebrities.length / (size.following[i] ?? 1)));
+    return celebrities
+      .filter((_, j) => j % step === 0)
+      .slice(0, size.following[i] ?? 0)
+      .map((celebrity): [string, string] => [reader.id, celebrity.id]);
+  });
+  await seedFollows(dbs.users, [...follows, ...celebrityFollows]);
+  await seedFollowStates(dbs.posts, [...follows, ...celebrityFollows]);
+  await seedPosts(dbs.posts, [...ulidPosts, ...celebrityPosts], timeline);
+  await seedCelebrities(dbs.posts, celebrityPosts);
 
-  const feed: Record<string, number> = {};
-  for (const [i, reader] of readers.entries()) {
-    const [result] = await load({
-      url: url.origin,
-      duration: size.curveSeconds,
-      routes: [
-        {
-          name: "feed",
-          connections: 4,
-          method: "GET",
-          paths: ["/v1/feed?limit=10"],
-          tokens: [await token(reader)],
-        },
-      ],
-    });
-    feed[String(size.following[i])] = result?.p50 ?? Number.NaN;
-    log(`   feed, following ${size.following[i]}: p50 ${result?.p50} ms`);
+  /** Feed p50 for each reader in turn, keyed by how many accounts that reader follows. */
+  async function feedCurve(readersBySize: User[], what: string) {
+    const p50s: Record<string, number> = {};
+    for (const [i, reader] of readersBySize.entries()) {
+      const [result] = await load({
+        url: url.origin,
+        duration: size.curveSeconds,
+        routes: [
+          {
+            name: "feed",
+            connections: 4,
+            method: "GET",
+            paths: ["/v1/feed?limit=10"],
+            tokens: [await token(reader)],
+          },
+        ],
+      });
+      p50s[String(size.following[i])] = result?.p50 ?? Number.NaN;
+      log(`   feed, following ${size.following[i]} ${what}: p50 ${result?.p50} ms`);
+    }
+    return p50s;
   }
+  const feed = await feedCurve(readers, "accounts");
+  const celebrityFeed = await feedCurve(fansOfCelebrities, "celebrities");
 
   const compose: Record<string, number> = {};
   const visible: Record<string, number> = {};
@@ -362,7 +399,7 @@ async function scaleCurves(server: ReturnType<typeof createTestHarness>, url: UR
       `   compose, ${followers} followers: p99 ${result?.p99} ms; in the last follower's feed after ${visible[String(followers)]} s`,
     );
   }
-  return { feed, compose, visible };
+  return { feed, celebrityFeed, compose, visible };
 }
 
 /**
@@ -465,6 +502,7 @@ const meshRun = await runTarget(mesh, graph, readers, tokens);
 const curves = flags["skip-curves"]
   ? {
       feed: {} as Record<string, number>,
+      celebrityFeed: {} as Record<string, number>,
       compose: {} as Record<string, number>,
       visible: {} as Record<string, number>,
     }
@@ -494,6 +532,9 @@ const figures = {
   feed_p50_ratio_5000_vs_10: round(
     (curves.feed["5000"] ?? Number.NaN) / (curves.feed["10"] ?? Number.NaN),
   ),
+  celebrity_feed_p50_ratio_5000_vs_10: round(
+    (curves.celebrityFeed["5000"] ?? Number.NaN) / (curves.celebrityFeed["10"] ?? Number.NaN),
+  ),
   compose_p99_ratio_50000_vs_10: round(
     (curves.compose["50000"] ?? Number.NaN) / (curves.compose["10"] ?? Number.NaN),
   ),
@@ -504,6 +545,7 @@ const figures = {
   d1_round_trips_by_route_and_service: queries,
   routes: { mesh: meshRun.results, monolith: monolithRun.results, ceiling: hello },
   feed_p50_ms_by_following: curves.feed,
+  feed_p50_ms_by_celebrities_followed: curves.celebrityFeed,
   compose_p99_ms_by_followers: curves.compose,
   seconds_until_last_follower_sees_post: curves.visible,
 };
@@ -558,6 +600,11 @@ const lines = [
   row(["mesh / one-worker p99", figures.mesh_vs_monolith_p99, "<= 1.25"]),
   row(["mesh / ceiling throughput", figures.mesh_vs_ceiling_throughput, ""]),
   row(["feed p50, following 5,000 / 10", figures.feed_p50_ratio_5000_vs_10, "<= 1.2"]),
+  row([
+    "feed p50, following 5,000 / 10 celebrities",
+    figures.celebrity_feed_p50_ratio_5000_vs_10,
+    "<= 1.2",
+  ]),
   row(["compose p99, 50,000 followers / 10", figures.compose_p99_ratio_50000_vs_10, "<= 1.3"]),
   row([
     "seconds until the last of 50,000 followers sees a post",
@@ -568,6 +615,7 @@ const lines = [
   row(["following", ...Object.keys(curves.feed)]),
   row(["---", ...Object.keys(curves.feed).map(() => "---:")]),
   row(["feed p50 ms", ...Object.values(curves.feed)]),
+  row(["feed p50 ms (celebrities followed)", ...Object.values(curves.celebrityFeed)]),
   "",
   row(["followers", ...Object.keys(curves.compose)]),
   row(["---", ...Object.keys(curves.compose).map(() => "---:")]),

@@ -170,6 +170,17 @@ describe("two people on flock", () => {
     await expectNoInjection(alice.page, alice.incidents);
   });
 
+  it("explains a post that mentions more than 50 people with the body's field error", async () => {
+    const { page } = alice;
+    await page.goto("/");
+    const many = Array.from({ length: 51 }, (_, i) => `@reader_${i}`).join(" ");
+    await page.getByLabel("What's happening?").fill(many);
+    await page.getByRole("button", { name: "Post", exact: true }).click();
+    await page.getByText("must mention at most 50 accounts").waitFor();
+    expect(await page.getByLabel("What's happening?").getAttribute("aria-invalid")).toBe("true");
+    await page.getByLabel("What's happening?").fill("");
+  });
+
   it("likes at once, and rolls the like back when the server fails", async () => {
     const { page } = alice;
     const post = postBy(page, bob.name);
@@ -332,6 +343,27 @@ describe("two people on flock", () => {
     await alice.page.getByRole("button", { name: /Unfriend/ }).waitFor();
     await page.goto(`/u/${bob.handle}/friends`);
     await page.getByRole("list", { name: "Friends" }).getByText(alice.name).waitFor();
+  });
+
+  it("says why a declined friend request cannot be sent again at once", async () => {
+    const carol = await apiCall<{ token: string }>("POST", "/v1/auth/register", undefined, {
+      handle: "carol",
+      email: "carol@example.com",
+      password: PASSWORD,
+    });
+    const { page } = alice;
+    await page.goto("/u/carol");
+    await page.getByRole("button", { name: "Add friend" }).click();
+    await page.getByText("Request sent", { exact: true }).waitFor();
+    const incoming = await apiCall<{ items: Array<{ id: string }> }>(
+      "GET",
+      "/v1/me/friend-requests?direction=incoming",
+      carol.token,
+    );
+    await apiCall("POST", `/v1/me/friend-requests/${incoming.items[0]?.id}/decline`, carol.token);
+    await page.reload();
+    await page.getByRole("button", { name: "Add friend" }).click();
+    await page.getByText("@carol declined your friend request").waitFor();
   });
 
   it("changes settings, shown as text, with the server's reasons when refused", async () => {

@@ -280,6 +280,17 @@ export async function checkInvariants(
     }),
   );
 
+  // A run lasts minutes, well within a day: however often a pair followed and unfollowed, and however
+  // the follow events were retried or raced, the followed account was told once.
+  const followNotes = tally(
+    notifications.filter((n) => n.type === "follow"),
+    (n) => `${n.actor_id}:${n.recipient_id}`,
+  );
+  report(
+    "at most one follow notification per follower and account a day",
+    [...followNotes].filter(([, n]) => n > 1),
+  );
+
   const commentIds = new Set(comments.map((c) => String(c.id)));
   // A comment is hidden by three standing reports; a reporter's deletion takes theirs back.
   const openReports = tally(

@@ -83,6 +83,8 @@ async function makeFixtures() {
   );
 }
 
+const MANY_MENTIONS = Array.from({ length: 51 }, (_, i) => `@fuzz_${i}`).join(" ");
+
 /** Values shaped by a JSON schema, often valid, sometimes at or past its limits. */
 function fromSchema(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   if (depth > 3) return fc.constant(null);
@@ -103,6 +105,8 @@ function fromSchema(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
           "javascript:alert(1)",
           "01JD0000000000000000000000",
           "x".repeat((schema.maxLength ?? 100) + 1),
+          // Past the 50 distinct mentions a post or comment may hold.
+          MANY_MENTIONS,
         ),
       );
     case "integer":

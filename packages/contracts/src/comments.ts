@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { CallContext, Health, ListQuery } from "./common";
-import { Id, Page, Timestamp } from "./common";
+import { Id, mentionLimited, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
 export const CommentStatus = z.enum(["visible", "held", "hidden"]).meta({ id: "CommentStatus" });
 export type CommentStatus = z.infer<typeof CommentStatus>;
 
-const CommentBody = z.string().trim().min(1, "must not be empty").max(2000);
+const CommentBody = mentionLimited(z.string().trim().min(1, "must not be empty").max(2000));
 
 export const CreateCommentInput = z
   .object({ body: CommentBody, parentId: Id.optional() })

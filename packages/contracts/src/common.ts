@@ -66,6 +66,16 @@ export function extractMentions(text: string): string[] {
   return [...found];
 }
 
+/** The most distinct accounts one post or comment may mention: each mention notifies someone. */
+export const MENTION_LIMIT = 50;
+
+/** A user-written text that mentions at most MENTION_LIMIT distinct accounts (a 422 beyond). */
+export function mentionLimited<Schema extends z.ZodType<string>>(schema: Schema) {
+  return schema.refine((text) => extractMentions(text).length <= MENTION_LIMIT, {
+    message: `must mention at most ${MENTION_LIMIT} accounts`,
+  });
+}
+
 /** What each service's `health()` RPC answers. */
 export const Health = z
   .object({ service: z.string(), ok: z.boolean(), detail: z.string().optional() })

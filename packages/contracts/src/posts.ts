@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CommentPage } from "./comments";
 import type { CallContext, Health } from "./common";
-import { Id, ListQuery, Missing, orNull, Page, Timestamp } from "./common";
+import { Id, ListQuery, Missing, mentionLimited, orNull, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 import { ProfileSummary } from "./users";
 
@@ -16,11 +16,9 @@ const Tags = z
   .max(10, "at most 10 tags")
   .transform((tags) => [...new Set(tags)]);
 
-export const PostBody = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(5000, "must be at most 5000 characters");
+export const PostBody = mentionLimited(
+  z.string().trim().min(1, "must not be empty").max(5000, "must be at most 5000 characters"),
+);
 const Title = z
   .string()
   .trim()
@@ -69,7 +67,7 @@ export const UpdatePostInput = z
 export type UpdatePostInput = z.infer<typeof UpdatePostInput>;
 
 export const ShareInput = z
-  .object({ body: z.string().trim().max(5000).optional() })
+  .object({ body: mentionLimited(z.string().trim().max(5000)).optional() })
   .meta({ id: "ShareInput" });
 export type ShareInput = z.infer<typeof ShareInput>;
 

@@ -299,7 +299,5 @@ export interface UsersRpc {
     userId: string,
     query: ListQuery,
   ): Promise<Result<Page<string> & { total: number }>>;
-  /** Which of the candidate accounts the user follows: one primary-key lookup each (read-time merge). */
-  followedAmong(ctx: CallContext, userId: string, candidates: string[]): Promise<Result<string[]>>;
   health(): Promise<Health>;
 }

@@ -8,8 +8,8 @@ import {
   recordRelation,
   type Statement,
 } from "@flock/kit";
-import { and, eq, gt, lt, or, sql } from "drizzle-orm";
-import { notifications, relations, tombstones, unlikes } from "./db/schema";
+import { and, eq, gt, lt, lte, or, sql } from "drizzle-orm";
+import { followNotices, notifications, relations, tombstones, unlikes } from "./db/schema";
 
 /** The ids of the users who hold these handles; handles nobody holds are left out. */
 export type ResolveHandles = (handles: string[]) => Promise<string[]>;
@@ -68,10 +68,22 @@ export async function applyEvent(
     case "user.unblocked":
     case "user.unmuted":
       return [recordRelation(db, relations, event)];
-    case "user.followed":
-      return notify(db, event, event.data.followerId, [
-        { type: "follow", recipientId: event.data.followeeId },
-      ]);
+    case "user.followed": {
+      const { followerId, followeeId } = event.data;
+      return [
+        claimFollowNotice(db, event, followerId, followeeId),
+        ...notify(db, event, followerId, [{ type: "follow", recipientId: followeeId }]),
+        // Taken back at once unless this event holds the day's slot.
+        db
+          .delete(notifications)
+          .where(
+            and(
+              eq(notifications.eventId, event.id),
+              sql`NOT EXISTS (SELECT 1 FROM ${followNotices} WHERE ${followNotices.actorId} = ${followerId} AND ${followNotices.recipientId} = ${followeeId} AND ${followNotices.eventId} = ${event.id})`,
+            ),
+          ),
+      ];
+    }
     case "friend.requested":
       return notify(db, event, event.data.fromId, [
         { type: "friend_request", recipientId: event.data.toId },
@@ -167,10 +179,31 @@ export async function applyEvent(
         db.delete(unlikes).where(eq(unlikes.userId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
+        db.delete(followNotices).where(eq(followNotices.actorId, event.data.userId)),
+        db.delete(followNotices).where(eq(followNotices.recipientId, event.data.userId)),
       ];
     default:
       return [];
   }
+}
+
+/** How long one follow notification stands for every follow of the same pair. */
+export const FOLLOW_NOTICE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Gives this follow event the pair's notification slot when nobody holds it, or when the holder's
+ * notification is more than FOLLOW_NOTICE_MS older than this follow. A replay keeps its own slot.
+ */
+function claimFollowNotice(db: Db, event: Event, actorId: string, recipientId: string): Statement {
+  const dayBefore = new Date(Date.parse(event.occurredAt) - FOLLOW_NOTICE_MS).toISOString();
+  return db
+    .insert(followNotices)
+    .values({ actorId, recipientId, eventId: event.id, notifiedAt: event.occurredAt })
+    .onConflictDoUpdate({
+      target: [followNotices.actorId, followNotices.recipientId],
+      set: { eventId: event.id, notifiedAt: event.occurredAt },
+      setWhere: lte(followNotices.notifiedAt, dayBefore),
+    });
 }
 
 /** Records that a user, post or comment is gone, so that late events about it notify no one. */

@@ -19,13 +19,14 @@ import {
   followStates,
   idempotencyKeys,
   likes,
+  mergedPosts,
   outbox,
   posts,
   postTags,
   relations,
   timelineEntries,
 } from "./db/schema";
-import { fanOutPage } from "./fanout";
+import { fanOutPage, isCelebrity, setCelebrity } from "./fanout";
 import type { Audience } from "./scope";
 
 /** Posts of a newly followed account that are copied into the follower's timeline. */
@@ -61,6 +62,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     }
     case "post.deleted":
       return [
+        db.delete(mergedPosts).where(eq(mergedPosts.postId, event.data.postId)),
         db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId)),
         db.delete(countedComments).where(eq(countedComments.postId, event.data.postId)),
       ];
@@ -79,6 +81,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     case "user.unfollowed": {
       const { followerId, followeeId } = event.data;
       return [
+        ...(await reconsiderCelebrity(db, followeeId, deps)),
         followState(db, event, followerId, followeeId, false),
         db.delete(timelineEntries).where(
           and(
@@ -118,6 +121,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(relations).where(eq(relations.otherId, userId)),
         db.delete(authors).where(eq(authors.id, userId)),
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
+        db.delete(mergedPosts).where(eq(mergedPosts.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
@@ -170,6 +174,26 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     default:
       return [];
   }
+}
+
+/**
+ * Takes celebrity status away from an author whose followers fell below the demotion line, so that
+ * their next posts are fanned out again. Asks the users service only about a current celebrity.
+ */
+async function reconsiderCelebrity(
+  db: Db,
+  authorId: string,
+  deps: EventDeps,
+): Promise<Statement[]> {
+  const [row] = await db
+    .select({ id: celebrities.authorId })
+    .from(celebrities)
+    .where(eq(celebrities.authorId, authorId));
+  if (!row) return [];
+  const { total } = await deps.audience.followerIds(authorId, { limit: 1 });
+  return [
+    setCelebrity(db, authorId, await isCelebrity(db, authorId, total, deps.celebrityFollowers)),
+  ];
 }
 
 /** Records a follow or unfollow unless a newer one of the same pair was applied first. */
@@ -235,6 +259,7 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
     db.delete(likes).where(inList(likes.postId, ids)),
     db.delete(postTags).where(inList(postTags.postId, ids)),
     db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
+    db.delete(mergedPosts).where(inList(mergedPosts.postId, ids)),
     db.delete(posts).where(inList(posts.id, ids)),
     ...enqueueAll(db, outbox, announcements),
     ...(more ? [continuePostsRemoval(db, userId, requestId)] : []),

@@ -21,15 +21,15 @@ import {
 } from "@flock/kit";
 import { and, eq } from "drizzle-orm";
 import {
-  celebrities,
   idempotencyKeys,
   likes,
+  mergedPosts,
   outbox,
   posts,
   postTags,
   timelineEntries,
 } from "./db/schema";
-import { deliver } from "./fanout";
+import { deliver, isCelebrity, merge, setCelebrity } from "./fanout";
 import { actor, type Scope } from "./scope";
 import { hydrate } from "./timelines";
 import { notBlocked } from "./visibility";
@@ -157,7 +157,9 @@ async function insertPost(
     updatedAt: now,
   };
   const followers = options.firstFollowers;
-  const celebrity = followers !== null && followers.total >= scope.celebrityFollowers;
+  const celebrity =
+    followers !== null &&
+    (await isCelebrity(db, authorId, followers.total, scope.celebrityFollowers));
   const readers = [authorId, ...(celebrity || !followers ? [] : followers.ids)];
   const event = makeEvent("posts", scope.ctx.requestId, "post.created", {
     postId: row.id,
@@ -170,9 +172,8 @@ async function insertPost(
   if (row.tags.length > 0)
     statements.push(db.insert(postTags).values(row.tags.map((tag) => ({ tag, postId: row.id }))));
   statements.push(deliver(db, row, readers), enqueue(db, outbox, event));
-  if (celebrity) {
-    statements.push(db.insert(celebrities).values({ authorId, since: now }).onConflictDoNothing());
-  }
+  if (followers !== null) statements.push(setCelebrity(db, authorId, celebrity));
+  if (celebrity) statements.push(merge(db, row));
   if (options.idempotencyKey) {
     statements.push(
       db
@@ -239,6 +240,7 @@ export async function deletePost(scope: Scope, postId: string): Promise<null> {
     db
       .delete(timelineEntries)
       .where(and(eq(timelineEntries.userId, post.authorId), eq(timelineEntries.postId, post.id))),
+    db.delete(mergedPosts).where(eq(mergedPosts.postId, post.id)),
     db.delete(posts).where(eq(posts.id, post.id)),
     // Only the delete that removed the row announces it: a second, racing delete emits nothing.
     enqueueIfChanged(db, outbox, event),

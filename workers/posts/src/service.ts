@@ -43,14 +43,6 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
         idempotent: true,
       });
     },
-    celebritiesFollowedBy(readerId, celebrities) {
-      return callService(
-        ctx,
-        "users",
-        (call) => env.USERS.followedAmong(call, readerId, [...celebrities]),
-        { idempotent: true },
-      );
-    },
   };
 }
 
@@ -106,14 +98,10 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     return this.#service.read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
   }
   homeFeed(ctx: CallContext, query: FeedQuery) {
-    return this.#service.read(ctx, (scope) =>
-      timelines.homeFeed(scope, usersAudience(this.env, scope.ctx), query),
-    );
+    return this.#service.read(ctx, (scope) => timelines.homeFeed(scope, query));
   }
   homeFeedByOffset(ctx: CallContext, query: FeedOffsetQuery) {
-    return this.#service.read(ctx, (scope) =>
-      timelines.homeFeedByOffset(scope, usersAudience(this.env, scope.ctx), query),
-    );
+    return this.#service.read(ctx, (scope) => timelines.homeFeedByOffset(scope, query));
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
     return this.#service.read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));

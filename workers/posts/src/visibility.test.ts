@@ -49,8 +49,8 @@ async function world() {
 
 describe("blocks in the posts service", () => {
   it("hide the other side's posts, and shares of them, everywhere and both ways", async () => {
-    const { graph, reader, author, post, own, share } = await world();
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toEqual([
+    const { reader, author, post, own, share } = await world();
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toEqual([
       share.id,
       own.id,
       post.id,
@@ -62,7 +62,7 @@ describe("blocks in the posts service", () => {
       const timeline = await userTimeline(scopeOf(viewer), other, { limit: 20 });
       expect(timeline.items.every((item) => item.authorId !== other)).toBe(true);
     }
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toEqual([own.id]);
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toEqual([own.id]);
     expect(ids(await userTimeline(scopeOf(reader), author, { limit: 20 }))).toEqual([]);
     const everyone = ids(await publicTimeline(scopeOf(reader), undefined, { limit: 100 }));
     expect(everyone).toContain(own.id);
@@ -128,31 +128,31 @@ describe("blocks in the posts service", () => {
       .bind(reader)
       .all();
     expect(results).toHaveLength(1);
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toEqual([]);
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toEqual([]);
   });
 
   it("keeps the newer word when a block and its unblock arrive out of order", async () => {
-    const { graph, reader, author, post } = await world();
+    const { reader, author, post } = await world();
     const first = blocked(author, reader);
     const second = unblocked(author, reader);
     await apply(second);
     await apply(first);
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toContain(post.id);
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toContain(post.id);
   });
 });
 
 describe("mutes in the posts service", () => {
   it("hide the muted account's posts and shares from the muter's home feed only", async () => {
-    const { graph, reader, author, friend, post, own, share } = await world();
+    const { reader, author, friend, post, own, share } = await world();
     await apply(muted(reader, friend));
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toEqual([post.id]);
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toEqual([post.id]);
     expect(ids(await userTimeline(scopeOf(reader), friend, { limit: 20 }))).toEqual([
       share.id,
       own.id,
     ]);
     await apply(muted(reader, author));
-    expect(ids(await homeFeed(scopeOf(reader), graph.audience, { limit: 20 }))).toEqual([]);
+    expect(ids(await homeFeed(scopeOf(reader), { limit: 20 }))).toEqual([]);
     expect((await getPost(scopeOf(reader), post.id)).id).toBe(post.id);
-    expect(ids(await homeFeed(scopeOf(author), graph.audience, { limit: 20 }))).toEqual([post.id]);
+    expect(ids(await homeFeed(scopeOf(author), { limit: 20 }))).toEqual([post.id]);
   });
 });

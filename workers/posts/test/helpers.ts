@@ -32,14 +32,31 @@ export function followGraph() {
       const more = start + query.limit < all.length;
       return { items, nextCursor: more && last ? encodeCursor(last) : null, total: all.length };
     },
-    async celebritiesFollowedBy(readerId: string, celebrities: readonly string[]) {
-      return celebrities.filter((author) => followers.get(author)?.includes(readerId));
-    },
   };
   return {
     audience,
     follow(fan: string, author: string) {
       followers.set(author, [...(followers.get(author) ?? []), fan]);
+    },
+    unfollow(fan: string, author: string) {
+      followers.set(
+        author,
+        (followers.get(author) ?? []).filter((id) => id !== fan),
+      );
+    },
+    /**
+     * Records every follow made so far in this service's follow_states, as the user.followed events
+     * would leave it (their backfill aside): what the celebrity merge reads.
+     */
+    async deliverFollowEvents() {
+      const pairs = [...followers].flatMap(([author, fans]) => fans.map((fan) => [fan, author]));
+      await env.DB.prepare(
+        `INSERT INTO follow_states (follower_id, followee_id, following, event_id)
+         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, ?2 FROM json_each(?1)
+         WHERE true ON CONFLICT DO NOTHING`,
+      )
+        .bind(JSON.stringify(pairs), newId())
+        .run();
     },
     /** The first followers as the entrypoint hands them to createPost. */
     async firstFollowers(author: string) {
@@ -57,3 +74,12 @@ export async function outboxTypes(): Promise<string[]> {
 }
 
 export { failureCode } from "@flock/testing/expect";
+
+/** An author with enough followers to be a celebrity, whose follow events this service has heard. */
+export async function celebrityWithFans(graph: ReturnType<typeof followGraph>) {
+  const author = userId();
+  const fans = Array.from({ length: CELEBRITY }, userId);
+  for (const fan of fans) graph.follow(fan, author);
+  await graph.deliverFollowEvents();
+  return { author, fans };
+}

@@ -163,11 +163,6 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
   }
-  followedAmong(ctx: CallContext, userId: string, candidates: string[]) {
-    return this.#service.read(ctx, (scope) =>
-      follows.followedAmong(scope, userId, parseInput(Ids, candidates)),
-    );
-  }
   health() {
     return checkHealth("users", this.env.DB);
   }

@@ -68,6 +68,23 @@ export const unlikes = sqliteTable(
  */
 export const relations = relationsTable();
 
+/**
+ * The follow event that holds each follower's follow notification to each account for the day:
+ * following, unfollowing and following again within FOLLOW_NOTICE_MS notifies once. A later follow
+ * takes the slot over only once the day is past, in the batch that notifies, so racing events can't
+ * both win it.
+ */
+export const followNotices = sqliteTable(
+  "follow_notices",
+  {
+    actorId: text("actor_id").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    eventId: text("event_id").notNull(),
+    notifiedAt: text("notified_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.actorId, table.recipientId] })],
+);
+
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
 export const deadLetters = deadLettersTable();

@@ -169,7 +169,11 @@ export const countedComments = sqliteTable(
   (table) => [index("counted_comments_visible").on(table.postId, table.visible, table.deleted)],
 );
 
-/** Authors whose new posts are not fanned out but merged into their followers' feeds at read time. */
+/**
+ * Authors whose new posts are not fanned out but merged into their followers' feeds at read time.
+ * An author joins at CELEBRITY_FOLLOWERS followers and leaves only below a lower line (fanout.ts),
+ * so an account hovering at the threshold does not flip with every follow.
+ */
 export const celebrities = sqliteTable("celebrities", {
   authorId: text("author_id").primaryKey(),
   since: text("since").notNull(),
@@ -181,3 +185,17 @@ export const celebrities = sqliteTable("celebrities", {
  * (migrations/0011_blocks.sql) refuse a like or share across a block.
  */
 export const relations = relationsTable();
+
+/**
+ * The posts that were not fanned out because their author was a celebrity when they were written,
+ * newest last. The home feed merges them by one bounded range of this key, keeping those whose
+ * author the reader follows (`follow_states`), whatever the author's status is today.
+ */
+export const mergedPosts = sqliteTable(
+  "merged_posts",
+  {
+    postId: text("post_id").primaryKey(),
+    authorId: text("author_id").notNull(),
+  },
+  (table) => [index("merged_posts_by_author").on(table.authorId)],
+);
