@@ -43,7 +43,6 @@ const CI_STEPS = 400;
 const FULL_STEPS = 1_000;
 const steps = Number(flags.steps ?? (flags.full ? FULL_STEPS : CI_STEPS));
 const clients = Number(flags.clients);
-const floor = floors(steps);
 const SECRET = "fault-test-secret-0123456789abcdef";
 /**
  * How long the gateway's isolates may trust a cached session (SESSION_RECHECK_MS): shortened from
@@ -161,6 +160,7 @@ for (const seed of seeds) {
       poisonPerInbox: POISON_PER_INBOX,
     })),
   );
+  const floor = floors(result.drawn);
   violations.push(
     ...(await checkReads(sql, (path, token) => http("GET", path, token), result.people)),
   );

@@ -42,7 +42,7 @@ export function isRelationEvent(event: Event): event is RelationEvent {
 }
 
 /** The pair and kind a relation event is about, and whether it now stands. */
-export function relationOf(event: RelationEvent): {
+function relationOf(event: RelationEvent): {
   userId: string;
   otherId: string;
   kind: "block" | "mute";
