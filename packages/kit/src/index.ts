@@ -7,6 +7,7 @@ export * from "./handlers";
 export * from "./health";
 export * from "./ids";
 export * from "./inbox";
+export * from "./moderation";
 export * from "./outbox";
 export * from "./pagination";
 export * from "./prune";

@@ -14,6 +14,7 @@ import {
   enqueue,
   enqueueIfChanged,
   makeEvent,
+  moderate,
   newId,
   nowIso,
   parseInput,
@@ -23,7 +24,6 @@ import {
 import { and, asc, eq, gt, gte, ne, or, sql } from "drizzle-orm";
 import { encodeTime } from "ulidx";
 import { comments, outbox, reports, sequences } from "./db/schema";
-import { moderate } from "./moderation";
 import { actor, type Scope } from "./scope";
 
 /** A post as the comments service needs it: looked up in the posts service by the caller. */

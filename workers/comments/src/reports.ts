@@ -6,6 +6,7 @@ import {
   inList,
   isDangling,
   makeEvent,
+  moderate,
   nowIso,
   parseInput,
   type Statement,
@@ -13,7 +14,6 @@ import {
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { findComment } from "./comments";
 import { comments, outbox, reports } from "./db/schema";
-import { moderate } from "./moderation";
 import { actor, type Scope } from "./scope";
 
 /** How many distinct users must report a visible comment before it is hidden. */

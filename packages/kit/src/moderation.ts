@@ -1,11 +1,11 @@
 import { extractMentions } from "@flock/contracts";
 
-/** Why a comment was held for the post author's review. */
+/** Why a post or comment was held for review. */
 export type ModerationReason = "denied_term" | "link_spam" | "excessive_mentions" | "repeated_text";
 
 export type Verdict = { status: "visible" | "held"; reasons: ModerationReason[] };
 
-/** Words and phrases that hold a comment when they appear as whole words, in any case. */
+/** Words and phrases that hold a post or comment when they appear as whole words, in any case. */
 export const DENIED_TERMS = [
   "buy followers",
   "casino bonus",
@@ -26,14 +26,26 @@ const deniedTerm = new RegExp(
 const link = /\bhttps?:\/\/|\bwww\./giu;
 // Whitespace is left out: blank lines and indentation are layout, not spam.
 const repeatedCharacter = new RegExp(`(\\S)\\1{${REPEATED_RUN - 1},}`, "u");
+// Zero-width space, non-joiner and joiner, word joiner, byte-order mark and soft hyphen: invisible
+// when shown, so "vi\u200bagra" reads as the word it hides.
+const invisible = /[\u200B-\u200D\u2060\uFEFF\u00AD]/gu;
 
 /**
- * Decides whether a comment is shown at once or held for the post author. The rules are
- * deliberately plain; `repeatsRecent` says the same author posted this exact body on the same
- * post a moment ago, which only the database can tell.
+ * Text as the rules compare it: NFKC-folded, so full-width and mathematical look-alikes ("ｖｉａｇｒａ",
+ * "𝐯𝐢𝐚𝐠𝐫𝐚") become the letters they imitate, with invisible characters removed.
  */
-export function moderate(body: string, context: { repeatsRecent?: boolean } = {}): Verdict {
+export function foldForModeration(text: string): string {
+  return text.normalize("NFKC").replace(invisible, "");
+}
+
+/**
+ * Decides whether a post or comment is shown at once or held for review, on its folded text. The
+ * rules are deliberately plain; `repeatsRecent` says the same author posted this exact body in the
+ * same place a moment ago, which only the owning service's database can tell.
+ */
+export function moderate(text: string, context: { repeatsRecent?: boolean } = {}): Verdict {
   const reasons: ModerationReason[] = [];
+  const body = foldForModeration(text);
   if (deniedTerm.test(body)) reasons.push("denied_term");
   if ((body.match(link)?.length ?? 0) > MAX_LINKS) reasons.push("link_spam");
   // Distinct handles, as notified: naming the same person twice reaches no one new.

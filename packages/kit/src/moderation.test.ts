@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { moderate } from "./moderation";
+import { foldForModeration, moderate } from "./moderation";
 
 describe("moderation", () => {
   it("lets an ordinary comment through with no reasons", () => {
@@ -14,6 +14,18 @@ describe("moderation", () => {
     expect(moderate("get Free \n Crypto now").reasons).toEqual(["denied_term"]);
     expect(moderate("the casinobonuses of Monaco").status).toBe("visible");
     expect(moderate("freecrypto").status).toBe("visible");
+  });
+
+  it("folds look-alike letters (NFKC) before matching a denied term", () => {
+    expect(moderate("cheap ｖｉａｇｒａ here").reasons).toEqual(["denied_term"]);
+    expect(moderate("cheap 𝐯𝐢𝐚𝐠𝐫𝐚 here").reasons).toEqual(["denied_term"]);
+    expect(moderate("ｆｒｅｅ ｃｒｙｐｔｏ").reasons).toEqual(["denied_term"]);
+  });
+
+  it("ignores zero-width characters and soft hyphens hidden inside a denied term", () => {
+    for (const hidden of ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+      expect(moderate(`cheap via${hidden}gra here`).reasons).toEqual(["denied_term"]);
+    expect(foldForModeration("fr\u200bee\u00ad cry\u2060pto")).toBe("free crypto");
   });
 
   it("holds more than two links and allows two", () => {
