@@ -63,6 +63,10 @@ export const Event = z.discriminatedUnion("type", [
   event("post.fanout_continued", { postId: Id, authorId: Id, cursor: z.string() }),
   event("user.posts_removal_continued", { userId: Id }),
   event("user.comments_removal_continued", { userId: Id }),
+  // A moderator suspended or unsuspended an account: the services that own its writes keep a copy,
+  // so a write that races the suspension past the gateway is still refused where it lands.
+  event("user.suspended", { userId: Id }),
+  event("user.unsuspended", { userId: Id }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventType = Event["type"];
@@ -88,6 +92,8 @@ export const subscriptions = {
   "post.fanout_continued": ["posts"],
   "user.posts_removal_continued": ["posts"],
   "user.comments_removal_continued": ["comments"],
+  "user.suspended": ["posts", "comments"],
+  "user.unsuspended": ["posts", "comments"],
 } as const satisfies Record<EventType, readonly Service[]>;
 
 /** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */

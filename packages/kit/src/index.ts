@@ -1,3 +1,4 @@
+export * from "./audit";
 export * from "./calls";
 export * from "./db";
 export * from "./dead-letters";
@@ -12,4 +13,5 @@ export * from "./outbox";
 export * from "./pagination";
 export * from "./prune";
 export * from "./serve";
+export * from "./suspended-users";
 export * from "./validation";

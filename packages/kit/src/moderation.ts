@@ -1,4 +1,5 @@
-import { extractMentions } from "@flock/contracts";
+import { type CallContext, extractMentions, type ReportCase } from "@flock/contracts";
+import { AppError, actor } from "./errors";
 
 /** Why a post or comment was held for review. */
 export type ModerationReason = "denied_term" | "link_spam" | "excessive_mentions" | "repeated_text";
@@ -52,4 +53,43 @@ export function moderate(text: string, context: { repeatsRecent?: boolean } = {}
   if (extractMentions(body).length > MAX_MENTIONS) reasons.push("excessive_mentions");
   if (context.repeatsRecent || repeatedCharacter.test(body)) reasons.push("repeated_text");
   return { status: reasons.length > 0 ? "held" : "visible", reasons };
+}
+
+/** How many counting reports hide a visible post or comment. */
+export const REPORTS_TO_HIDE = 3;
+
+/** How old an account must be for its reports to count toward hiding: throwaway accounts do not. */
+export const REPORTER_MIN_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a report by the call's actor counts toward hiding: only when the users service vouched
+ * for an account at least a day old (a call without a standing counts for nothing).
+ */
+export function reportCounts(ctx: CallContext, now = Date.now()): boolean {
+  const since = ctx.standing ? Date.parse(ctx.standing.createdAt) : Number.NaN;
+  return Number.isFinite(since) && since <= now - REPORTER_MIN_AGE_MS;
+}
+
+/**
+ * The acting moderator's id: a moderation call from anyone else is refused (403), whatever the
+ * gateway checked, since the role comes with the call as the users service vouched for it.
+ */
+export function moderator(scope: { ctx: CallContext }): string {
+  const id = actor(scope);
+  if (scope.ctx.standing?.role !== "moderator")
+    throw new AppError("forbidden", "Only moderators can do this.");
+  return id;
+}
+
+/** The first characters of a post or comment, as a moderation queue shows it. */
+export function excerpt(text: string, length = 140): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+/**
+ * A moderation queue item's place in the queue, oldest first report first: the key its cursor
+ * names, the same in every service that keeps reports, so the gateway can merge their pages.
+ */
+export function caseKey(item: Pick<ReportCase, "firstReportedAt" | "id">): string {
+  return `${item.firstReportedAt}|${item.id}`;
 }

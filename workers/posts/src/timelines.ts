@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { authors, celebrities, likes, posts, postTags, timelineEntries } from "./db/schema";
 import type { PostRow } from "./posts";
 import { type Audience, actor, type Scope } from "./scope";
+import { shownTo } from "./visibility";
 
 /**
  * Turns post rows into records: embeds each share's original and, for a signed-in viewer, whether
@@ -31,7 +32,11 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
   ];
   const ids = [...rows.map((row) => row.id), ...sharedIds];
   const [originals, authorRows, likedRows, sharedRows] = await db.batch([
-    db.select().from(posts).where(inList(posts.id, sharedIds)),
+    // A share of a post the viewer may not see embeds nothing, as a share of a deleted post does.
+    db
+      .select()
+      .from(posts)
+      .where(and(inList(posts.id, sharedIds), shownTo(scope))),
     // The authors of the page and of the posts it shares, from the replica, in the same round trip.
     db
       .select()
@@ -71,6 +76,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     title: row.title,
     description: row.description,
     tags: row.tags,
+    status: row.status,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     likeCount: row.likeCount,
@@ -108,7 +114,9 @@ export async function userTimeline(
   const rows = await scope.db
     .select()
     .from(posts)
-    .where(and(eq(posts.authorId, authorId), after ? lt(posts.id, after) : undefined))
+    .where(
+      and(eq(posts.authorId, authorId), after ? lt(posts.id, after) : undefined, shownTo(scope)),
+    )
     .orderBy(desc(posts.id))
     .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -132,6 +140,7 @@ export async function publicTimeline(
             and(
               eq(postTags.tag, tag.toLowerCase()),
               after ? lt(postTags.postId, after) : undefined,
+              shownTo(scope),
             ),
           )
           .orderBy(desc(postTags.postId))
@@ -140,7 +149,7 @@ export async function publicTimeline(
     : await db
         .select()
         .from(posts)
-        .where(after ? lt(posts.id, after) : undefined)
+        .where(and(after ? lt(posts.id, after) : undefined, shownTo(scope)))
         .orderBy(desc(posts.id))
         .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -149,7 +158,8 @@ export async function publicTimeline(
 /** Where a page of the home feed starts: after a cursor's post, and then so many posts in. */
 type FeedWindow = { before: string | undefined; offset: number; take: number };
 
-type FeedSelection = z.output<typeof FeedFilter> & { reader: string };
+/** A feed's filter, for its reader, with the posts that reader may see (visibility.ts). */
+type FeedSelection = z.output<typeof FeedFilter> & { reader: string; shown: SQL };
 
 /** The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at once. */
 function fannedOut(selection: FeedSelection, before: string | undefined): SQL | undefined {
@@ -158,6 +168,7 @@ function fannedOut(selection: FeedSelection, before: string | undefined): SQL | 
     before ? lt(timelineEntries.postId, before) : undefined,
     selection.followedOnly ? ne(timelineEntries.authorId, selection.reader) : undefined,
     selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+    selection.shown,
   );
 }
 
@@ -191,6 +202,7 @@ function feedIds(
         inList(posts.authorId, celebrityIds),
         before ? lt(posts.id, before) : undefined,
         selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+        selection.shown,
       ),
     )
     .orderBy(desc(posts.id))
@@ -271,7 +283,7 @@ export async function homeFeed(
   raw: FeedQuery,
 ): Promise<Page<PostRecord>> {
   const { limit, cursor, ...filter } = parseInput(FeedQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
   const window = { before: decodeCursor(cursor), offset: 0, take: limit + 1 };
   const { rows } = await feedPage(scope, audience, selection, window);
   return page(scope, rows, limit);
@@ -284,7 +296,7 @@ export async function homeFeedByOffset(
   raw: FeedOffsetQuery,
 ): Promise<OffsetPage<PostRecord>> {
   const { limit, offset, ...filter } = parseInput(FeedOffsetQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
   const window = { before: undefined, offset, take: limit };
   const { rows, celebrityIds } = await feedPage(scope, audience, selection, window);
   const [items, total] = await Promise.all([
@@ -312,7 +324,13 @@ export async function userTimelineByHandle(
     db
       .select()
       .from(posts)
-      .where(and(sql`${posts.authorId} = ${authorId}`, after ? lt(posts.id, after) : undefined))
+      .where(
+        and(
+          sql`${posts.authorId} = ${authorId}`,
+          after ? lt(posts.id, after) : undefined,
+          shownTo(scope),
+        ),
+      )
       .orderBy(desc(posts.id))
       .limit(query.limit + 1),
   ]);

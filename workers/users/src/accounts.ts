@@ -33,7 +33,7 @@ import {
 } from "@flock/kit/auth";
 import { and, eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
-import { findById, toUser, type UserRow } from "./profiles";
+import { findById, standingOf, toUser, type UserRow } from "./profiles";
 import { actor, type Scope } from "./scope";
 import { endOthers, openSession } from "./sessions";
 
@@ -57,6 +57,8 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     followerCount: 0,
     followingCount: 0,
     postCount: 0,
+    role: "member" as const,
+    suspendedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -70,7 +72,7 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
   await uniquely(() =>
     db.batch([db.insert(users).values(row), enqueue(db, outbox, event), ...session.statements]),
   );
-  return { user: toUser(row), sessionId: session.id };
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**
@@ -91,7 +93,7 @@ export async function login(scope: Scope, raw: LoginInput, device: Device): Prom
   await upgradeHash(scope, row, input.password);
   const session = openSession(scope, row.id, device);
   await scope.db.batch(session.statements);
-  return { user: toUser(row), sessionId: session.id };
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**

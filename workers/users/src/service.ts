@@ -6,6 +6,7 @@ import type {
   ListQuery,
   LoginInput,
   RegisterInput,
+  SuspendInput,
   UpdateAccountInput,
   UpdateMeInput,
   UsersRpc,
@@ -17,6 +18,7 @@ import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import * as follows from "./follows";
 import * as friends from "./friends";
+import * as moderation from "./moderation";
 import * as profiles from "./profiles";
 import type { Scope } from "./scope";
 import * as sessions from "./sessions";
@@ -130,6 +132,18 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.read(ctx, (scope) =>
       follows.followedAmong(scope, userId, parseInput(Ids, candidates)),
     );
+  }
+  getModeratedAccount(ctx: CallContext, handle: string) {
+    return this.#service.read(ctx, (scope) => moderation.getModeratedAccount(scope, handle));
+  }
+  suspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.suspendAccount(scope, handle, input));
+  }
+  unsuspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.unsuspendAccount(scope, handle, input));
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => moderation.listModerationAudit(scope, query));
   }
   health() {
     return checkHealth("users", this.env.DB);
