@@ -3,13 +3,16 @@ import { quietEnv } from "./run.ts";
 
 /**
  * Runs SQL on one service's D1 database with `wrangler d1 execute`: the local state `npm start`
- * uses (.wrangler/state), or the deployed database when `remote`. Returns every result row.
+ * uses (.wrangler/state, or `persistTo`), or the deployed database when `remote`. Returns every
+ * result row.
  */
 export function d1Execute(
-  target: { database: string; config: string; remote: boolean },
+  target: { database: string; config: string; remote: boolean; persistTo?: string },
   sql: string,
 ): Array<Record<string, unknown>> {
-  const where = target.remote ? ["--remote"] : ["--local", "--persist-to", ".wrangler/state"];
+  const where = target.remote
+    ? ["--remote"]
+    : ["--local", "--persist-to", target.persistTo ?? ".wrangler/state"];
   const out = execFileSync(
     "wrangler",
     ["d1", "execute", target.database, ...where, "-c", target.config, "--json", "--command", sql],

@@ -3,7 +3,8 @@
 //
 //   npm run moderator -- grant <handle>     on the local state that `npm start` uses
 //   npm run moderator -- revoke <handle>
-//   add --reason "..." to record why, and --remote to act on the deployed users-db instead
+//   add --reason "..." to record why, --persist-to <dir> for another local state folder (the browser
+//   tests' world), and --remote to act on the deployed users-db instead
 //   (wrangler d1 execute --remote, with the account `wrangler login` or CLOUDFLARE_API_TOKEN gives)
 //
 // The gateway learns the new role at the account's next sign-in, or within a minute (its session
@@ -34,14 +35,23 @@ export function roleChange(
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { remote: { type: "boolean" }, reason: { type: "string" } },
+    options: {
+      remote: { type: "boolean" },
+      reason: { type: "string" },
+      "persist-to": { type: "string" },
+    },
   });
   const [command, handle] = positionals;
   if ((command !== "grant" && command !== "revoke") || !handle)
     throw new Error("usage: npm run moderator -- grant|revoke <handle> [--reason ...] [--remote]");
   const users = workers.find((worker) => worker.database === "users-db");
   if (!users?.database) throw new Error("no users-db in scripts/workers.ts");
-  const target = { database: users.database, config: users.config, remote: values.remote ?? false };
+  const target = {
+    database: users.database,
+    config: users.config,
+    remote: values.remote ?? false,
+    persistTo: values["persist-to"],
+  };
   const role = command === "grant" ? "moderator" : "member";
   d1Execute(target, roleChange(handle, role, values.reason ?? null).join(";\n"));
   const [row] = d1Execute(

@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { checkInvariants, type Database, drain, type Sql } from "../tests/faults/invariants.ts";
 import { gatewayHttp, runWorkload, type WorkloadResult } from "../tests/faults/workload.ts";
+import { d1Execute } from "./d1.ts";
+import { roleChange } from "./moderator.ts";
 import { quietEnv } from "./run.ts";
 import { workers } from "./workers.ts";
 
@@ -66,6 +68,12 @@ await Promise.all(
         clients: 1,
         people: 6,
         tag: `s${flags.seed}_${client}_${round}`,
+        async grantModerator(handle) {
+          d1Execute(
+            { database: "users-db", config: "workers/users/wrangler.toml", remote: false },
+            roleChange(handle, "moderator", "soak").join(";\n"),
+          );
+        },
       });
       totals.requests += result.requests;
       totals.serverErrors += result.serverErrors;

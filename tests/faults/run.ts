@@ -11,6 +11,7 @@
 //   npm run test:faults -- --seed 7         replay one run: the seed fixes the faults and every
 //                                           client's choices (not how the clients interleave)
 import { parseArgs } from "node:util";
+import { roleChange } from "../../scripts/moderator.ts";
 import { startTestFlock } from "../../scripts/test-flock.ts";
 import { workers } from "../../scripts/workers.ts";
 import { checkInvariants, type Database, drain, type Sql, type Violation } from "./invariants.ts";
@@ -110,7 +111,17 @@ for (const seed of seeds) {
       }
       return reply;
     },
-    { seed, steps, clients, people: Number(flags.people), tag: String(seed) },
+    {
+      seed,
+      steps,
+      clients,
+      people: Number(flags.people),
+      tag: String(seed),
+      async grantModerator(handle) {
+        for (const statement of roleChange(handle, "moderator", "fault run"))
+          await databases.users.prepare(statement).all();
+      },
+    },
   );
   for (const worker of workers) {
     if (!worker.database) continue;

@@ -1,6 +1,7 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race two writes that consistency depends on (a
+// comment, report comments and posts, delete comments, posts and their accounts, and read their
+// feeds; a moderator suspends and unsuspends them. Some steps race two writes that consistency depends on (a
 // like against an unlike, a post against its author's deletion, ...), sent together. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
@@ -67,6 +68,9 @@ export const writeKinds = [
   "deleteAccount",
   "logout",
   "changePassword",
+  "reportPost",
+  "suspend",
+  "unsuspend",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -84,8 +88,17 @@ type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
-/** What all clients share: the live people, posts and comments, as the answers told them. */
-type World = { people: Person[]; posts: PostRef[]; comments: CommentRef[]; registered: number };
+/**
+ * What all clients share: the live people, posts and comments, as the answers told them, and the
+ * moderator who suspends and unsuspends them.
+ */
+type World = {
+  people: Person[];
+  posts: PostRef[];
+  comments: CommentRef[];
+  registered: number;
+  moderator: Person | null;
+};
 
 /** The gateway as the steps call it: each call says which kind of write it is, or a read. */
 type Call = (kind: WriteKind | "read", ...request: Parameters<Http>) => ReturnType<Http>;
@@ -109,6 +122,9 @@ const weights = {
   deleteAccount: 1,
   logout: 2,
   changePassword: 2,
+  reportPost: 3,
+  suspend: 1,
+  unsuspend: 1,
   read: 5,
   "like against unlike": 5,
   "follow against unfollow": 4,
@@ -119,6 +135,8 @@ const weights = {
   "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
+  "post against its author's suspension": 1,
+  "like against its actor's suspension": 1,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
 type StepName = keyof typeof weights;
 const stepNames = Object.keys(weights) as StepName[];
@@ -191,6 +209,22 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
         author: writer,
       });
   };
+  const reportPost = (who: Person, target: PostRef) =>
+    call("reportPost", "POST", `/v1/posts/${target.id}/report`, who.token, { reason: "fault" });
+  // By the run's moderator; a suspended person stays in the world, and every write of theirs is refused.
+  const suspension = (kind: "suspend" | "unsuspend") => async (who: Person) => {
+    const moderator = world.moderator;
+    if (moderator)
+      await call(
+        kind,
+        "POST",
+        `/v1/moderation/accounts/${who.handle}/${kind}`,
+        moderator.token,
+        {},
+      );
+  };
+  const suspend = suspension("suspend");
+  const unsuspend = suspension("unsuspend");
   const report = (who: Person, target: CommentRef) =>
     call("report", "POST", `/v1/comments/${target.id}/report`, who.token, { reason: "fault test" });
   const deleteComment = async (target: CommentRef) => {
@@ -268,6 +302,9 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
       const [who, target] = [someone(), someComment()];
       if (who && target) await report(who, target);
     },
+    reportPost: onPost(reportPost),
+    suspend: on(someone, suspend),
+    unsuspend: on(someone, unsuspend),
     deleteComment: on(someComment, deleteComment),
     // Mostly by the author, who may; now and then by someone else, who must be refused.
     deletePost: on(somePost, (post) =>
@@ -292,6 +329,12 @@ function stepsFor(world: World, random: ReturnType<typeof rng>, call: Call, tag:
     ),
     "share against its post's deletion": onPost((who, post) =>
       Promise.all([share(who, post), deletePost(post)]),
+    ),
+    "post against its author's suspension": on(someone, (author) =>
+      Promise.all([writePost(author), suspend(author)]),
+    ),
+    "like against its actor's suspension": onPost((who, post) =>
+      Promise.all([like(who, post), suspend(who)]),
     ),
   };
   return steps;
@@ -338,9 +381,17 @@ export function floors(steps: number): Record<WriteKind, number> {
  */
 export async function runWorkload(
   http: Http,
-  options: { seed: number; steps: number; clients: number; people: number; tag: string },
+  options: {
+    seed: number;
+    steps: number;
+    clients: number;
+    people: number;
+    tag: string;
+    /** Gives an account the moderator role, as `npm run moderator -- grant` does. */
+    grantModerator: (handle: string) => Promise<void>;
+  },
 ): Promise<WorkloadResult> {
-  const world: World = { people: [], posts: [], comments: [], registered: 0 };
+  const world: World = { people: [], posts: [], comments: [], registered: 0, moderator: null };
   const result: WorkloadResult = {
     requests: 0,
     serverErrors: 0,
@@ -365,6 +416,7 @@ export async function runWorkload(
       (index < options.steps % options.clients ? 1 : 0);
     return { random, share, steps: stepsFor(world, random, call, options.tag) };
   });
+  world.moderator = await moderatorFor(http, options.tag, options.grantModerator);
   // The first people sign up together, a race of its own.
   await Promise.all(
     Array.from({ length: options.people }, (_, i) => clients[i % clients.length]?.steps.register()),
@@ -379,4 +431,25 @@ export async function runWorkload(
     }),
   );
   return result;
+}
+
+/** The run's moderator: registered, granted the role, and signed in again to carry it. */
+async function moderatorFor(
+  http: Http,
+  tag: string,
+  grant: (handle: string) => Promise<void>,
+): Promise<Person> {
+  const handle = `mod${tag}`;
+  await http("POST", "/v1/auth/register", undefined, {
+    handle,
+    email: `${handle}@example.com`,
+    password: PASSWORD,
+  });
+  await grant(handle);
+  const reply = await http("POST", "/v1/auth/login", undefined, {
+    login: handle,
+    password: PASSWORD,
+  });
+  if (reply.status !== 200) throw new Error(`the moderator could not sign in: ${reply.status}`);
+  return { handle, token: (reply.body as { token: string }).token };
 }

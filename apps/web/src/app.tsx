@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { User } from "./api";
 import { Loading, PageTitle, usePageTitle } from "./components/ui";
 import { LoginPage, SignupPage } from "./pages/auth";
+import { ModerationPage } from "./pages/moderation";
 import { NotificationsPage } from "./pages/notifications";
 import { PostPage } from "./pages/post";
 import { ProfilePage } from "./pages/profile";
@@ -64,6 +65,13 @@ function Header({ state, route }: { state: Session; route: Route }) {
                     Profile
                   </NavLink>
                 </li>
+                {user.role === "moderator" && (
+                  <li>
+                    <NavLink href="/moderation" current={at("moderation")}>
+                      Moderation
+                    </NavLink>
+                  </li>
+                )}
                 <li>
                   <NavLink href="/settings" current={at("settings")}>
                     Settings
@@ -196,6 +204,8 @@ function Page({ route, user }: { route: Route; user: User | null }) {
       return <SignedIn user={user}>{(me) => <SettingsPage user={me} key={me.id} />}</SignedIn>;
     case "notifications":
       return <SignedIn user={user}>{() => <NotificationsPage />}</SignedIn>;
+    case "moderation":
+      return <SignedIn user={user}>{() => <ModerationPage />}</SignedIn>;
     case "not-found":
       return <NotFound />;
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CallContext, Health, ListQuery, Standing } from "./common";
-import { Handle, Id, Page, Timestamp } from "./common";
+import { Handle, Id, Page, Role, Timestamp } from "./common";
 import type { Result } from "./errors";
 import type { AuditEntry, ModeratedAccount, SuspendInput } from "./moderation";
 
@@ -79,6 +79,7 @@ export const User = z
     displayName: z.string(),
     bio: z.string().nullable(),
     avatarUrl: z.string().nullable(),
+    role: Role.describe("`moderator` for accounts that work the moderation queue"),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

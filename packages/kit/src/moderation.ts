@@ -1,5 +1,12 @@
-import { type CallContext, extractMentions, type ReportCase } from "@flock/contracts";
+import {
+  type CallContext,
+  extractMentions,
+  type Page,
+  REPORT_ID_PREFIX,
+  type ReportCase,
+} from "@flock/contracts";
 import { AppError, actor } from "./errors";
+import { toPage } from "./pagination";
 
 /** Why a post or comment was held for review. */
 export type ModerationReason = "denied_term" | "link_spam" | "excessive_mentions" | "repeated_text";
@@ -92,4 +99,36 @@ export function excerpt(text: string, length = 140): string {
  */
 export function caseKey(item: Pick<ReportCase, "firstReportedAt" | "id">): string {
   return `${item.firstReportedAt}|${item.id}`;
+}
+
+/** One post or comment with open reports, as a service's queue query groups them. */
+export type ReportCaseRow = {
+  targetId: string;
+  firstReportedAt: string;
+  reportCount: number;
+  /** The distinct reasons, as SQLite's json_group_array gives them. */
+  reasons: string;
+  text: string;
+  status: ReportCase["status"];
+};
+
+/** A page of a service's moderation queue from `limit + 1` grouped rows, oldest first. */
+export function reportCasePage(
+  kind: ReportCase["targetKind"],
+  rows: ReportCaseRow[],
+  limit: number,
+): Page<ReportCase> {
+  const cases = rows.map(
+    (row): ReportCase => ({
+      id: `${REPORT_ID_PREFIX[kind]}${row.targetId}`,
+      targetKind: kind,
+      targetId: row.targetId,
+      excerpt: excerpt(row.text),
+      status: row.status,
+      reasons: JSON.parse(row.reasons) as string[],
+      reportCount: Number(row.reportCount),
+      firstReportedAt: row.firstReportedAt,
+    }),
+  );
+  return toPage(cases, limit, caseKey, (item) => item);
 }

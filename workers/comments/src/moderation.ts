@@ -11,30 +11,20 @@ import {
 import {
   AppError,
   audit,
-  caseKey,
   changedJustBefore,
   decodeCursor,
-  excerpt,
   listAudit,
   moderate,
   moderator,
   nowIso,
   parseInput,
-  toPage,
+  type ReportCaseRow,
+  reportCasePage,
 } from "@flock/kit";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type CommentRow, deletion, onCurrent, stale, visibilityChange } from "./comments";
 import { comments, moderationAudit, reports } from "./db/schema";
 import type { Scope } from "./scope";
-
-type CaseRow = {
-  commentId: string;
-  firstReportedAt: string;
-  reportCount: number;
-  reasons: string;
-  body: string;
-  status: CommentRow["status"];
-};
 
 /**
  * Comments with open reports (neither resolved by a moderator nor dismissed by the post's author's
@@ -45,29 +35,16 @@ export async function listReportCases(scope: Scope, raw: ListQuery): Promise<Pag
   moderator(scope);
   const query = parseInput(ListQuerySchema, raw);
   const after = decodeCursor(query.cursor) ?? "";
-  const prefix = REPORT_ID_PREFIX.comment;
-  const rows = await scope.db.all<CaseRow>(sql`
-    SELECT r.comment_id AS commentId, min(r.created_at) AS firstReportedAt, count(*) AS reportCount,
-      json_group_array(DISTINCT r.reason) AS reasons, c.body AS body, c.status AS status
+  const rows = await scope.db.all<ReportCaseRow>(sql`
+    SELECT r.comment_id AS targetId, min(r.created_at) AS firstReportedAt, count(*) AS reportCount,
+      json_group_array(DISTINCT r.reason) AS reasons, c.body AS text, c.status AS status
     FROM ${reports} r INDEXED BY reports_open JOIN ${comments} c ON c.id = r.comment_id
     WHERE r.resolved_at IS NULL AND r.dismissed = 0
     GROUP BY r.comment_id
-    HAVING (min(r.created_at) || '|' || ${prefix} || r.comment_id) > ${after}
+    HAVING (min(r.created_at) || '|' || ${REPORT_ID_PREFIX.comment} || r.comment_id) > ${after}
     ORDER BY min(r.created_at), r.comment_id
     LIMIT ${query.limit + 1}`);
-  const cases = rows.map(
-    (row): ReportCase => ({
-      id: `${prefix}${row.commentId}`,
-      targetKind: "comment",
-      targetId: row.commentId,
-      excerpt: excerpt(row.body),
-      status: row.status,
-      reasons: JSON.parse(row.reasons) as string[],
-      reportCount: Number(row.reportCount),
-      firstReportedAt: row.firstReportedAt,
-    }),
-  );
-  return toPage(cases, query.limit, caseKey, (item) => item);
+  return reportCasePage("comment", rows, query.limit);
 }
 
 /** The comment still has the status it was read with. */

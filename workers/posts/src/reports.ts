@@ -14,24 +14,23 @@ import {
   AppError,
   actor,
   audit,
-  caseKey,
   type Db,
   decodeCursor,
-  excerpt,
   listAudit,
   type ModerationReason,
   moderator,
   nowIso,
   parseInput,
   REPORTS_TO_HIDE,
+  type ReportCaseRow,
+  reportCasePage,
   reportCounts,
   runBatch,
   type Statement,
-  toPage,
 } from "@flock/kit";
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { moderationAudit, posts, reports } from "./db/schema";
-import { findPost, type PostRow, removal } from "./posts";
+import { findPost, removal } from "./posts";
 import type { Scope } from "./scope";
 
 /** The reporter of a post the moderation rules held: it waits in the queue like a reported one. */
@@ -103,16 +102,6 @@ export async function reportPost(scope: Scope, postId: string, raw: ReportInput)
   return null;
 }
 
-type CaseRow = {
-  postId: string;
-  firstReportedAt: string;
-  reportCount: number;
-  reasons: string;
-  title: string | null;
-  body: string;
-  status: PostRow["status"];
-};
-
 /**
  * Posts with open reports (a held post has one, by MODERATION_RULES), the oldest first report first,
  * after a cursor that caseKey made here or in another service's queue.
@@ -121,30 +110,18 @@ export async function listReportCases(scope: Scope, raw: ListQuery): Promise<Pag
   moderator(scope);
   const query = parseInput(ListQuerySchema, raw);
   const after = decodeCursor(query.cursor) ?? "";
-  const prefix = REPORT_ID_PREFIX.post;
   // Grouped over the open reports only (a partial index); the queue is short-lived work, not history.
-  const rows = await scope.db.all<CaseRow>(sql`
-    SELECT r.post_id AS postId, min(r.created_at) AS firstReportedAt, count(*) AS reportCount,
-      json_group_array(DISTINCT r.reason) AS reasons, p.title AS title, p.body AS body, p.status AS status
+  const rows = await scope.db.all<ReportCaseRow>(sql`
+    SELECT r.post_id AS targetId, min(r.created_at) AS firstReportedAt, count(*) AS reportCount,
+      json_group_array(DISTINCT r.reason) AS reasons, p.status AS status,
+      CASE WHEN p.title IS NULL THEN p.body ELSE p.title || ': ' || p.body END AS text
     FROM ${reports} r INDEXED BY reports_open JOIN ${posts} p ON p.id = r.post_id
     WHERE r.resolved_at IS NULL
     GROUP BY r.post_id
-    HAVING (min(r.created_at) || '|' || ${prefix} || r.post_id) > ${after}
+    HAVING (min(r.created_at) || '|' || ${REPORT_ID_PREFIX.post} || r.post_id) > ${after}
     ORDER BY min(r.created_at), r.post_id
     LIMIT ${query.limit + 1}`);
-  const cases = rows.map(
-    (row): ReportCase => ({
-      id: `${prefix}${row.postId}`,
-      targetKind: "post",
-      targetId: row.postId,
-      excerpt: excerpt(row.title ? `${row.title}: ${row.body}` : row.body),
-      status: row.status,
-      reasons: JSON.parse(row.reasons) as string[],
-      reportCount: Number(row.reportCount),
-      firstReportedAt: row.firstReportedAt,
-    }),
-  );
-  return toPage(cases, query.limit, caseKey, (item) => item);
+  return reportCasePage("post", rows, query.limit);
 }
 
 /**

@@ -21,6 +21,7 @@ export function toUser(row: UserRow): User {
     displayName: row.displayName,
     bio: row.bio,
     avatarUrl: row.avatarUrl,
+    role: row.role,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -661,6 +661,11 @@ export interface components {
             displayName: string;
             bio: string | null;
             avatarUrl: string | null;
+            /**
+             * @description `moderator` for accounts that work the moderation queue
+             * @enum {string}
+             */
+            role: "member" | "moderator";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

@@ -6,6 +6,7 @@ import { PagedList, PersonPlaceholders } from "../components/paged-list";
 import { PersonRow } from "../components/person";
 import { PostList } from "../components/post-list";
 import { RichText } from "../components/rich-text";
+import { Suspension } from "../components/suspension";
 import { Confirm, ErrorNote, PageTitle, useAsync, usePageTitle } from "../components/ui";
 import { count } from "../format";
 import { usePaged } from "../paged";
@@ -248,7 +249,10 @@ export function ProfilePage({ handle, tab }: { handle: string; tab: Tab }) {
             </Link>
           </p>
         ) : user ? (
-          <Relationship profile={p} onChange={(next) => setData(() => next)} />
+          <>
+            <Relationship profile={p} onChange={(next) => setData(() => next)} />
+            {user.role === "moderator" && <Suspension handle={p.handle} />}
+          </>
         ) : (
           <p>
             <Link href={`/login?next=${encodeURIComponent(paths.profile(p.handle))}`}>Log in</Link>{" "}

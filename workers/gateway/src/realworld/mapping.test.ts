@@ -87,6 +87,7 @@ describe("accounts, profiles and comments in RealWorld's shapes", () => {
       displayName: "Ada L.",
       bio: null,
       avatarUrl: null,
+      role: "member",
       createdAt: post.createdAt,
       updatedAt: post.updatedAt,
     };

@@ -52,6 +52,30 @@ function ownerOf(id: string): { service: "posts" | "comments"; targetId: string 
   throw new AppError("not_found", "No such report.");
 }
 
+/** POST /accounts/{handle}/suspend or /unsuspend, as the OpenAPI document describes them. */
+function suspensionRoute(action: "suspend" | "unsuspend") {
+  return createRoute({
+    method: "post",
+    path: `/accounts/{handle}/${action}`,
+    operationId: `${action}Account`,
+    tags,
+    summary:
+      action === "suspend"
+        ? "Suspend an account: it can still sign in and read, but every write is refused"
+        : "Lift a suspension",
+    security: bearer,
+    middleware,
+    request: { params: HandleParam, ...body(SuspendInput, false) },
+    responses: {
+      200: json(
+        ModeratedAccount,
+        action === "suspend" ? "The suspended account" : "The account, no longer suspended",
+      ),
+      ...problems(400, 401, 403, 404, 422, 429, 503),
+    },
+  });
+}
+
 export const moderation = router()
   .openapi(
     createRoute({
@@ -129,64 +153,28 @@ export const moderation = router()
         200,
       ),
   )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/accounts/{handle}/suspend",
-      operationId: "suspendAccount",
-      tags,
-      summary: "Suspend an account: it can still sign in and read, but every write is refused",
-      security: bearer,
-      middleware,
-      request: { params: HandleParam, ...body(SuspendInput, false) },
-      responses: {
-        200: json(ModeratedAccount, "The suspended account"),
-        ...problems(400, 401, 403, 404, 422, 429, 503),
-      },
-    }),
-    async (c) => {
-      const account = await call(
-        c,
-        "users",
-        c.env.USERS.suspendAccount(
-          callContext(c),
-          c.req.valid("param").handle,
-          c.req.valid("json"),
-        ),
-      );
-      noteSuspension(account.id, true);
-      return c.json(account, 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/accounts/{handle}/unsuspend",
-      operationId: "unsuspendAccount",
-      tags,
-      summary: "Lift a suspension",
-      security: bearer,
-      middleware,
-      request: { params: HandleParam, ...body(SuspendInput, false) },
-      responses: {
-        200: json(ModeratedAccount, "The account, no longer suspended"),
-        ...problems(400, 401, 403, 404, 422, 429, 503),
-      },
-    }),
-    async (c) => {
-      const account = await call(
-        c,
-        "users",
-        c.env.USERS.unsuspendAccount(
-          callContext(c),
-          c.req.valid("param").handle,
-          c.req.valid("json"),
-        ),
-      );
-      noteSuspension(account.id, false);
-      return c.json(account, 200);
-    },
-  )
+  .openapi(suspensionRoute("suspend"), async (c) => {
+    const { handle } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const account = await call(
+      c,
+      "users",
+      c.env.USERS.suspendAccount(callContext(c), handle, input),
+    );
+    noteSuspension(account.id, true);
+    return c.json(account, 200);
+  })
+  .openapi(suspensionRoute("unsuspend"), async (c) => {
+    const { handle } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const account = await call(
+      c,
+      "users",
+      c.env.USERS.unsuspendAccount(callContext(c), handle, input),
+    );
+    noteSuspension(account.id, false);
+    return c.json(account, 200);
+  })
   .openapi(
     createRoute({
       method: "get",
