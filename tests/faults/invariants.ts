@@ -85,7 +85,7 @@ export async function checkInvariants(
     ),
   ]);
   const [reports, friendRequests, friendships, authoredPosts, authorCopies] = await Promise.all([
-    read("comments", "SELECT comment_id, reporter_id, dismissed FROM reports"),
+    read("comments", "SELECT comment_id, reporter_id, dismissed, counts, resolved_at FROM reports"),
     read("users", "SELECT id, from_id, to_id, status FROM friend_requests"),
     read("users", "SELECT user_id, friend_id FROM friendships"),
     read("users", "SELECT post_id, author_id FROM authored_posts"),
@@ -292,9 +292,10 @@ export async function checkInvariants(
   );
 
   const commentIds = new Set(comments.map((c) => String(c.id)));
-  // A comment is hidden by three standing reports; a reporter's deletion takes theirs back.
+  // A comment is hidden by three standing reports of accounts old enough to count; a reporter's
+  // deletion takes theirs back.
   const openReports = tally(
-    reports.filter((r) => !Number(r.dismissed)),
+    reports.filter((r) => !Number(r.dismissed) && Number(r.counts) && r.resolved_at === null),
     (r) => String(r.comment_id),
   );
   report(
@@ -307,6 +308,40 @@ export async function checkInvariants(
     "no notification about a deleted comment",
     notifications.filter((n) => n.comment_id !== null && !commentIds.has(String(n.comment_id))),
   );
+
+  // A suspended account's write was never stored: nothing by it is newer than the moment the
+  // service that owns it learnt of the suspension (its copy's recorded_at; the users service, which
+  // owns the suspension, from suspended_at itself). A write that raced the suspension to the owner
+  // may predate that moment, and stands.
+  const [postsSuspended, commentsSuspended, usersSuspended] = await Promise.all([
+    read("posts", "SELECT id, recorded_at FROM suspended_users WHERE suspended = 1"),
+    read("comments", "SELECT id, recorded_at FROM suspended_users WHERE suspended = 1"),
+    read(
+      "users",
+      "SELECT id, suspended_at AS recorded_at FROM users WHERE suspended_at IS NOT NULL",
+    ),
+  ]);
+  const since = (rows: Array<Record<string, unknown>>) =>
+    new Map(rows.map((row) => [String(row.id), String(row.recorded_at)]));
+  const [postsSince, commentsSince, usersSince] = [
+    since(postsSuspended),
+    since(commentsSuspended),
+    since(usersSuspended),
+  ];
+  const after = (when: Map<string, string>, who: unknown, at: unknown) => {
+    const from = when.get(String(who));
+    return from !== undefined && String(at) > from;
+  };
+  const [suspendedComments, suspendedLikes] = await Promise.all([
+    read("comments", "SELECT id, author_id, created_at FROM comments"),
+    read("posts", "SELECT post_id, user_id, created_at FROM likes"),
+  ]);
+  report("a suspended account's write was never stored", [
+    ...posts.filter((p) => after(postsSince, p.author_id, p.created_at)),
+    ...suspendedLikes.filter((l) => after(postsSince, l.user_id, l.created_at)),
+    ...suspendedComments.filter((c) => after(commentsSince, c.author_id, c.created_at)),
+    ...follows.filter((f) => after(usersSince, f.follower_id, f.created_at)),
+  ]);
 
   // Dead letters: each inbox keeps exactly the poison it was sent, and nothing a consumer should
   // have applied. A missing table fails here like any other unreadable one.

@@ -11,6 +11,7 @@
 //   npm run test:faults -- --seed 7         replay one run: the seed fixes the faults and every
 //                                           client's choices (not how the clients interleave)
 import { parseArgs } from "node:util";
+import { roleChange } from "../../scripts/moderator.ts";
 import { startTestFlock } from "../../scripts/test-flock.ts";
 import { workers } from "../../scripts/workers.ts";
 import {
@@ -131,6 +132,10 @@ for (const seed of seeds) {
       people: Number(flags.people),
       tag: String(seed),
       sessionWindowMs: SESSION_WINDOW_MS,
+      async grantModerator(handle) {
+        for (const statement of roleChange(handle, "moderator", "fault run"))
+          await databases.users.prepare(statement).all();
+      },
     },
   );
   for (const worker of workers) {

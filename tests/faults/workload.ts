@@ -1,9 +1,10 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, block and mute one another, delete comments, posts and their accounts, and read
-// their feeds. Some steps race two writes that consistency depends on (a like against an unlike, a
-// post against its author's deletion, a like against its actor's logout, ...), sent together, and
-// some try a token whose session ended longer ago than the gateway's window. Each client has
+// comment, report comments and posts, block and mute one another, delete comments, posts and their
+// accounts, and read their feeds; a moderator suspends and unsuspends them. Some steps race two
+// writes that consistency depends on (a like against an unlike, a post against its author's
+// deletion, a like against its actor's logout, ...), sent together, and some try a token whose
+// session ended longer ago than the gateway's window. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
 // kind, so that a run can demand a floor of each: a workload that was refused everything proves
@@ -73,6 +74,9 @@ export const writeKinds = [
   "unblock",
   "mute",
   "unmute",
+  "reportPost",
+  "suspend",
+  "unsuspend",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -105,13 +109,17 @@ export type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
-/** What all clients share: the live people, posts and comments, as the answers told them. */
+/**
+ * What all clients share: the live people, posts and comments, as the answers told them, and the
+ * moderator who suspends and unsuspends them.
+ */
 type World = {
   people: Person[];
   posts: PostRef[];
   comments: CommentRef[];
   registered: number;
   ended: EndedSession[];
+  moderator: Person | null;
 };
 
 /** The gateway as the steps call it: each call says which kind of write it is, or a read. */
@@ -140,6 +148,9 @@ const weights = {
   unblock: 2,
   mute: 3,
   unmute: 2,
+  reportPost: 3,
+  suspend: 1,
+  unsuspend: 1,
   read: 5,
   "write with an ended session's token": 2,
   "like against unlike": 5,
@@ -155,6 +166,8 @@ const weights = {
   "share against its post's deletion": 2,
   "post against a follower's block": 2,
   "like against a block by the post's author": 2,
+  "post against its author's suspension": 1,
+  "like against its actor's suspension": 1,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
 export type StepName = keyof typeof weights;
 const stepNames = Object.keys(weights) as StepName[];
@@ -242,6 +255,22 @@ function stepsFor(
         author: writer,
       });
   };
+  const reportPost = (who: Person, target: PostRef) =>
+    call("reportPost", "POST", `/v1/posts/${target.id}/report`, who.token, { reason: "fault" });
+  // By the run's moderator; a suspended person stays in the world, and every write of theirs is refused.
+  const suspension = (kind: "suspend" | "unsuspend") => async (who: Person) => {
+    const moderator = world.moderator;
+    if (moderator)
+      await call(
+        kind,
+        "POST",
+        `/v1/moderation/accounts/${who.handle}/${kind}`,
+        moderator.token,
+        {},
+      );
+  };
+  const suspend = suspension("suspend");
+  const unsuspend = suspension("unsuspend");
   const report = (who: Person, target: CommentRef) =>
     call("report", "POST", `/v1/comments/${target.id}/report`, who.token, { reason: "fault test" });
   const deleteComment = async (target: CommentRef) => {
@@ -357,6 +386,9 @@ function stepsFor(
     unblock: byPair(unblock),
     mute: byPair(mute),
     unmute: byPair(unmute),
+    reportPost: onPost(reportPost),
+    suspend: on(someone, suspend),
+    unsuspend: on(someone, unsuspend),
     deleteComment: on(someComment, deleteComment),
     // Mostly by the author, who may; now and then by someone else, who must be refused.
     deletePost: on(somePost, (post) =>
@@ -397,6 +429,12 @@ function stepsFor(
       who === post.author
         ? Promise.resolve()
         : Promise.all([like(who, post), block(post.author, who)]),
+    ),
+    "post against its author's suspension": on(someone, (author) =>
+      Promise.all([writePost(author), suspend(author)]),
+    ),
+    "like against its actor's suspension": onPost((who, post) =>
+      Promise.all([like(who, post), suspend(who)]),
     ),
   };
   return steps;
@@ -450,9 +488,18 @@ export async function runWorkload(
     tag: string;
     /** How long an isolate may still accept an ended session's token (SESSION_RECHECK_MS). */
     sessionWindowMs: number;
+    /** Gives an account the moderator role, as `npm run moderator -- grant` does. */
+    grantModerator: (handle: string) => Promise<void>;
   },
 ): Promise<WorkloadResult> {
-  const world: World = { people: [], posts: [], comments: [], registered: 0, ended: [] };
+  const world: World = {
+    people: [],
+    posts: [],
+    comments: [],
+    registered: 0,
+    ended: [],
+    moderator: null,
+  };
   const result: WorkloadResult = {
     requests: 0,
     serverErrors: 0,
@@ -486,6 +533,7 @@ export async function runWorkload(
     });
     return { random, share, steps };
   });
+  world.moderator = await moderatorFor(http, options.tag, options.grantModerator);
   // The first people sign up together, a race of its own.
   await Promise.all(
     Array.from({ length: options.people }, (_, i) => clients[i % clients.length]?.steps.register()),
@@ -501,4 +549,25 @@ export async function runWorkload(
     }),
   );
   return { ...result, people: world.people };
+}
+
+/** The run's moderator: registered, granted the role, and signed in again to carry it. */
+async function moderatorFor(
+  http: Http,
+  tag: string,
+  grant: (handle: string) => Promise<void>,
+): Promise<Person> {
+  const handle = `mod${tag}`;
+  await http("POST", "/v1/auth/register", undefined, {
+    handle,
+    email: `${handle}@example.com`,
+    password: PASSWORD,
+  });
+  await grant(handle);
+  const reply = await http("POST", "/v1/auth/login", undefined, {
+    login: handle,
+    password: PASSWORD,
+  });
+  if (reply.status !== 200) throw new Error(`the moderator could not sign in: ${reply.status}`);
+  return { handle, token: (reply.body as { token: string }).token };
 }

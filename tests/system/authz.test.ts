@@ -7,15 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
 import { type Operation, operationsOf, realWorldOperations } from "./openapi";
+import { makeModerator } from "./roles";
 
 let server: Flock;
 let api: ReturnType<typeof client>;
 type Person = Awaited<ReturnType<ReturnType<typeof client>["signUp"]>>;
 
-/** A world for one route: its owner, a stranger, and the owner's objects. */
+/** A world for one route: its owner, a stranger, a moderator, and the owner's objects. */
 type World = {
   owner: Person;
   stranger: Person;
+  moderator: Person;
   postId: string;
   commentId: string;
   heldCommentId: string;
@@ -32,10 +34,11 @@ type World = {
  * account (another user's token reaches that user's own data, never the owner's). `signed-in` is anyone
  * signed in acting on someone else's object (the owner acting on themselves is a different case).
  * `owner` is only the owner of the object in the path. `path` fills the route's parameters from the
- * world; `body` is a valid body.
+ * world; `body` is a valid body. `moderator` is only an account with the moderator role
+ * (`npm run moderator -- grant`): every other account, the owner included, is refused with 403.
  */
-type Access = "public" | "self" | "signed-in" | "owner";
-type Who = "signed out" | "bad token" | "stranger" | "owner";
+type Access = "public" | "self" | "signed-in" | "owner" | "moderator";
+type Who = "signed out" | "bad token" | "stranger" | "owner" | "moderator";
 
 /**
  * Who of the four is let in, per kind of access, in the order tried: refused attempts change
@@ -66,6 +69,13 @@ const allowed: Record<Access, Array<[who: Who, ok: boolean]>> = {
     ["stranger", false],
     ["owner", true],
   ],
+  moderator: [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", false],
+    ["owner", false],
+    ["moderator", true],
+  ],
 };
 
 /** Well-formed, but not signed with flock's secret. */
@@ -73,12 +83,16 @@ const BAD_TOKEN =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUpEMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJ9.c2lnbmF0dXJlLW5vdC1mbG9ja3M";
 
 /** The token each of the four sends, if any. */
-function tokenOf(who: Who, world: { owner: Person; stranger: Person }): string | undefined {
+function tokenOf(
+  who: Who,
+  world: { owner: Person; stranger: Person; moderator?: Person },
+): string | undefined {
   return {
     "signed out": undefined,
     "bad token": BAD_TOKEN,
     stranger: world.stranger.token,
     owner: world.owner.token,
+    moderator: world.moderator?.token,
   }[who];
 }
 const table: Record<
@@ -229,14 +243,42 @@ const table: Record<
   "GET /v1/notifications": { access: "self" },
   "POST /v1/notifications/read": { access: "self", body: () => ({}) },
   "GET /v1/health": { access: "public" },
+  "POST /v1/posts/{id}/report": {
+    access: "signed-in",
+    path: (w) => `/v1/posts/${w.postId}/report`,
+    body: () => ({ reason: "spam" }),
+  },
+  "GET /v1/moderation/reports": { access: "moderator" },
+  "POST /v1/moderation/reports/{id}/resolve": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/reports/post_${w.postId}/resolve`,
+    body: () => ({ action: "dismiss" }),
+  },
+  "GET /v1/moderation/accounts/{handle}": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}`,
+  },
+  "POST /v1/moderation/accounts/{handle}/suspend": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}/suspend`,
+    body: () => ({ reason: "authz" }),
+  },
+  "POST /v1/moderation/accounts/{handle}/unsuspend": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}/unsuspend`,
+    body: () => ({}),
+  },
+  "GET /v1/moderation/audit": { access: "moderator" },
 };
 
 let operations: Operation[] = [];
 let routes: string[] = [];
+let moderator: Person;
 
 beforeAll(async () => {
   server = await startFlock();
   api = client(server);
+  moderator = await makeModerator(server, await api.signUp("moderator"));
   operations = operationsOf((await api.get("/openapi.json")).body);
   routes = operations.map(({ method, path }) => `${method} ${path}`);
 });
@@ -267,7 +309,7 @@ async function makeWorld(): Promise<World> {
     await api.post(`/v1/users/${owner.handle}/friend-request`, undefined, sender.token)
   ).body.id;
   const mailed = await mintMailedTokens(sender, 4);
-  return { owner, stranger, postId, commentId, heldCommentId, requestId, mailed };
+  return { owner, stranger, moderator, postId, commentId, heldCommentId, requestId, mailed };
 }
 
 /**

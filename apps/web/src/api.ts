@@ -13,6 +13,9 @@ export type FriendRequest = Schemas["FriendRequest"];
 export type Notification = Schemas["Notification"];
 export type Post = Schemas["Post"];
 export type Profile = Schemas["Profile"];
+export type ModeratedAccount = Schemas["ModeratedAccount"];
+export type ReportCase = Schemas["ReportCase"];
+export type ResolveAction = Schemas["ResolveAction"];
 export type ProfileSummary = Schemas["ProfileSummary"];
 /** One signed-in device of yours, as the server lists it. */
 export type SignedInDevice = Schemas["Session"];
@@ -238,6 +241,36 @@ export const api = {
     done(client.POST("/v1/comments/{id}/report", { params: { path: { id } }, body })),
   approveComment: (id: string) =>
     answer(client.POST("/v1/comments/{id}/approve", { params: { path: { id } } })),
+
+  reportPost: (id: string, body: Schemas["ReportInput"]) =>
+    done(client.POST("/v1/posts/{id}/report", { params: { path: { id } }, body })),
+  reportQueue: (q: PageQuery = {}) =>
+    answer(client.GET("/v1/moderation/reports", { params: { query: page(q) }, signal: q.signal })),
+  resolveReport: (id: string, action: ResolveAction) =>
+    done(
+      client.POST("/v1/moderation/reports/{id}/resolve", {
+        params: { path: { id } },
+        body: { action },
+      }),
+    ),
+  moderatedAccount: (handle: string, signal?: AbortSignal) =>
+    answer(
+      client.GET("/v1/moderation/accounts/{handle}", { params: { path: { handle } }, signal }),
+    ),
+  suspend: (handle: string) =>
+    answer(
+      client.POST("/v1/moderation/accounts/{handle}/suspend", {
+        params: { path: { handle } },
+        body: {},
+      }),
+    ),
+  unsuspend: (handle: string) =>
+    answer(
+      client.POST("/v1/moderation/accounts/{handle}/unsuspend", {
+        params: { path: { handle } },
+        body: {},
+      }),
+    ),
 
   notifications: (q: PageQuery = {}) =>
     answer(client.GET("/v1/notifications", { params: { query: page(q) }, signal: q.signal })),

@@ -4,6 +4,7 @@ import type { User } from "./api";
 import { Loading, PageTitle, usePageTitle } from "./components/ui";
 import { VerifyEmailBanner } from "./components/verify-banner";
 import { LoginPage, SignupPage } from "./pages/auth";
+import { ModerationPage } from "./pages/moderation";
 import { NotificationsPage } from "./pages/notifications";
 import { PostPage } from "./pages/post";
 import { ProfilePage } from "./pages/profile";
@@ -66,6 +67,13 @@ function Header({ state, route }: { state: Session; route: Route }) {
                     Profile
                   </NavLink>
                 </li>
+                {user.role === "moderator" && (
+                  <li>
+                    <NavLink href="/moderation" current={at("moderation")}>
+                      Moderation
+                    </NavLink>
+                  </li>
+                )}
                 <li>
                   <NavLink href="/settings" current={at("settings")}>
                     Settings
@@ -209,6 +217,8 @@ function Page({ route, user }: { route: Route; user: User | null }) {
       return <SignedIn user={user}>{(me) => <SettingsPage user={me} key={me.id} />}</SignedIn>;
     case "notifications":
       return <SignedIn user={user}>{() => <NotificationsPage />}</SignedIn>;
+    case "moderation":
+      return <SignedIn user={user}>{() => <ModerationPage />}</SignedIn>;
     case "not-found":
       return <NotFound />;
   }

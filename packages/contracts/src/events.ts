@@ -71,6 +71,10 @@ export const Event = z.discriminatedUnion("type", [
   event("user.unblocked", block),
   event("user.muted", mute),
   event("user.unmuted", mute),
+  // A moderator suspended or unsuspended an account: the services that own its writes keep a copy,
+  // so a write that races the suspension past the gateway is still refused where it lands.
+  event("user.suspended", { userId: Id }),
+  event("user.unsuspended", { userId: Id }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventType = Event["type"];
@@ -100,6 +104,8 @@ export const subscriptions = {
   "user.unblocked": ["posts", "comments", "notifications"],
   "user.muted": ["posts", "notifications"],
   "user.unmuted": ["posts", "notifications"],
+  "user.suspended": ["posts", "comments"],
+  "user.unsuspended": ["posts", "comments"],
 } as const satisfies Record<EventType, readonly Service[]>;
 
 /** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { CallContext, Health, ListQuery } from "./common";
-import { Handle, Id, Page, Timestamp } from "./common";
+import type { CallContext, Health, ListQuery, Standing } from "./common";
+import { Handle, Id, Page, Role, Timestamp } from "./common";
 import type { Result } from "./errors";
+import type { AuditEntry, ModeratedAccount, SuspendInput } from "./moderation";
 
 const Email = z
   .string()
@@ -105,6 +106,7 @@ export const User = z
     displayName: z.string(),
     bio: z.string().nullable(),
     avatarUrl: z.string().nullable(),
+    role: Role.describe("`moderator` for accounts that work the moderation queue"),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -159,7 +161,8 @@ export const Profile = ProfileSummary.extend({
 export type Profile = z.infer<typeof Profile>;
 
 /** A sign-in as the users service records it: the account and the session a new token will name. */
-export type SignIn = { user: User; sessionId: string };
+/** A new session, with its account's standing, which the gateway then trusts until its next check. */
+export type SignIn = { user: User; sessionId: string; standing: Standing };
 
 /** What a client tells about itself when it signs in, shown in its list of sessions. */
 export const Device = z.object({ userAgent: z.string().max(500).nullable() });
@@ -214,10 +217,11 @@ export interface UsersRpc {
   /** Checks the credentials and opens a new session. */
   login(ctx: CallContext, input: LoginInput, device: Device): Promise<Result<SignIn>>;
   /**
-   * Whether the session is live and the actor's: the gateway asks before it trusts a token (and
-   * caches the answer briefly). Records when the session was last used, at most once a minute.
+   * The actor's standing when the session is live and theirs, else null: the gateway asks before it
+   * trusts a token (and caches the answer briefly). Records when the session was last used, at most
+   * once a minute.
    */
-  checkSession(ctx: CallContext, sessionId: string): Promise<Result<boolean>>;
+  checkSession(ctx: CallContext, sessionId: string): Promise<Result<Standing | null>>;
   /** The actor's live sessions, most recently created first, the caller's own marked current. */
   listSessions(ctx: CallContext): Promise<Result<SessionList>>;
   /** Ends one of the actor's sessions (the current one too: that is logging out); another's is not found. */
@@ -299,5 +303,20 @@ export interface UsersRpc {
     userId: string,
     query: ListQuery,
   ): Promise<Result<Page<string> & { total: number }>>;
+  /** Moderators only (checked against this service's own record of the actor): an account's standing. */
+  getModeratedAccount(ctx: CallContext, handle: string): Promise<Result<ModeratedAccount>>;
+  /** Moderators only: suspends an account (not a moderator's), once; the audit log records it. */
+  suspendAccount(
+    ctx: CallContext,
+    handle: string,
+    input: SuspendInput,
+  ): Promise<Result<ModeratedAccount>>;
+  unsuspendAccount(
+    ctx: CallContext,
+    handle: string,
+    input: SuspendInput,
+  ): Promise<Result<ModeratedAccount>>;
+  /** Moderators only: this service's audit log, newest first. */
+  listAudit(ctx: CallContext, query: ListQuery): Promise<Result<Page<AuditEntry>>>;
   health(): Promise<Health>;
 }

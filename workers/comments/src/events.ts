@@ -8,10 +8,11 @@ import {
   isRelationEvent,
   makeEvent,
   recordRelation,
+  recordSuspension,
   type Statement,
 } from "@flock/kit";
 import { eq } from "drizzle-orm";
-import { comments, deletedUsers, outbox, relations, reports } from "./db/schema";
+import { comments, deletedUsers, outbox, relations, reports, suspendedUsers } from "./db/schema";
 import { dropReportsOnShown, releaseHidden } from "./reports";
 
 /** What the comments service does with the events it subscribes to: forget deleted posts and users. */
@@ -33,6 +34,9 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
         continueRemoval(db, event.requestId, userId),
       ];
     }
+    case "user.suspended":
+    case "user.unsuspended":
+      return [recordSuspension(db, suspendedUsers, event)];
     case "user.comments_removal_continued":
       return removeAccount(db, event.requestId, event.data.userId);
     default:

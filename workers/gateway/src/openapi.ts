@@ -32,6 +32,10 @@ export const documentation = {
     { name: "comments", description: "Comments on posts, their moderation and reports" },
     { name: "notifications", description: "The signed-in user's notifications" },
     { name: "health", description: "Whether every service is up" },
+    {
+      name: "moderation",
+      description: "For moderators: the report queue, suspensions, the audit log",
+    },
   ],
 };
 

@@ -13,7 +13,8 @@ export const AUTH_PERIOD_SECONDS = 60;
 export const SIGN_IN_PERIOD_SECONDS = 60;
 export const WRITE_PERIOD_SECONDS = 60;
 
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** The methods that write: what rate limits and suspensions apply to. */
+export const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** A 429: the client should wait `retryAfterSeconds` (sent as Retry-After) before trying again. */
 export class RateLimited extends AppError {

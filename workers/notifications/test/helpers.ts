@@ -44,6 +44,8 @@ const producers: Record<EventType, Service> = {
   "user.unblocked": "users",
   "user.muted": "users",
   "user.unmuted": "users",
+  "user.suspended": "users",
+  "user.unsuspended": "users",
 };
 
 /** An event as its producer would emit it. */

@@ -360,6 +360,7 @@ describe("the deletion of a prolific account", () => {
       description: null,
       tags: [],
       sharedPostId: null,
+      status: "visible",
       likeCount: 0,
       commentCount: 0,
       shareCount: 0,

@@ -8,6 +8,7 @@ import {
   isRelationEvent,
   makeEvent,
   recordRelation,
+  recordSuspension,
   type Statement,
 } from "@flock/kit";
 import { and, count, eq, sql } from "drizzle-orm";
@@ -24,9 +25,12 @@ import {
   posts,
   postTags,
   relations,
+  reports,
+  suspendedUsers,
   timelineEntries,
 } from "./db/schema";
 import { fanOutPage, isCelebrity, setCelebrity } from "./fanout";
+import { dropReportsOnShown } from "./reports";
 import type { Audience } from "./scope";
 
 /** Posts of a newly followed account that are copied into the follower's timeline. */
@@ -65,7 +69,11 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(mergedPosts).where(eq(mergedPosts.postId, event.data.postId)),
         db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId)),
         db.delete(countedComments).where(eq(countedComments.postId, event.data.postId)),
+        db.delete(reports).where(eq(reports.postId, event.data.postId)),
       ];
+    case "user.suspended":
+    case "user.unsuspended":
+      return [recordSuspension(db, suspendedUsers, event)];
     case "user.followed": {
       const { followerId, followeeId } = event.data;
       return [
@@ -125,6 +133,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(likes).where(eq(likes.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
+        dropReportsOnShown(db, userId),
         continuePostsRemoval(db, userId, event.requestId),
       ];
     }

@@ -8,6 +8,8 @@ import type {
   PostListQuery,
   PostRecord,
   PostsRpc,
+  ReportInput,
+  ResolveInput,
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
@@ -27,6 +29,7 @@ import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
 import * as listings from "./listings";
 import * as posts from "./posts";
+import * as reports from "./reports";
 import type { Audience, Scope } from "./scope";
 import * as timelines from "./timelines";
 
@@ -111,6 +114,18 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   popularTags(ctx: CallContext, limit: number) {
     return this.#service.read(ctx, (scope) => listings.popularTags(scope, limit));
+  }
+  reportPost(ctx: CallContext, postId: string, input: ReportInput) {
+    return this.#service.write(ctx, (scope) => reports.reportPost(scope, postId, input));
+  }
+  listReportCases(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => reports.listReportCases(scope, query));
+  }
+  resolveReportCase(ctx: CallContext, postId: string, input: ResolveInput) {
+    return this.#service.write(ctx, (scope) => reports.resolveReportCase(scope, postId, input));
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));

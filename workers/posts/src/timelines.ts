@@ -33,7 +33,7 @@ import {
 } from "./db/schema";
 import type { PostRow } from "./posts";
 import { actor, type Scope } from "./scope";
-import { notBlocked, notBlockedOrMuted } from "./visibility";
+import { notBlocked, notBlockedOrMuted, shownTo } from "./visibility";
 
 /**
  * Turns post rows into records: embeds each share's original and, for a signed-in viewer, whether
@@ -48,7 +48,11 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
   ];
   const ids = [...rows.map((row) => row.id), ...sharedIds];
   const [originals, authorRows, likedRows, sharedRows] = await db.batch([
-    db.select().from(posts).where(inList(posts.id, sharedIds)),
+    // A share of a post the viewer may not see embeds nothing, as a share of a deleted post does.
+    db
+      .select()
+      .from(posts)
+      .where(and(inList(posts.id, sharedIds), shownTo(scope))),
     // The authors of the page and of the posts it shares, from the replica, in the same round trip.
     db
       .select()
@@ -88,6 +92,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     title: row.title,
     description: row.description,
     tags: row.tags,
+    status: row.status,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     likeCount: row.likeCount,
@@ -130,6 +135,7 @@ export async function userTimeline(
         eq(posts.authorId, authorId),
         after ? lt(posts.id, after) : undefined,
         notBlocked(scope.ctx.actorId, posts),
+        shownTo(scope),
       ),
     )
     .orderBy(desc(posts.id))
@@ -156,6 +162,7 @@ export async function publicTimeline(
               eq(postTags.tag, tag.toLowerCase()),
               after ? lt(postTags.postId, after) : undefined,
               notBlocked(scope.ctx.actorId, posts),
+              shownTo(scope),
             ),
           )
           .orderBy(desc(postTags.postId))
@@ -164,7 +171,13 @@ export async function publicTimeline(
     : await db
         .select()
         .from(posts)
-        .where(and(after ? lt(posts.id, after) : undefined, notBlocked(scope.ctx.actorId, posts)))
+        .where(
+          and(
+            after ? lt(posts.id, after) : undefined,
+            notBlocked(scope.ctx.actorId, posts),
+            shownTo(scope),
+          ),
+        )
         .orderBy(desc(posts.id))
         .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -190,7 +203,8 @@ type FeedWindow = {
   endAtEdge: boolean;
 };
 
-type FeedSelection = z.output<typeof FeedFilter> & { reader: string };
+/** A feed's filter, for its reader, with the posts that reader may see (visibility.ts). */
+type FeedSelection = z.output<typeof FeedFilter> & { reader: string; shown: SQL };
 
 /**
  * The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at
@@ -204,6 +218,7 @@ function fannedOut(selection: FeedSelection, before: string | undefined): SQL | 
     selection.followedOnly ? ne(timelineEntries.authorId, selection.reader) : undefined,
     selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
     notBlockedOrMuted(selection.reader, posts),
+    selection.shown,
   );
 }
 
@@ -251,7 +266,7 @@ function feedIds(db: Db, selection: FeedSelection, window: FeedWindow, take: num
         gte(mergedPosts.postId, edge),
         sql`EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${selection.reader} AND ${followStates.followeeId} = ${mergedPosts.authorId} AND ${followStates.following} = 1)`,
         // The post still stands, passes the filter, and nothing hides it from the reader.
-        sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${mergedPosts.postId}${selection.originalsOnly ? sql` AND ${posts.sharedPostId} IS NULL` : sql``} AND ${notBlockedOrMuted(selection.reader, posts)})`,
+        sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${mergedPosts.postId}${selection.originalsOnly ? sql` AND ${posts.sharedPostId} IS NULL` : sql``} AND ${notBlockedOrMuted(selection.reader, posts)} AND (${selection.shown}))`,
       ),
     )
     .orderBy(desc(mergedPosts.postId))
@@ -309,7 +324,7 @@ async function feedTotal(scope: Scope, selection: FeedSelection): Promise<number
  */
 export async function homeFeed(scope: Scope, raw: FeedQuery): Promise<Page<PostRecord>> {
   const { limit, cursor, ...filter } = parseInput(FeedQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
   const window = {
     before: decodeCursor(cursor),
     offset: 0,
@@ -334,7 +349,7 @@ export async function homeFeedByOffset(
   raw: FeedOffsetQuery,
 ): Promise<OffsetPage<PostRecord>> {
   const { limit, offset, ...filter } = parseInput(FeedOffsetQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
   const window = { before: undefined, offset, take: limit, depth: MAX_COUNTED, endAtEdge: false };
   const { rows } = await feedPage(scope, selection, window);
   const [items, total] = await Promise.all([hydrate(scope, rows), feedTotal(scope, selection)]);
@@ -364,6 +379,7 @@ export async function userTimelineByHandle(
           sql`${posts.authorId} = ${authorId}`,
           after ? lt(posts.id, after) : undefined,
           notBlocked(scope.ctx.actorId, posts),
+          shownTo(scope),
         ),
       )
       .orderBy(desc(posts.id))

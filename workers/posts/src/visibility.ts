@@ -1,6 +1,8 @@
 import { blockedBetween, mutedBy } from "@flock/kit";
-import { not, type SQL, sql } from "drizzle-orm";
+import { eq, not, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { posts } from "./db/schema";
+import type { Scope } from "./scope";
 
 /** Where a query finds a post's author and what it shares: columns of `posts`, or a raw alias. */
 export type PostColumns = { authorId: SQLiteColumn | SQL; sharedPostId: SQLiteColumn | SQL };
@@ -25,4 +27,22 @@ export function notBlocked(reader: string | null, post: PostColumns): SQL | unde
 /** `notBlocked`, and for the home feed also nothing by, or sharing, an account the reader mutes. */
 export function notBlockedOrMuted(reader: string, post: PostColumns): SQL {
   return sql`NOT ${blockedBetween(reader, shownAuthors(post))} AND NOT ${mutedBy(reader, shownAuthors(post))}`;
+}
+
+/**
+ * The posts a viewer may see: visible ones, and their own whatever their status (a held or hidden
+ * post is shown to its author alone, marked as such). Every read of posts applies it.
+ */
+export function shownTo(scope: Scope): SQL {
+  const viewer = scope.ctx.actorId;
+  const visible = eq(posts.status, "visible");
+  return viewer ? (or(visible, eq(posts.authorId, viewer)) ?? visible) : visible;
+}
+
+/** shownTo in the raw SQL of listings, over posts aliased `p`. */
+export function shownToAliased(scope: Scope): SQL {
+  const viewer = scope.ctx.actorId;
+  return viewer
+    ? sql`(p.status = 'visible' OR p.author_id = ${viewer})`
+    : sql`p.status = 'visible'`;
 }

@@ -34,7 +34,7 @@ import {
 import { and, eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
 import { verification } from "./email-tokens";
-import { findById, toUser, type UserRow } from "./profiles";
+import { findById, standingOf, toUser, type UserRow } from "./profiles";
 import { actor, type Scope } from "./scope";
 import { endOthers, openSession } from "./sessions";
 
@@ -59,6 +59,8 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     followerCount: 0,
     followingCount: 0,
     postCount: 0,
+    role: "member" as const,
+    suspendedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -79,7 +81,7 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     ]),
   );
   scope.mailer.send(verify.mail);
-  return { user: toUser(row), sessionId: session.id };
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**
@@ -100,7 +102,7 @@ export async function login(scope: Scope, raw: LoginInput, device: Device): Prom
   await upgradeHash(scope, row, input.password);
   const session = openSession(scope, row.id, device);
   await scope.db.batch(session.statements);
-  return { user: toUser(row), sessionId: session.id };
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { Friendship, Profile, ProfileCard, ProfileSummary, User } from "@flock/contracts";
+import type {
+  Friendship,
+  Profile,
+  ProfileCard,
+  ProfileSummary,
+  Standing,
+  User,
+} from "@flock/contracts";
 import { AppError, inList } from "@flock/kit";
 import { eq, sql } from "drizzle-orm";
 import { users } from "./db/schema";
@@ -15,9 +22,15 @@ export function toUser(row: UserRow): User {
     displayName: row.displayName,
     bio: row.bio,
     avatarUrl: row.avatarUrl,
+    role: row.role,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** What the users service vouches for about an account: its role, age and suspension. */
+export function standingOf(row: Pick<UserRow, "role" | "createdAt" | "suspendedAt">): Standing {
+  return { role: row.role, createdAt: row.createdAt, suspended: row.suspendedAt !== null };
 }
 
 export function toSummary(

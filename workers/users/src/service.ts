@@ -8,6 +8,7 @@ import type {
   PasswordResetConfirm,
   PasswordResetRequest,
   RegisterInput,
+  SuspendInput,
   UpdateAccountInput,
   UpdateMeInput,
   UsersRpc,
@@ -23,6 +24,7 @@ import type { Env } from "./env";
 import * as follows from "./follows";
 import * as friends from "./friends";
 import { mailer } from "./mail";
+import * as moderation from "./moderation";
 import * as profiles from "./profiles";
 import type { Scope } from "./scope";
 import * as sessions from "./sessions";
@@ -162,6 +164,18 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
+  }
+  getModeratedAccount(ctx: CallContext, handle: string) {
+    return this.#service.read(ctx, (scope) => moderation.getModeratedAccount(scope, handle));
+  }
+  suspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.suspendAccount(scope, handle, input));
+  }
+  unsuspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.unsuspendAccount(scope, handle, input));
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => moderation.listModerationAudit(scope, query));
   }
   health() {
     return checkHealth("users", this.env.DB);

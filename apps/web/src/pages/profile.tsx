@@ -7,6 +7,7 @@ import { PersonRow } from "../components/person";
 import { PostList } from "../components/post-list";
 import { RichText } from "../components/rich-text";
 import { SafetyActions } from "../components/safety";
+import { Suspension } from "../components/suspension";
 import { Confirm, ErrorNote, PageTitle, useAsync, usePageTitle } from "../components/ui";
 import { count } from "../format";
 import { usePaged } from "../paged";
@@ -255,6 +256,7 @@ export function ProfilePage({ handle, tab }: { handle: string; tab: Tab }) {
               <Relationship profile={p} onChange={(next) => setData(() => next)} />
             )}
             <SafetyActions profile={p} onChange={(next) => setData(() => next)} />
+            {user.role === "moderator" && <Suspension handle={p.handle} />}
           </>
         ) : (
           <p>

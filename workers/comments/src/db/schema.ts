@@ -2,10 +2,13 @@ import {
   deadLettersTable,
   deletedUsersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
   relationsTable,
+  suspendedUsersTable,
 } from "@flock/kit";
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -59,11 +62,17 @@ export const reports = sqliteTable(
     // Set when the post's author approves the comment: those reports no longer count towards hiding
     // it, and their authors cannot report it again (one report per user and comment, ever).
     dismissed: integer("dismissed", { mode: "boolean" }).notNull().default(false),
+    // Whether it counts toward hiding: its reporter's account was at least a day old (reports made
+    // before the rule existed count, as they did).
+    counts: integer("counts", { mode: "boolean" }).notNull().default(true),
     createdAt: text("created_at").notNull(),
+    // Set when a moderator resolves the comment's reports: they leave the queue and stop counting.
+    resolvedAt: text("resolved_at"),
   },
   (table) => [
     primaryKey({ columns: [table.commentId, table.reporterId] }),
     index("reports_by_reporter").on(table.reporterId),
+    index("reports_open").on(table.commentId).where(sql`resolved_at IS NULL AND dismissed = 0`),
   ],
 );
 
@@ -80,6 +89,15 @@ export const deletedUsers = deletedUsersTable();
  * whose author stands across a block from the commenter.
  */
 export const relations = relationsTable();
+
+/**
+ * Accounts a moderator has suspended, copied from user.suspended and user.unsuspended. Triggers
+ * (migrations/0007_moderation.sql) refuse a comment or report by one while it is suspended.
+ */
+export const suspendedUsers = suspendedUsersTable();
+
+/** Moderators' resolutions of reports on comments, each written in the batch that resolved them. */
+export const moderationAudit = moderationAuditTable();
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();

@@ -18,6 +18,7 @@ const post: PostRecord = {
   body: "The whole text.",
   title: "How to Train Your Dragon",
   description: "In short",
+  status: "visible",
   tags: ["dragons", "training"],
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-02T00:00:00.000Z",
@@ -87,6 +88,7 @@ describe("accounts, profiles and comments in RealWorld's shapes", () => {
       displayName: "Ada L.",
       bio: null,
       avatarUrl: null,
+      role: "member",
       createdAt: post.createdAt,
       updatedAt: post.updatedAt,
     };

@@ -2,9 +2,11 @@ import {
   deadLettersTable,
   deletedUsersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
   relationsTable,
+  suspendedUsersTable,
 } from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -19,6 +21,11 @@ export const posts = sqliteTable(
     description: text("description"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     sharedPostId: text("shared_post_id"),
+    // Held while it breaks a moderation rule, until a moderator releases it; hidden by three
+    // counting reports or a moderator. Reads show either to the author alone (visibility.ts).
+    status: text("status", { enum: ["visible", "held", "hidden"] })
+      .notNull()
+      .default("visible"),
     // like_count and share_count follow their rows through triggers (migrations/0001_counters.sql);
     // comment_count is fed by the comments service's events.
     likeCount: integer("like_count").notNull().default(0),
@@ -199,3 +206,34 @@ export const mergedPosts = sqliteTable(
   },
   (table) => [index("merged_posts_by_author").on(table.authorId)],
 );
+
+/**
+ * Reports on posts: one per reporter and post. `counts` says whether it counts toward hiding (its
+ * reporter's account was at least a day old); a moderator's resolution closes the open ones. A post
+ * held by the moderation rules has one report by MODERATION_RULES, so it waits in the same queue.
+ */
+export const reports = sqliteTable(
+  "reports",
+  {
+    postId: text("post_id").notNull(),
+    reporterId: text("reporter_id").notNull(),
+    reason: text("reason").notNull(),
+    counts: integer("counts", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+    resolvedAt: text("resolved_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.reporterId] }),
+    index("reports_by_reporter").on(table.reporterId),
+    index("reports_open").on(table.postId).where(sql`resolved_at IS NULL`),
+  ],
+);
+
+/**
+ * Accounts a moderator has suspended, copied from user.suspended and user.unsuspended. Triggers
+ * (migrations/0013_moderation.sql) refuse a post, share, like or report by one while it is suspended.
+ */
+export const suspendedUsers = suspendedUsersTable();
+
+/** Resolutions of reports on posts, each written in the batch that resolved them. */
+export const moderationAudit = moderationAuditTable();

@@ -1,6 +1,7 @@
 import {
   deadLettersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
 } from "@flock/kit";
@@ -28,6 +29,13 @@ export const users = sqliteTable("users", {
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
   postCount: integer("post_count").notNull().default(0),
+  // Granted and revoked only by an operator (`npm run moderator`), never through the API.
+  role: text("role", { enum: ["member", "moderator"] })
+    .notNull()
+    .default("member"),
+  // Set while a moderator has suspended the account: triggers (migrations/0008_moderation.sql)
+  // refuse its follows, friend requests and profile changes here, as posts and comments do theirs.
+  suspendedAt: text("suspended_at"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
@@ -198,3 +206,6 @@ export const authoredPosts = sqliteTable(
   },
   (table) => [index("authored_posts_live").on(table.authorId, table.deleted)],
 );
+
+/** Suspensions, unsuspensions and role changes, each written in the batch that made it. */
+export const moderationAudit = moderationAuditTable();
