@@ -57,14 +57,14 @@ export async function findPost(scope: Scope, postId: string): Promise<PostRow> {
 }
 
 /**
- * A post as its reader may see it: across a block (either way, or with the author of the post it
- * shares) it is as missing as a post that never was.
+ * A post as its reader may see it: held or hidden but to its author, or across a block (either way,
+ * or with the author of the post it shares), it is as missing as a post that never was.
  */
 export async function getPost(scope: Scope, postId: string): Promise<PostRecord> {
   const [row] = await scope.db
     .select()
     .from(posts)
-    .where(and(eq(posts.id, postId), notBlocked(scope.ctx.actorId, posts)))
+    .where(and(eq(posts.id, postId), shownTo(scope), notBlocked(scope.ctx.actorId, posts)))
     .limit(1);
   if (!row) throw new AppError("not_found", "No such post.");
   const [record] = await hydrate(scope, [row]);
