@@ -87,7 +87,9 @@ describe("password reset", () => {
     expect(
       await failureCode(confirmPasswordReset(scopeOf(), { token, password: "yet another one" })),
     ).toBe("bad_request");
-    expect(await checkSession(scopeOf(user.id), signedIn.sessionId)).toMatchObject({ suspended: false });
+    expect(await checkSession(scopeOf(user.id), signedIn.sessionId)).toMatchObject({
+      suspended: false,
+    });
   });
 
   it("refuses an expired token and an unknown one", async () => {
