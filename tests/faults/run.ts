@@ -88,6 +88,11 @@ type DbHandle = {
 };
 
 let totalViolations = 0;
+/** Each kind's successes over all runs: every kind must have some, however seldom a run drew it. */
+const succeededInAll = Object.fromEntries(writeKinds.map((kind) => [kind, 0])) as Record<
+  (typeof writeKinds)[number],
+  number
+>;
 let totalServerErrors = 0;
 for (const seed of seeds) {
   const started = Date.now();
@@ -190,6 +195,7 @@ for (const seed of seeds) {
   if (result.ended.length === 0)
     violations.push({ invariant: "some sessions end during the run", detail: { ended: 0 } });
   for (const kind of writeKinds) {
+    succeededInAll[kind] += result.succeeded[kind];
     if (result.succeeded[kind] < floor[kind])
       violations.push({
         invariant: `at least ${floor[kind]} ${kind} writes succeed`,
@@ -230,5 +236,10 @@ for (const seed of seeds) {
   for (const violation of violations)
     console.log(`  ✗ ${violation.invariant}: ${JSON.stringify(violation.detail)}`);
 }
+for (const kind of writeKinds)
+  if (succeededInAll[kind] === 0) {
+    totalViolations += 1;
+    console.log(`  ✗ some ${kind} writes succeed over all runs: none did`);
+  }
 console.log(`${seeds.length} runs, ${totalViolations} invariant violations`);
 process.exit(totalViolations > 0 || totalServerErrors > 0 ? 1 : 0);
