@@ -492,23 +492,23 @@ describe("two people on flock", () => {
   });
 
   it("lets a moderator hide a reported post from the queue and suspend its author", async () => {
-    const carol = await person(browser, viewports.desktop);
-    await signUp(carol.page, {
-      handle: "carol",
-      displayName: "Carol Moderator",
-      email: "carol@example.com",
+    const dana = await person(browser, viewports.desktop);
+    await signUp(dana.page, {
+      handle: "dana",
+      displayName: "Dana Moderator",
+      email: "dana@example.com",
     });
     // The role as an operator grants it, on the state this flock runs on; a new sign-in carries it.
     execFileSync(
       process.execPath,
-      ["scripts/moderator.ts", "grant", "carol", "--persist-to", inject("flockState")],
+      ["scripts/moderator.ts", "grant", "dana", "--persist-to", inject("flockState")],
       { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env },
     );
     const signIn = await apiCall<{ token: string }>("POST", "/v1/auth/login", undefined, {
-      login: "carol",
+      login: "dana",
       password: PASSWORD,
     });
-    await carol.page.evaluate((token) => localStorage.setItem("flock.token", token), signIn.token);
+    await dana.page.evaluate((token) => localStorage.setItem("flock.token", token), signIn.token);
 
     const bobToken = await tokenIn(bob.page);
     const reported = await apiCall<{ id: string }>("POST", "/v1/posts", bobToken, {
@@ -521,28 +521,28 @@ describe("two people on flock", () => {
     await page.getByRole("button", { name: "Send report" }).click();
     await page.getByText("The post was reported").waitFor();
 
-    await carol.page.reload();
-    await carol.page.getByRole("link", { name: "Moderation" }).click();
-    const item = carol.page
+    await dana.page.reload();
+    await dana.page.getByRole("link", { name: "Moderation" }).click();
+    const item = dana.page
       .getByRole("article", { name: "Reported post" })
       .filter({ hasText: "breaks the rules of the room" });
     await item.getByText("off topic").waitFor();
     await item.getByRole("button", { name: "Hide" }).click();
-    await carol.page.getByText("Hidden from everyone but its author.").waitFor();
+    await dana.page.getByText("Hidden from everyone but its author.").waitFor();
     expect(await statusOf(`/v1/posts/${reported.id}`, await tokenIn(page))).toBe(404);
 
-    await carol.page.goto(`/u/${bob.handle}`);
-    await carol.page.getByRole("button", { name: "Suspend" }).click();
-    await carol.page.getByText("Suspended", { exact: true }).waitFor();
+    await dana.page.goto(`/u/${bob.handle}`);
+    await dana.page.getByRole("button", { name: "Suspend" }).click();
+    await dana.page.getByText("Suspended", { exact: true }).waitFor();
     const refused = await fetch(`${baseUrl()}/v1/posts`, {
       method: "POST",
       headers: { authorization: `Bearer ${bobToken}`, "content-type": "application/json" },
       body: JSON.stringify({ body: "still posting" }),
     });
     expect(refused.status).toBe(403);
-    await carol.page.getByRole("button", { name: "Unsuspend" }).click();
-    await carol.page.getByText(`@${bob.handle} is no longer suspended.`).waitFor();
-    await expectNoInjection(carol.page, carol.incidents);
+    await dana.page.getByRole("button", { name: "Unsuspend" }).click();
+    await dana.page.getByText(`@${bob.handle} is no longer suspended.`).waitFor();
+    await expectNoInjection(dana.page, dana.incidents);
   });
 
   it("deletes an account only after the handle is typed and the password confirmed", async () => {
