@@ -5,9 +5,8 @@
 //                                            minute) re-sends them to its inbox and forgets them
 //   npm run dead-letters -- replay --all     mark them all
 //   add --remote to act on the deployed databases instead of .wrangler/state
-import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { quietEnv } from "./run.ts";
+import { d1Execute, quote } from "./d1.ts";
 import { workers } from "./workers.ts";
 
 const { values: flags, positionals } = parseArgs({
@@ -16,21 +15,8 @@ const { values: flags, positionals } = parseArgs({
 });
 const [command = "list", ...ids] = positionals;
 
-function d1(database: string, config: string, sql: string): Array<Record<string, unknown>> {
-  const where = flags.remote ? ["--remote"] : ["--local", "--persist-to", ".wrangler/state"];
-  const out = execFileSync(
-    "wrangler",
-    ["d1", "execute", database, ...where, "-c", config, "--json", "--command", sql],
-    {
-      env: quietEnv,
-      encoding: "utf8",
-    },
-  );
-  const results = JSON.parse(out) as Array<{ results: Array<Record<string, unknown>> }>;
-  return results.flatMap((result) => result.results);
-}
-
-const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const d1 = (database: string, config: string, sql: string) =>
+  d1Execute({ database, config, remote: flags.remote ?? false }, sql);
 
 for (const worker of workers) {
   if (!worker.database) continue;

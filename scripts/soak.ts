@@ -8,6 +8,8 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { checkInvariants, type Database, drain, type Sql } from "../tests/faults/invariants.ts";
 import { gatewayHttp, runWorkload, type WorkloadResult } from "../tests/faults/workload.ts";
+import { d1Execute } from "./d1.ts";
+import { roleChange } from "./moderator.ts";
 import { quietEnv } from "./run.ts";
 import { workers } from "./workers.ts";
 
@@ -68,6 +70,12 @@ await Promise.all(
         tag: `s${flags.seed}_${client}_${round}`,
         // `npm start`'s gateway keeps a session for up to a minute (SESSION_RECHECK_MS).
         sessionWindowMs: 60_000,
+        async grantModerator(handle) {
+          d1Execute(
+            { database: "users-db", config: "workers/users/wrangler.toml", remote: false },
+            roleChange(handle, "moderator", "soak").join(";\n"),
+          );
+        },
       });
       totals.requests += result.requests;
       totals.serverErrors += result.serverErrors;

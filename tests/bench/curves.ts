@@ -7,6 +7,7 @@ import {
   type Graph,
   makeUsers,
   seedAuthors,
+  seedFollowStates,
   seedFollows,
   seedGraph,
   seedPosts,
@@ -47,6 +48,8 @@ export async function scaleCurves({ server, origin }: Running, size: CurveSize) 
     for (const fan of fans.slice(0, size.followers[i] ?? 0)) follows.push([fan.id, author.id]);
   }
   await seedFollows(dbs.users, follows);
+  // The posts service's copy of who follows whom, as the follow events would have written it.
+  await seedFollowStates(dbs.posts, follows);
   await seedPosts(dbs.posts, posts, timeline);
 
   const feed: Record<string, number> = {};

@@ -1,7 +1,7 @@
 // The benchmark's social graph: made in memory, written straight into the services' D1 databases
 // (the public API would spend minutes hashing thousands of passwords), in the shapes the services
-// themselves write: users and follows in users-db (the triggers keep the counts), posts and the
-// fanned-out timeline rows in posts-db.
+// themselves write: users and follows in users-db (the triggers keep the counts), posts, the
+// fanned-out timeline rows and the posts service's copy of the follows in posts-db.
 import { monotonicFactory } from "ulidx";
 
 /** The slice of a D1 binding the seeding uses, as the harness hands it to Node. */
@@ -149,6 +149,30 @@ export async function seedPosts(
   );
 }
 
+/** Celebrities' posts as the posts service keeps them: a celebrities row per author, each post merged. */
+export async function seedCelebrities(db: SqlDb, posts: Post[]) {
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO celebrities (author_id, since) SELECT value->>0, value->>1 FROM json_each(?) WHERE true`,
+    [...new Set(posts.map((post) => post.authorId))].map((authorId) => [authorId, now()]),
+  );
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO merged_posts (post_id, author_id) SELECT value->>0, value->>1 FROM json_each(?) WHERE true`,
+    posts.map((post) => [post.id, post.authorId]),
+  );
+}
+
+/** The posts service's own record of the follows, as the user.followed events would have left it. */
+export async function seedFollowStates(db: SqlDb, follows: Graph["follows"]) {
+  await insertRows(
+    db,
+    `INSERT OR IGNORE INTO follow_states (follower_id, followee_id, following, event_id)
+     SELECT value->>0, value->>1, 1, value->>2 FROM json_each(?) WHERE true`,
+    follows.map(([follower, followee]) => [follower, followee, ulid()]),
+  );
+}
+
 /** The posts service's replica of author profiles, as user.registered events would have filled it. */
 export async function seedAuthors(db: SqlDb, users: User[]) {
   await insertRows(
@@ -166,5 +190,6 @@ export async function seedGraph(dbs: { users: SqlDb; posts: SqlDb }, graph: Grap
   await seedUsers(dbs.users, graph.users, postCounts);
   await seedAuthors(dbs.posts, graph.users);
   await seedFollows(dbs.users, graph.follows);
+  await seedFollowStates(dbs.posts, graph.follows);
   await seedPosts(dbs.posts, graph.posts, graph.timeline, graph.writtenAt);
 }

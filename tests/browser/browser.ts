@@ -1,6 +1,10 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
 
 let scriptBaseUrl: string | undefined;
 
@@ -136,6 +140,42 @@ export async function signUp(
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
   await page.getByRole("heading", { level: 1, name: "Home" }).waitFor();
+}
+
+/**
+ * The newest link to `page` mailed to `to`, waiting for it, on this run's origin (links name the
+ * APP_URL of the users worker's wrangler.toml, npm start's port). The local flock sends no mail:
+ * wrangler dev writes each mail's text to a file under .wrangler/tmp/email (README.md, "Mail in
+ * local runs"), and the text names the address it was sent to.
+ */
+export async function mailedLink(
+  to: string,
+  page: "reset-password" | "verify-email",
+  ms = 15_000,
+): Promise<string> {
+  const folder = path.join(root, ".wrangler", "tmp", "email");
+  const pattern = new RegExp(`https?://\\S+/${page}#token=[0-9a-f]+`);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const texts = existsSync(folder)
+      ? readdirSync(folder, { recursive: true, encoding: "utf8" })
+          .filter((file) => file.endsWith(".txt"))
+          .map((file) => path.join(folder, file))
+          .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+          .map((file) => readFileSync(file, "utf8"))
+      : [];
+    const link = texts
+      .filter((text) => text.includes(to))
+      .map((text) => pattern.exec(text)?.[0])
+      .filter((found) => found !== undefined)
+      .at(-1);
+    if (link) {
+      const { pathname, hash } = new URL(link);
+      return `${baseUrl()}${pathname}${hash}`;
+    }
+    if (Date.now() > deadline) throw new Error(`no ${page} link mailed to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 type Json = Record<string, unknown>;

@@ -8,6 +8,8 @@ import { startLocalFlock } from "../../scripts/local-flock.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The local state folder flock runs on, for `npm run moderator -- --persist-to`. */
+    flockState: string;
   }
 }
 
@@ -44,7 +46,11 @@ function run(command: string, args: string[], cwd = root): Promise<void> {
  * fresh local state in a temporary --persist-to folder, so every run begins with no accounts.
  * stop() ends it and removes the state (kept, and its folder printed, when KEEP_STATE is set).
  */
-export async function startBrowserFlock(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBrowserFlock(): Promise<{
+  url: string;
+  state: string;
+  stop(): Promise<void>;
+}> {
   const started = Date.now();
   await run(bin("vite"), ["build", "--logLevel", "warn"], path.join(root, "apps", "web"));
 
@@ -63,6 +69,7 @@ export async function startBrowserFlock(): Promise<{ url: string; stop(): Promis
   console.log(`flock is up at ${flock.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {
     url: flock.url,
+    state,
     async stop() {
       await flock.stop();
       if (process.env.KEEP_STATE) console.log(`state and wrangler.log kept in ${state}`);
@@ -75,5 +82,6 @@ export async function startBrowserFlock(): Promise<{ url: string; stop(): Promis
 export default async function setup(project: TestProject) {
   const flock = await startBrowserFlock();
   project.provide("baseUrl", flock.url);
+  project.provide("flockState", flock.state);
   return flock.stop;
 }

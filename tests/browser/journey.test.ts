@@ -1,11 +1,15 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   apiCall,
   baseUrl,
+  expectAccessible,
   expectNoInjection,
   type Incidents,
   launch,
+  mailedLink,
   PASSWORD,
   person,
   settled,
@@ -166,6 +170,17 @@ describe("two people on flock", () => {
     await alice.page.getByRole("button", { name: /New posts/ }).click();
     await postBy(alice.page, bob.name).getByText("Hello <script>").waitFor();
     await expectNoInjection(alice.page, alice.incidents);
+  });
+
+  it("explains a post that mentions more than 50 people with the body's field error", async () => {
+    const { page } = alice;
+    await page.goto("/");
+    const many = Array.from({ length: 51 }, (_, i) => `@reader_${i}`).join(" ");
+    await page.getByLabel("What's happening?").fill(many);
+    await page.getByRole("button", { name: "Post", exact: true }).click();
+    await page.getByText("must mention at most 50 accounts").waitFor();
+    expect(await page.getByLabel("What's happening?").getAttribute("aria-invalid")).toBe("true");
+    await page.getByLabel("What's happening?").fill("");
   });
 
   it("likes at once, and rolls the like back when the server fails", async () => {
@@ -332,6 +347,27 @@ describe("two people on flock", () => {
     await page.getByRole("list", { name: "Friends" }).getByText(alice.name).waitFor();
   });
 
+  it("says why a declined friend request cannot be sent again at once", async () => {
+    const carol = await apiCall<{ token: string }>("POST", "/v1/auth/register", undefined, {
+      handle: "carol",
+      email: "carol@example.com",
+      password: PASSWORD,
+    });
+    const { page } = alice;
+    await page.goto("/u/carol");
+    await page.getByRole("button", { name: "Add friend" }).click();
+    await page.getByText("Request sent", { exact: true }).waitFor();
+    const incoming = await apiCall<{ items: Array<{ id: string }> }>(
+      "GET",
+      "/v1/me/friend-requests?direction=incoming",
+      carol.token,
+    );
+    await apiCall("POST", `/v1/me/friend-requests/${incoming.items[0]?.id}/decline`, carol.token);
+    await page.reload();
+    await page.getByRole("button", { name: "Add friend" }).click();
+    await page.getByText("@carol declined your friend request").waitFor();
+  });
+
   it("changes settings, shown as text, with the server's reasons when refused", async () => {
     const { page } = alice;
     await page.goto("/settings");
@@ -417,6 +453,98 @@ describe("two people on flock", () => {
     await page.getByRole("heading", { level: 1, name: "Notifications" }).waitFor();
   });
 
+  it("mutes from a post's menu, blocks from a profile, and lifts both from settings", async () => {
+    const { page } = bob;
+    await page.goto(`/u/${alice.handle}`);
+    await page.locator("details.post-menu summary").first().click();
+    await page.getByRole("button", { name: `Mute @${alice.handle}` }).click();
+    await page.getByText(/You muted/).waitFor();
+
+    await page.reload();
+    await page.getByRole("button", { name: "Muted · Unmute" }).waitFor();
+    await page.getByRole("button", { name: "Block", exact: true }).click();
+    await page
+      .getByRole("group", { name: /^Block / })
+      .getByRole("button", { name: "Block" })
+      .click();
+    await page.getByText(/You blocked/).waitFor();
+    await page.getByRole("button", { name: "Blocked · Unblock" }).waitFor();
+    // Nobody to follow across a block, and none of her posts to read.
+    expect(await page.getByRole("button", { name: "Follow" }).count()).toBe(0);
+    await eventually(
+      async () => {
+        await page.getByText("No posts yet.").waitFor({ timeout: 1_000 });
+      },
+      20_000,
+      page,
+    );
+    await alice.page.goto(`/u/${bob.handle}`);
+    await alice.page.getByText("Blocks you").waitFor();
+
+    await page.goto("/settings");
+    const blocked = page.getByRole("list", { name: "Blocked accounts" });
+    await blocked.getByRole("button", { name: /^Unblock/ }).click();
+    await page.getByText("You block nobody.").waitFor();
+    const muted = page.getByRole("list", { name: "Muted accounts" });
+    await muted.getByRole("button", { name: /^Unmute/ }).click();
+    await page.getByText("You mute nobody.").waitFor();
+    await expectNoInjection(page, bob.incidents);
+  });
+
+  it("lets a moderator hide a reported post from the queue and suspend its author", async () => {
+    const dana = await person(browser, viewports.desktop);
+    await signUp(dana.page, {
+      handle: "dana",
+      displayName: "Dana Moderator",
+      email: "dana@example.com",
+    });
+    // The role as an operator grants it, on the state this flock runs on; a new sign-in carries it.
+    execFileSync(
+      process.execPath,
+      ["scripts/moderator.ts", "grant", "dana", "--persist-to", inject("flockState")],
+      { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env },
+    );
+    const signIn = await apiCall<{ token: string }>("POST", "/v1/auth/login", undefined, {
+      login: "dana",
+      password: PASSWORD,
+    });
+    await dana.page.evaluate((token) => localStorage.setItem("flock.token", token), signIn.token);
+
+    const bobToken = await tokenIn(bob.page);
+    const reported = await apiCall<{ id: string }>("POST", "/v1/posts", bobToken, {
+      body: "A post that breaks the rules of the room",
+    });
+    const { page } = alice;
+    await page.goto(`/p/${reported.id}`);
+    await page.getByRole("button", { name: "Report" }).first().click();
+    await page.getByLabel("Why are you reporting this post?").fill("off topic");
+    await page.getByRole("button", { name: "Send report" }).click();
+    await page.getByText("The post was reported").waitFor();
+
+    await dana.page.reload();
+    await dana.page.getByRole("link", { name: "Moderation" }).click();
+    const item = dana.page
+      .getByRole("article", { name: "Reported post" })
+      .filter({ hasText: "breaks the rules of the room" });
+    await item.getByText("off topic").waitFor();
+    await item.getByRole("button", { name: "Hide" }).click();
+    await dana.page.getByText("Hidden from everyone but its author.").waitFor();
+    expect(await statusOf(`/v1/posts/${reported.id}`, await tokenIn(page))).toBe(404);
+
+    await dana.page.goto(`/u/${bob.handle}`);
+    await dana.page.getByRole("button", { name: "Suspend" }).click();
+    await dana.page.getByText("Suspended", { exact: true }).waitFor();
+    const refused = await fetch(`${baseUrl()}/v1/posts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bobToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ body: "still posting" }),
+    });
+    expect(refused.status).toBe(403);
+    await dana.page.getByRole("button", { name: "Unsuspend" }).click();
+    await dana.page.getByText(`@${bob.handle} is no longer suspended.`).waitFor();
+    await expectNoInjection(dana.page, dana.incidents);
+  });
+
   it("deletes an account only after the handle is typed and the password confirmed", async () => {
     const { page } = alice;
     await page.goto("/settings");
@@ -442,5 +570,48 @@ describe("two people on flock", () => {
     await page.getByRole("alert").first().waitFor();
     await expectNoInjection(page, alice.incidents);
     await expectNoInjection(bob.page, bob.incidents);
+  });
+
+  it("confirms the email from the mailed link, and the banner goes", async () => {
+    const { page } = bob;
+    await page.goto("/");
+    const banner = page.getByRole("complementary", { name: "Address not confirmed" });
+    await banner.waitFor();
+    await expectAccessible(page, "the verify-email banner");
+    await banner.getByRole("button", { name: "Send it again" }).click();
+    await banner.getByText("A new link is on its way.").waitFor();
+    await page.goto(await mailedLink("bob@example.com", "verify-email"));
+    await page.getByText("Your email is confirmed.").waitFor();
+    // The token left the address bar once read.
+    expect(new URL(page.url()).hash).toBe("");
+    await page.goto("/");
+    await settled(page);
+    expect(await banner.count()).toBe(0);
+  });
+
+  it("resets a forgotten password from the mailed link, which signs every device out", async () => {
+    const stranger = await person(browser, viewports.phone);
+    const { page } = stranger;
+    const bobsToken = await tokenIn(bob.page);
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByRole("heading", { level: 1, name: "Forgot your password?" }).waitFor();
+    await page.getByLabel("Email").fill("bob@example.com");
+    await page.getByRole("button", { name: "Mail me a link" }).click();
+    await page.getByText("If an account has this address").waitFor();
+
+    await page.goto(await mailedLink("bob@example.com", "reset-password"));
+    await page.getByRole("heading", { level: 1, name: "Choose a new password" }).waitFor();
+    await page.getByLabel("New password").fill("bobs new passphrase");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await page.getByText("Your password is changed").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Log in" }).waitFor();
+    expect(await statusOf("/v1/me", bobsToken)).toBe(401);
+
+    await page.getByLabel("Handle or email").fill("bob@example.com");
+    await page.getByLabel("Password").fill("bobs new passphrase");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("heading", { level: 1, name: "Home" }).waitFor();
+    await expectNoInjection(page, stranger.incidents);
   });
 });

@@ -85,11 +85,17 @@ export async function checkInvariants(
     ),
   ]);
   const [reports, friendRequests, friendships, authoredPosts, authorCopies] = await Promise.all([
-    read("comments", "SELECT comment_id, reporter_id, dismissed FROM reports"),
-    read("users", "SELECT id, from_id, to_id FROM friend_requests"),
+    read("comments", "SELECT comment_id, reporter_id, dismissed, counts, resolved_at FROM reports"),
+    read("users", "SELECT id, from_id, to_id, status FROM friend_requests"),
     read("users", "SELECT user_id, friend_id FROM friendships"),
     read("users", "SELECT post_id, author_id FROM authored_posts"),
     read("posts", "SELECT id FROM authors"),
+  ]);
+  const [blocks, mutes, everRelated, notificationTimes] = await Promise.all([
+    read("users", "SELECT blocker_id, blocked_id, created_at FROM blocks"),
+    read("users", "SELECT muter_id, muted_id, created_at FROM mutes"),
+    read("notifications", "SELECT user_id, other_id FROM relations"),
+    read("notifications", "SELECT type, recipient_id, actor_id, created_at FROM notifications"),
   ]);
   const alive = new Set(users.map((u) => String(u.id)));
   const postIds = new Set(posts.map((p) => String(p.id)));
@@ -224,9 +230,18 @@ export async function checkInvariants(
   );
   const authorOf = new Map(posts.map((p) => [String(p.id), String(p.author_id)]));
   const standing = likes.filter((l) => authorOf.get(String(l.post_id)) !== l.user_id);
+  // Pairs that ever had a block or a mute between them are held to the rules of those instead
+  // (below): a block takes back the like notifications between the two, a mute stops new ones.
+  const related = new Set(
+    everRelated.flatMap((r) => [`${r.user_id}:${r.other_id}`, `${r.other_id}:${r.user_id}`]),
+  );
   report(
     "one like notification per like",
-    standing.filter((l) => (likeNotes.get(`${l.user_id}:${l.post_id}`) ?? 0) !== 1),
+    standing.filter(
+      (l) =>
+        !related.has(`${l.user_id}:${authorOf.get(String(l.post_id))}`) &&
+        (likeNotes.get(`${l.user_id}:${l.post_id}`) ?? 0) !== 1,
+    ),
   );
   const standingKeys = new Set(standing.map((l) => `${l.user_id}:${l.post_id}`));
   report(
@@ -234,10 +249,53 @@ export async function checkInvariants(
     [...likeNotes.keys()].filter((key) => !standingKeys.has(key)),
   );
 
+  // Blocks and mutes (DESIGN.md "Safety and moderation"): a block leaves no follow, pending friend
+  // request or friendship between the two, and nobody hears from an account across a block, nor a
+  // muter from the muted account, after the block or mute was made.
+  const pair = (a: unknown, b: unknown) => `${a}:${b}`;
+  const blockedPairs = new Map<string, string>();
+  for (const b of blocks) {
+    blockedPairs.set(pair(b.blocker_id, b.blocked_id), String(b.created_at));
+    const other = pair(b.blocked_id, b.blocker_id);
+    const since = String(b.created_at);
+    if (!blockedPairs.has(other) || String(blockedPairs.get(other)) > since)
+      blockedPairs.set(other, since);
+  }
+  report("no follow, pending friend request or friendship across a block", [
+    ...follows.filter((f) => blockedPairs.has(pair(f.follower_id, f.followee_id))),
+    ...friendRequests.filter(
+      (r) => r.status === "pending" && blockedPairs.has(pair(r.from_id, r.to_id)),
+    ),
+    ...friendships.filter((f) => blockedPairs.has(pair(f.user_id, f.friend_id))),
+  ]);
+  const mutedSince = new Map(
+    mutes.map((m) => [pair(m.muter_id, m.muted_id), String(m.created_at)]),
+  );
+  report(
+    "no notification from a blocking, blocked or muted account made after the block or mute",
+    notificationTimes.filter((n) => {
+      const key = pair(n.recipient_id, n.actor_id);
+      const since = blockedPairs.get(key) ?? mutedSince.get(key);
+      return since !== undefined && String(n.created_at) > since;
+    }),
+  );
+
+  // A run lasts minutes, well within a day: however often a pair followed and unfollowed, and however
+  // the follow events were retried or raced, the followed account was told once.
+  const followNotes = tally(
+    notifications.filter((n) => n.type === "follow"),
+    (n) => `${n.actor_id}:${n.recipient_id}`,
+  );
+  report(
+    "at most one follow notification per follower and account a day",
+    [...followNotes].filter(([, n]) => n > 1),
+  );
+
   const commentIds = new Set(comments.map((c) => String(c.id)));
-  // A comment is hidden by three standing reports; a reporter's deletion takes theirs back.
+  // A comment is hidden by three standing reports of accounts old enough to count; a reporter's
+  // deletion takes theirs back.
   const openReports = tally(
-    reports.filter((r) => !Number(r.dismissed)),
+    reports.filter((r) => !Number(r.dismissed) && Number(r.counts) && r.resolved_at === null),
     (r) => String(r.comment_id),
   );
   report(
@@ -250,6 +308,40 @@ export async function checkInvariants(
     "no notification about a deleted comment",
     notifications.filter((n) => n.comment_id !== null && !commentIds.has(String(n.comment_id))),
   );
+
+  // A suspended account's write was never stored: nothing by it is newer than the moment the
+  // service that owns it learnt of the suspension (its copy's recorded_at; the users service, which
+  // owns the suspension, from suspended_at itself). A write that raced the suspension to the owner
+  // may predate that moment, and stands.
+  const [postsSuspended, commentsSuspended, usersSuspended] = await Promise.all([
+    read("posts", "SELECT id, recorded_at FROM suspended_users WHERE suspended = 1"),
+    read("comments", "SELECT id, recorded_at FROM suspended_users WHERE suspended = 1"),
+    read(
+      "users",
+      "SELECT id, suspended_at AS recorded_at FROM users WHERE suspended_at IS NOT NULL",
+    ),
+  ]);
+  const since = (rows: Array<Record<string, unknown>>) =>
+    new Map(rows.map((row) => [String(row.id), String(row.recorded_at)]));
+  const [postsSince, commentsSince, usersSince] = [
+    since(postsSuspended),
+    since(commentsSuspended),
+    since(usersSuspended),
+  ];
+  const after = (when: Map<string, string>, who: unknown, at: unknown) => {
+    const from = when.get(String(who));
+    return from !== undefined && String(at) > from;
+  };
+  const [suspendedComments, suspendedLikes] = await Promise.all([
+    read("comments", "SELECT id, author_id, created_at FROM comments"),
+    read("posts", "SELECT post_id, user_id, created_at FROM likes"),
+  ]);
+  report("a suspended account's write was never stored", [
+    ...posts.filter((p) => after(postsSince, p.author_id, p.created_at)),
+    ...suspendedLikes.filter((l) => after(postsSince, l.user_id, l.created_at)),
+    ...suspendedComments.filter((c) => after(commentsSince, c.author_id, c.created_at)),
+    ...follows.filter((f) => after(usersSince, f.follower_id, f.created_at)),
+  ]);
 
   // Dead letters: each inbox keeps exactly the poison it was sent, and nothing a consumer should
   // have applied. A missing table fails here like any other unreadable one.
@@ -267,6 +359,91 @@ export async function checkInvariants(
       report(`every poison message sent to the ${db} inbox is kept as a dead letter`, [
         { expected: options.poisonPerInbox, found: poison },
       ]);
+  }
+  return violations;
+}
+
+/** A signed-in person the workload left standing, as the feed reads see them. */
+export type Reader = { handle: string; token: string };
+
+type FeedItem = {
+  id: string;
+  author: { id: string };
+  sharedPost?: { author: { id: string } } | null;
+};
+
+/**
+ * The read side of blocks and mutes, through the public gateway once the mesh has settled: no home
+ * feed or public timeline read by a signed-in reader shows a post (or a share of one) whose author
+ * the reader blocks or is blocked by, no home feed one by an account the reader mutes, and no
+ * user timeline one across a block.
+ */
+export async function checkReads(
+  sql: Sql,
+  get: (path: string, token: string) => Promise<{ status: number; body: unknown }>,
+  readers: readonly Reader[],
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const [users, blocks, mutes] = await Promise.all([
+    sql("users", "SELECT id, handle FROM users"),
+    sql("users", "SELECT blocker_id, blocked_id FROM blocks"),
+    sql("users", "SELECT muter_id, muted_id FROM mutes"),
+  ]);
+  const idOf = new Map(users.map((u) => [String(u.handle), String(u.id)]));
+  const handleOf = new Map(users.map((u) => [String(u.id), String(u.handle)]));
+  const across = new Set(
+    blocks.flatMap((b) => [`${b.blocker_id}:${b.blocked_id}`, `${b.blocked_id}:${b.blocker_id}`]),
+  );
+  const muting = new Set(mutes.map((m) => `${m.muter_id}:${m.muted_id}`));
+  const authorsOf = (item: FeedItem) => [item.author.id, item.sharedPost?.author.id ?? ""];
+  for (const reader of readers) {
+    const me = idOf.get(reader.handle);
+    if (!me) continue;
+    const read = async (path: string) => {
+      let reply = await get(path, reader.token);
+      // The run's injected outages go on after it settles: a 503 is asked again, as a client would.
+      for (let tries = 1; reply.status === 503 && tries < 5; tries++)
+        reply = await get(path, reader.token);
+      // A token the workload ended (a logout raced a step) reads nothing; anything else must answer.
+      if (reply.status === 401) return [];
+      if (reply.status !== 200) {
+        violations.push({
+          invariant: "a settled read answers",
+          detail: { path, status: reply.status },
+        });
+        return [];
+      }
+      return (reply.body as { items: FeedItem[] }).items;
+    };
+    for (const item of await read("/v1/feed?limit=100")) {
+      if (authorsOf(item).some((author) => across.has(`${me}:${author}`)))
+        violations.push({
+          invariant: "no home feed shows a post across a block",
+          detail: { reader: me, post: item.id },
+        });
+      if (authorsOf(item).some((author) => muting.has(`${me}:${author}`)))
+        violations.push({
+          invariant: "no home feed shows a post of a muted account",
+          detail: { reader: me, post: item.id },
+        });
+    }
+    for (const item of await read("/v1/posts?limit=100")) {
+      if (authorsOf(item).some((author) => across.has(`${me}:${author}`)))
+        violations.push({
+          invariant: "no public timeline shows a post across a block",
+          detail: { reader: me, post: item.id },
+        });
+    }
+    for (const key of across) {
+      const [from, to] = key.split(":");
+      const handle = handleOf.get(to ?? "");
+      if (from !== me || !handle) continue;
+      if ((await read(`/v1/users/${handle}/posts?limit=100`)).length > 0)
+        violations.push({
+          invariant: "no user timeline shows posts across a block",
+          detail: { reader: me, author: to },
+        });
+    }
   }
   return violations;
 }

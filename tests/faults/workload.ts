@@ -1,7 +1,8 @@
 // A seeded mixed workload through the public gateway, sent by several clients at once: people sign
 // up, log out and back in, change their password, follow and unfollow, post, share, like and unlike,
-// comment, report, delete comments, posts and their accounts, and read their feeds. Some steps race
-// two writes that consistency depends on (a like against an unlike, a post against its author's
+// comment, report comments and posts, block and mute one another, delete comments, posts and their
+// accounts, and read their feeds; a moderator suspends and unsuspends them. Some steps race two
+// writes that consistency depends on (a like against an unlike, a post against its author's
 // deletion, a like against its actor's logout, ...), sent together, and some try a token whose
 // session ended longer ago than the gateway's window. Each client has
 // its own random stream, drawn from the run's seed; they share one world of people, posts and
@@ -69,6 +70,13 @@ export const writeKinds = [
   "deleteAccount",
   "logout",
   "changePassword",
+  "block",
+  "unblock",
+  "mute",
+  "unmute",
+  "reportPost",
+  "suspend",
+  "unsuspend",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -84,6 +92,10 @@ export type WorkloadResult = {
   ended: EndedSession[];
   /** Requests a token was let through with after its session had ended more than a window ago. */
   staleAccepted: Array<{ why: EndedSession["why"]; status: number; endedMsAgo: number }>;
+  /** How many times each step was drawn. */
+  drawn: Record<StepName, number>;
+  /** The people still standing at the end, with their newest tokens, for the reads the invariants make. */
+  people: Person[];
 };
 
 /** A session the workload saw end: its token must be refused from `endedAt` plus the window on. */
@@ -93,17 +105,23 @@ export type EndedSession = {
   why: "logout" | "password change" | "deletion";
 };
 
-type Person = { handle: string; token: string };
+export type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
 
-/** What all clients share: the live people, posts and comments, as the answers told them. */
+/**
+ * What all clients share: the live people, posts and comments, as the answers told them, and the
+ * moderator who suspends and unsuspends them.
+ */
 type World = {
   people: Person[];
   posts: PostRef[];
   comments: CommentRef[];
   registered: number;
   ended: EndedSession[];
+  moderator: Person | null;
+  /** The handles the moderator has suspended and not yet unsuspended. */
+  suspended: Set<string>;
 };
 
 /** The gateway as the steps call it: each call says which kind of write it is, or a read. */
@@ -128,6 +146,13 @@ const weights = {
   deleteAccount: 1,
   logout: 2,
   changePassword: 2,
+  block: 3,
+  unblock: 2,
+  mute: 3,
+  unmute: 2,
+  reportPost: 3,
+  suspend: 1,
+  unsuspend: 3,
   read: 5,
   "write with an ended session's token": 2,
   "like against unlike": 5,
@@ -141,8 +166,12 @@ const weights = {
   "report against its reporter's deletion": 1,
   "comment against its post's deletion": 2,
   "share against its post's deletion": 2,
+  "post against a follower's block": 2,
+  "like against a block by the post's author": 2,
+  "post against its author's suspension": 1,
+  "like against its actor's suspension": 1,
 } as const satisfies Record<WriteKind | "read", number> & Record<string, number>;
-type StepName = keyof typeof weights;
+export type StepName = keyof typeof weights;
 const stepNames = Object.keys(weights) as StepName[];
 const totalWeight = stepNames.reduce((sum, name) => sum + weights[name], 0);
 const isRace = (name: StepName) => name.includes(" against ");
@@ -187,6 +216,13 @@ function stepsFor(
     call("follow", "PUT", `/v1/users/${b.handle}/follow`, a.token);
   const unfollow = (a: Person, b: Person) =>
     call("unfollow", "DELETE", `/v1/users/${b.handle}/follow`, a.token);
+  const block = (a: Person, b: Person) =>
+    call("block", "PUT", `/v1/users/${b.handle}/block`, a.token);
+  const unblock = (a: Person, b: Person) =>
+    call("unblock", "DELETE", `/v1/users/${b.handle}/block`, a.token);
+  const mute = (a: Person, b: Person) => call("mute", "PUT", `/v1/users/${b.handle}/mute`, a.token);
+  const unmute = (a: Person, b: Person) =>
+    call("unmute", "DELETE", `/v1/users/${b.handle}/mute`, a.token);
   const like = (who: Person, post: PostRef) =>
     call("like", "PUT", `/v1/posts/${post.id}/like`, who.token);
   const unlike = (who: Person, post: PostRef) =>
@@ -221,6 +257,29 @@ function stepsFor(
         author: writer,
       });
   };
+  const reportPost = (who: Person, target: PostRef) =>
+    call("reportPost", "POST", `/v1/posts/${target.id}/report`, who.token, { reason: "fault" });
+  // By the run's moderator; a suspended person stays in the world, and every write of theirs is
+  // refused until the moderator lifts the suspension (so that the world does not fill up with
+  // suspended people whose every write is a 403, the unsuspend step picks one of them).
+  const suspension = (kind: "suspend" | "unsuspend") => async (who: Person) => {
+    const moderator = world.moderator;
+    if (!moderator) return;
+    const reply = await call(
+      kind,
+      "POST",
+      `/v1/moderation/accounts/${who.handle}/${kind}`,
+      moderator.token,
+      {},
+    );
+    if (!ok(reply.status)) return;
+    if (kind === "suspend") world.suspended.add(who.handle);
+    else world.suspended.delete(who.handle);
+  };
+  const suspend = suspension("suspend");
+  const unsuspend = suspension("unsuspend");
+  const someSuspended = () =>
+    random.pick(world.people.filter((p) => world.suspended.has(p.handle)));
   const report = (who: Person, target: CommentRef) =>
     call("report", "POST", `/v1/comments/${target.id}/report`, who.token, { reason: "fault test" });
   const deleteComment = async (target: CommentRef) => {
@@ -288,7 +347,8 @@ function stepsFor(
     const post = somePost();
     if (!session || !post) return;
     const reply = await call("read", "PUT", `/v1/posts/${post.id}/like`, session.token);
-    if (reply.status !== 401)
+    // A 503 is an injected outage of the session check: refused, not let through.
+    if (reply.status !== 401 && reply.status !== 503)
       options.staleAccepted.push({
         why: session.why,
         status: reply.status,
@@ -331,6 +391,13 @@ function stepsFor(
       const [who, target] = [someone(), someComment()];
       if (who && target) await report(who, target);
     },
+    block: byPair(block),
+    unblock: byPair(unblock),
+    mute: byPair(mute),
+    unmute: byPair(unmute),
+    reportPost: onPost(reportPost),
+    suspend: on(someone, suspend),
+    unsuspend: on(someSuspended, unsuspend),
     deleteComment: on(someComment, deleteComment),
     // Mostly by the author, who may; now and then by someone else, who must be refused.
     deletePost: on(somePost, (post) =>
@@ -362,6 +429,22 @@ function stepsFor(
     "share against its post's deletion": onPost((who, post) =>
       Promise.all([share(who, post), deletePost(post)]),
     ),
+    // The new post's fan-out is in flight while one of its readers blocks its author.
+    "post against a follower's block": byPair(async (reader, author) => {
+      await follow(reader, author);
+      await Promise.all([writePost(author), block(reader, author)]);
+    }),
+    "like against a block by the post's author": onPost((who, post) =>
+      who === post.author
+        ? Promise.resolve()
+        : Promise.all([like(who, post), block(post.author, who)]),
+    ),
+    "post against its author's suspension": on(someone, (author) =>
+      Promise.all([writePost(author), suspend(author)]),
+    ),
+    "like against its actor's suspension": onPost((who, post) =>
+      Promise.all([like(who, post), suspend(who)]),
+    ),
   };
   return steps;
 }
@@ -385,18 +468,15 @@ const FLOOR_SHARE = 0.25;
 const FLOOR_SHARES: Partial<Record<WriteKind, number>> = { report: 0.1 };
 
 /**
- * The fewest writes of each kind a run of `steps` steps must see succeed: a quarter of what its
- * plain step alone would attempt (the races add more; a tenth for reports), and at least one.
+ * The fewest writes of each kind a run must see succeed: a quarter of the times its plain step was
+ * drawn (the races add more; a tenth for reports), rounded down. Counted from the draws rather than
+ * from the weights: a seed's draw is fixed by the weights, and one that draws a step far less often
+ * than its weight says must not fail for that. A kind drawn too seldom for a floor of one in a run
+ * must still succeed at least once over all the runs (`npm run test:faults` checks that).
  */
-export function floors(steps: number): Record<WriteKind, number> {
+export function floors(drawn: Record<StepName, number>): Record<WriteKind, number> {
   return Object.fromEntries(
-    writeKinds.map((kind) => [
-      kind,
-      Math.max(
-        1,
-        Math.floor(((steps * weights[kind]) / totalWeight) * (FLOOR_SHARES[kind] ?? FLOOR_SHARE)),
-      ),
-    ]),
+    writeKinds.map((kind) => [kind, Math.floor(drawn[kind] * (FLOOR_SHARES[kind] ?? FLOOR_SHARE))]),
   ) as Record<WriteKind, number>;
 }
 
@@ -415,9 +495,19 @@ export async function runWorkload(
     tag: string;
     /** How long an isolate may still accept an ended session's token (SESSION_RECHECK_MS). */
     sessionWindowMs: number;
+    /** Gives an account the moderator role, as `npm run moderator -- grant` does. */
+    grantModerator: (handle: string) => Promise<void>;
   },
 ): Promise<WorkloadResult> {
-  const world: World = { people: [], posts: [], comments: [], registered: 0, ended: [] };
+  const world: World = {
+    people: [],
+    posts: [],
+    comments: [],
+    registered: 0,
+    ended: [],
+    moderator: null,
+    suspended: new Set(),
+  };
   const result: WorkloadResult = {
     requests: 0,
     serverErrors: 0,
@@ -426,6 +516,8 @@ export async function runWorkload(
     races: 0,
     ended: world.ended,
     staleAccepted: [],
+    drawn: Object.fromEntries(stepNames.map((name) => [name, 0])) as Record<StepName, number>,
+    people: [],
   };
   const call: Call = async (kind, method, path, token, body, headers) => {
     const reply = await http(method, path, token, body, headers);
@@ -449,6 +541,7 @@ export async function runWorkload(
     });
     return { random, share, steps };
   });
+  world.moderator = await moderatorFor(http, options.tag, options.grantModerator);
   // The first people sign up together, a race of its own.
   await Promise.all(
     Array.from({ length: options.people }, (_, i) => clients[i % clients.length]?.steps.register()),
@@ -457,10 +550,32 @@ export async function runWorkload(
     clients.map(async ({ random, share, steps }) => {
       for (let i = 0; i < share; i++) {
         const name = choose(random.next());
+        result.drawn[name] += 1;
         if (isRace(name)) result.races += 1;
         await steps[name]();
       }
     }),
   );
-  return result;
+  return { ...result, people: world.people };
+}
+
+/** The run's moderator: registered, granted the role, and signed in again to carry it. */
+async function moderatorFor(
+  http: Http,
+  tag: string,
+  grant: (handle: string) => Promise<void>,
+): Promise<Person> {
+  const handle = `mod${tag}`;
+  await http("POST", "/v1/auth/register", undefined, {
+    handle,
+    email: `${handle}@example.com`,
+    password: PASSWORD,
+  });
+  await grant(handle);
+  const reply = await http("POST", "/v1/auth/login", undefined, {
+    login: handle,
+    password: PASSWORD,
+  });
+  if (reply.status !== 200) throw new Error(`the moderator could not sign in: ${reply.status}`);
+  return { handle, token: (reply.body as { token: string }).token };
 }

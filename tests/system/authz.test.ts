@@ -2,23 +2,31 @@
 // (as the pinned RealWorld spec lists it) is tried signed out, with a token flock never signed, as
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
 import { type Operation, operationsOf, realWorldOperations } from "./openapi";
+import { makeModerator } from "./roles";
 
 let server: Flock;
 let api: ReturnType<typeof client>;
 type Person = Awaited<ReturnType<ReturnType<typeof client>["signUp"]>>;
 
-/** A world for one route: its owner, a stranger, and the owner's objects. */
+/** A world for one route: its owner, a stranger, a moderator, and the owner's objects. */
 type World = {
   owner: Person;
   stranger: Person;
+  moderator: Person;
   postId: string;
   commentId: string;
   heldCommentId: string;
   requestId: string;
+  /**
+   * Live mailed tokens of a third person (so using one signs neither owner nor stranger out), one
+   * per attempt (each is built, refused or not): each works once.
+   */
+  mailed: { reset: string[]; verify: string[] };
 };
 
 /**
@@ -26,10 +34,11 @@ type World = {
  * account (another user's token reaches that user's own data, never the owner's). `signed-in` is anyone
  * signed in acting on someone else's object (the owner acting on themselves is a different case).
  * `owner` is only the owner of the object in the path. `path` fills the route's parameters from the
- * world; `body` is a valid body.
+ * world; `body` is a valid body. `moderator` is only an account with the moderator role
+ * (`npm run moderator -- grant`): every other account, the owner included, is refused with 403.
  */
-type Access = "public" | "self" | "signed-in" | "owner";
-type Who = "signed out" | "bad token" | "stranger" | "owner";
+type Access = "public" | "self" | "signed-in" | "owner" | "moderator";
+type Who = "signed out" | "bad token" | "stranger" | "owner" | "moderator";
 
 /**
  * Who of the four is let in, per kind of access, in the order tried: refused attempts change
@@ -60,6 +69,13 @@ const allowed: Record<Access, Array<[who: Who, ok: boolean]>> = {
     ["stranger", false],
     ["owner", true],
   ],
+  moderator: [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", false],
+    ["owner", false],
+    ["moderator", true],
+  ],
 };
 
 /** Well-formed, but not signed with flock's secret. */
@@ -67,12 +83,16 @@ const BAD_TOKEN =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUpEMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCJ9.c2lnbmF0dXJlLW5vdC1mbG9ja3M";
 
 /** The token each of the four sends, if any. */
-function tokenOf(who: Who, world: { owner: Person; stranger: Person }): string | undefined {
+function tokenOf(
+  who: Who,
+  world: { owner: Person; stranger: Person; moderator?: Person },
+): string | undefined {
   return {
     "signed out": undefined,
     "bad token": BAD_TOKEN,
     stranger: world.stranger.token,
     owner: world.owner.token,
+    moderator: world.moderator?.token,
   }[who];
 }
 const table: Record<
@@ -92,6 +112,20 @@ const table: Record<
     body: (w) => ({ login: w.owner.handle, password: "correct horse battery" }),
   },
   "POST /v1/auth/logout": { access: "self" },
+  // The mailed token is the credential: whoever holds it may use it, signed in or not.
+  "POST /v1/auth/password-reset": {
+    access: "public",
+    body: (w) => ({ email: `${w.owner.handle}@example.com` }),
+  },
+  "POST /v1/auth/password-reset/confirm": {
+    access: "public",
+    body: (w) => ({ token: w.mailed.reset.shift(), password: "a new passphrase" }),
+  },
+  "POST /v1/auth/verify-email": {
+    access: "public",
+    body: (w) => ({ token: w.mailed.verify.shift() }),
+  },
+  "POST /v1/auth/verify-email/resend": { access: "self" },
   "GET /v1/me": { access: "self" },
   "PATCH /v1/me": { access: "self", body: () => ({ bio: "changed" }) },
   "DELETE /v1/me": { access: "self", body: () => ({ password: PASSWORD }) },
@@ -147,6 +181,24 @@ const table: Record<
     access: "signed-in",
     path: (w) => `/v1/users/${w.owner.handle}/friend`,
   },
+  "PUT /v1/users/{handle}/block": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/block`,
+  },
+  "DELETE /v1/users/{handle}/block": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/block`,
+  },
+  "PUT /v1/users/{handle}/mute": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/mute`,
+  },
+  "DELETE /v1/users/{handle}/mute": {
+    access: "signed-in",
+    path: (w) => `/v1/users/${w.owner.handle}/mute`,
+  },
+  "GET /v1/me/blocks": { access: "self" },
+  "GET /v1/me/mutes": { access: "self" },
   "POST /v1/posts": { access: "signed-in", body: () => ({ body: "hello" }) },
   "GET /v1/posts": { access: "public" },
   "GET /v1/posts/{id}": { access: "public", path: (w) => `/v1/posts/${w.postId}` },
@@ -191,14 +243,42 @@ const table: Record<
   "GET /v1/notifications": { access: "self" },
   "POST /v1/notifications/read": { access: "self", body: () => ({}) },
   "GET /v1/health": { access: "public" },
+  "POST /v1/posts/{id}/report": {
+    access: "signed-in",
+    path: (w) => `/v1/posts/${w.postId}/report`,
+    body: () => ({ reason: "spam" }),
+  },
+  "GET /v1/moderation/reports": { access: "moderator" },
+  "POST /v1/moderation/reports/{id}/resolve": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/reports/post_${w.postId}/resolve`,
+    body: () => ({ action: "dismiss" }),
+  },
+  "GET /v1/moderation/accounts/{handle}": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}`,
+  },
+  "POST /v1/moderation/accounts/{handle}/suspend": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}/suspend`,
+    body: () => ({ reason: "authz" }),
+  },
+  "POST /v1/moderation/accounts/{handle}/unsuspend": {
+    access: "moderator",
+    path: (w) => `/v1/moderation/accounts/${w.owner.handle}/unsuspend`,
+    body: () => ({}),
+  },
+  "GET /v1/moderation/audit": { access: "moderator" },
 };
 
 let operations: Operation[] = [];
 let routes: string[] = [];
+let moderator: Person;
 
 beforeAll(async () => {
   server = await startFlock();
   api = client(server);
+  moderator = await makeModerator(server, await api.signUp("moderator"));
   operations = operationsOf((await api.get("/openapi.json")).body);
   routes = operations.map(({ method, path }) => `${method} ${path}`);
 });
@@ -228,7 +308,45 @@ async function makeWorld(): Promise<World> {
   const requestId = (
     await api.post(`/v1/users/${owner.handle}/friend-request`, undefined, sender.token)
   ).body.id;
-  return { owner, stranger, postId, commentId, heldCommentId, requestId };
+  const mailed = await mintMailedTokens(sender, 4);
+  return { owner, stranger, moderator, postId, commentId, heldCommentId, requestId, mailed };
+}
+
+/**
+ * Live reset and verification tokens of a person, as the users service would store them after
+ * mailing them (this suite's workers note no mail; tests/system/recovery.test.ts follows real ones).
+ */
+async function mintMailedTokens(person: Person, count: number) {
+  type Users = {
+    prepare(query: string): { bind(...values: string[]): D1Statement };
+    batch(statements: D1Statement[]): Promise<unknown>;
+  };
+  type D1Statement = { run(): Promise<unknown> };
+  const { DB } = (await server.getWorker("flock-users").getEnv()) as { DB: Users };
+  const now = new Date();
+  const expires = new Date(now.getTime() + 60 * 60 * 1000).toISOString();
+  const mailed = { reset: [] as string[], verify: [] as string[] };
+  const rows: D1Statement[] = [];
+  for (const purpose of ["reset", "verify"] as const)
+    for (let i = 0; i < count; i++) {
+      const token = randomBytes(32).toString("hex");
+      mailed[purpose].push(token);
+      rows.push(
+        DB.prepare(
+          "INSERT INTO email_tokens (id, user_id, purpose, token_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ).bind(
+          `${purpose}-${token.slice(0, 20)}`,
+          person.id,
+          purpose,
+          createHash("sha256").update(token).digest("hex"),
+          `${person.handle}@example.com`,
+          now.toISOString(),
+          expires,
+        ),
+      );
+    }
+  await DB.batch(rows);
+  return mailed;
 }
 
 async function attempt(route: string, world: World, token: string | undefined): Promise<Reply> {

@@ -8,8 +8,15 @@ import { describe, expect, it } from "vitest";
 import { workers } from "../../scripts/workers.ts";
 import { root } from "./harness.ts";
 
-/** Names that exist only in test hooks (packages/testing/src/faults.ts and hooks.ts). */
-const TEST_ONLY = ["FAULTS", "D1_METER", "InjectedFault", "d1_round_trips"];
+/** Names that exist only in test hooks (packages/testing/src/faults.ts, hooks.ts and mail.ts). */
+const TEST_ONLY = [
+  "FAULTS",
+  "D1_METER",
+  "InjectedFault",
+  "d1_round_trips",
+  "sent_mail",
+  "sentMail",
+];
 
 describe("the deployable bundles", () => {
   for (const worker of workers) {

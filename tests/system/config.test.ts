@@ -11,7 +11,7 @@ import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
-type Kind = "d1" | "queue" | "service" | "var" | "secret" | "ratelimit";
+type Kind = "d1" | "queue" | "service" | "var" | "secret" | "ratelimit" | "send_email";
 
 /** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
 const declared: Record<string, Record<string, Kind>> = {
@@ -37,6 +37,7 @@ describe("each worker's Env matches its wrangler.toml", () => {
       for (const queue of config.queues.producers ?? []) actual[queue.binding] = "queue";
       for (const service of config.services ?? []) actual[service.binding] = "service";
       for (const limiter of config.ratelimits ?? []) actual[limiter.name] = "ratelimit";
+      for (const mail of config.send_email ?? []) actual[mail.name] = "send_email";
       for (const name of Object.keys(config.vars)) actual[name] = "var";
       const expected = declared[worker.name] ?? {};
       for (const [name, kind] of Object.entries(expected)) {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, type Reply } from "./client";
 import { type Flock, startFlock } from "./harness";
 import { type Operation, operationsOf, realWorldOperations, type Schema } from "./openapi";
+import { makeModerator } from "./roles";
 
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
@@ -25,6 +26,8 @@ let realWorld: Operation[] = [];
 type Fixtures = {
   token: string;
   other: string;
+  /** A moderator's token (the same account for every route), so moderation routes are let in too. */
+  moderator: string;
   handle: string;
   otherHandle: string;
   /** Ids /v1 paths take: a post, a comment, a friend request. */
@@ -33,11 +36,13 @@ type Fixtures = {
   commentNumber: string;
 };
 let fixtures: Fixtures;
+let moderator: string;
 
 beforeAll(async () => {
   server = await startFlock();
   api = client(server);
   v1 = operationsOf((await api.get("/openapi.json")).body);
+  moderator = (await makeModerator(server, await api.signUp("fuzz_mod"))).token;
   realWorld = realWorldOperations();
 });
 afterAll(async () => {
@@ -71,6 +76,7 @@ async function makeFixtures() {
   fixtures = {
     token: owner.token,
     other: other.token,
+    moderator,
     handle: owner.handle,
     otherHandle: other.handle,
     ids: [post.id, comment.id, request.id],
@@ -82,6 +88,8 @@ async function makeFixtures() {
     expect((await api.get(`/v1/users/${owner.handle}`)).body.postCount).toBe(2),
   );
 }
+
+const MANY_MENTIONS = Array.from({ length: 51 }, (_, i) => `@fuzz_${i}`).join(" ");
 
 /** Values shaped by a JSON schema, often valid, sometimes at or past its limits. */
 function fromSchema(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
@@ -103,6 +111,8 @@ function fromSchema(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
           "javascript:alert(1)",
           "01JD0000000000000000000000",
           "x".repeat((schema.maxLength ?? 100) + 1),
+          // Past the 50 distinct mentions a post or comment may hold.
+          MANY_MENTIONS,
         ),
       );
     case "integer":
@@ -147,6 +157,7 @@ const authorization = fc.constantFrom(
   "owner",
   "owner as Token",
   "other",
+  "moderator",
   "none",
   "garbage",
   "tampered",
@@ -160,6 +171,7 @@ function authHeader(kind: string): Record<string, string> {
     owner: `Bearer ${fixtures.token}`,
     "owner as Token": `Token ${fixtures.token}`,
     other: `Token ${fixtures.other}`,
+    moderator: `Bearer ${fixtures.moderator}`,
     none: undefined,
     garbage: "Bearer garbage.token.here",
     // The owner's token with its signature changed: well-formed, but not signed by flock.
@@ -206,6 +218,8 @@ function paramsFor(api: "v1" | "api") {
     api === "v1"
       ? fc.oneof(
           fc.constantFrom(...fixtures.ids),
+          // Moderation queue ids name their owning service.
+          fc.constantFrom(`post_${fixtures.ids[0]}`, `comment_${fixtures.ids[1]}`, "post_", "x_1"),
           fc.string({ maxLength: 70 }),
           fc.constant("01JD0000000000000000000000"),
         )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventually, type Reply, type User } from "./client";
 import { useFlock } from "./harness";
+import { establish } from "./roles";
 
 const flock = useFlock();
 
@@ -250,10 +251,11 @@ describe("comments and moderation", () => {
       { body: "hot take" },
       commenter.token,
     );
+    // Reports count toward hiding only from accounts at least a day old (moderation.test.ts).
     const reporters = [
-      await flock.api.signUp("r1"),
-      await flock.api.signUp("r2"),
-      await flock.api.signUp("r3"),
+      await establish(flock.server, await flock.api.signUp("r1")),
+      await establish(flock.server, await flock.api.signUp("r2")),
+      await establish(flock.server, await flock.api.signUp("r3")),
     ];
     expect(
       (

@@ -287,14 +287,19 @@ describe("friend requests", () => {
       ben.token,
     );
     expect(declined.body.status).toBe("declined");
-    const second = await flock.api.post(
-      `/v1/users/${ben.handle}/friend-request`,
-      undefined,
-      ann.token,
+    // The same request again is refused for a week (tests/system/limits.test.ts); the other way is not.
+    expectProblem(
+      await flock.api.post(`/v1/users/${ben.handle}/friend-request`, undefined, ann.token),
+      409,
     );
-    expectProblem(await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ben.token), 403);
+    const second = await flock.api.post(
+      `/v1/users/${ann.handle}/friend-request`,
+      undefined,
+      ben.token,
+    );
+    expectProblem(await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ann.token), 403);
     expect(
-      (await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ann.token)).status,
+      (await flock.api.del(`/v1/me/friend-requests/${second.body.id}`, ben.token)).status,
     ).toBe(204);
     expect((await flock.api.get(`/v1/users/${ben.handle}`, ann.token)).body.viewer.friendship).toBe(
       "none",

@@ -6,7 +6,9 @@ import { workerTestConfig } from "@flock/testing/vitest";
 export default workerTestConfig(import.meta.dirname, {
   configPath: path.join(import.meta.dirname, "../../wrangler.toml"),
   absentServices: ["USERS", "POSTS", "COMMENTS", "NOTIFICATIONS"],
+  // As deployed, whatever a developer's .dev.vars (written by `npm start`) says.
   bindings: {
+    LOCAL_RUN: "false",
     JWT_SECRET: "gateway-test-secret-0123456789abcdef",
     JWT_PREVIOUS_SECRET: "gateway-previous-secret-0123456789ab",
   },

@@ -13,6 +13,9 @@ export type FriendRequest = Schemas["FriendRequest"];
 export type Notification = Schemas["Notification"];
 export type Post = Schemas["Post"];
 export type Profile = Schemas["Profile"];
+export type ModeratedAccount = Schemas["ModeratedAccount"];
+export type ReportCase = Schemas["ReportCase"];
+export type ResolveAction = Schemas["ResolveAction"];
 export type ProfileSummary = Schemas["ProfileSummary"];
 /** One signed-in device of yours, as the server lists it. */
 export type SignedInDevice = Schemas["Session"];
@@ -119,6 +122,12 @@ export const api = {
   register: (body: Schemas["RegisterInput"]) => answer(client.POST("/v1/auth/register", { body })),
   login: (body: Schemas["LoginInput"]) => answer(client.POST("/v1/auth/login", { body })),
   logout: () => done(client.POST("/v1/auth/logout")),
+  requestPasswordReset: (email: string) =>
+    answer(client.POST("/v1/auth/password-reset", { body: { email } })),
+  confirmPasswordReset: (body: Schemas["PasswordResetConfirm"]) =>
+    done(client.POST("/v1/auth/password-reset/confirm", { body })),
+  verifyEmail: (token: string) => done(client.POST("/v1/auth/verify-email", { body: { token } })),
+  resendVerification: () => done(client.POST("/v1/auth/verify-email/resend")),
   sessions: (signal?: AbortSignal) => answer(client.GET("/v1/me/sessions", { signal })),
   endSession: (id: string) =>
     done(client.DELETE("/v1/me/sessions/{id}", { params: { path: { id } } })),
@@ -158,6 +167,21 @@ export const api = {
     answer(client.POST("/v1/users/{handle}/friend-request", { params: { path: { handle } } })),
   unfriend: (handle: string) =>
     answer(client.DELETE("/v1/users/{handle}/friend", { params: { path: { handle } } })),
+  block: (handle: string) =>
+    answer(client.PUT("/v1/users/{handle}/block", { params: { path: { handle } } })),
+  unblock: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/block", { params: { path: { handle } } })),
+  mute: (handle: string) =>
+    answer(client.PUT("/v1/users/{handle}/mute", { params: { path: { handle } } })),
+  unmute: (handle: string) =>
+    answer(client.DELETE("/v1/users/{handle}/mute", { params: { path: { handle } } })),
+  restricted: (list: "blocks" | "mutes", q: PageQuery = {}) =>
+    answer(
+      client.GET(list === "blocks" ? "/v1/me/blocks" : "/v1/me/mutes", {
+        params: { query: page(q) },
+        signal: q.signal,
+      }),
+    ),
   userPosts: (handle: string, q: PageQuery = {}) =>
     answer(
       client.GET("/v1/users/{handle}/posts", {
@@ -217,6 +241,36 @@ export const api = {
     done(client.POST("/v1/comments/{id}/report", { params: { path: { id } }, body })),
   approveComment: (id: string) =>
     answer(client.POST("/v1/comments/{id}/approve", { params: { path: { id } } })),
+
+  reportPost: (id: string, body: Schemas["ReportInput"]) =>
+    done(client.POST("/v1/posts/{id}/report", { params: { path: { id } }, body })),
+  reportQueue: (q: PageQuery = {}) =>
+    answer(client.GET("/v1/moderation/reports", { params: { query: page(q) }, signal: q.signal })),
+  resolveReport: (id: string, action: ResolveAction) =>
+    done(
+      client.POST("/v1/moderation/reports/{id}/resolve", {
+        params: { path: { id } },
+        body: { action },
+      }),
+    ),
+  moderatedAccount: (handle: string, signal?: AbortSignal) =>
+    answer(
+      client.GET("/v1/moderation/accounts/{handle}", { params: { path: { handle } }, signal }),
+    ),
+  suspend: (handle: string) =>
+    answer(
+      client.POST("/v1/moderation/accounts/{handle}/suspend", {
+        params: { path: { handle } },
+        body: {},
+      }),
+    ),
+  unsuspend: (handle: string) =>
+    answer(
+      client.POST("/v1/moderation/accounts/{handle}/unsuspend", {
+        params: { path: { handle } },
+        body: {},
+      }),
+    ),
 
   notifications: (q: PageQuery = {}) =>
     answer(client.GET("/v1/notifications", { params: { query: page(q) }, signal: q.signal })),

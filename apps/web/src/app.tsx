@@ -2,10 +2,13 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { User } from "./api";
 import { Loading, PageTitle, usePageTitle } from "./components/ui";
+import { VerifyEmailBanner } from "./components/verify-banner";
 import { LoginPage, SignupPage } from "./pages/auth";
+import { ModerationPage } from "./pages/moderation";
 import { NotificationsPage } from "./pages/notifications";
 import { PostPage } from "./pages/post";
 import { ProfilePage } from "./pages/profile";
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from "./pages/recovery";
 import { SettingsPage } from "./pages/settings";
 import { ExplorePage, HomePage, TagPage } from "./pages/timelines";
 import { Link, match, navigate, paths, type Route, useLocation } from "./router";
@@ -64,6 +67,13 @@ function Header({ state, route }: { state: Session; route: Route }) {
                     Profile
                   </NavLink>
                 </li>
+                {user.role === "moderator" && (
+                  <li>
+                    <NavLink href="/moderation" current={at("moderation")}>
+                      Moderation
+                    </NavLink>
+                  </li>
+                )}
                 <li>
                   <NavLink href="/settings" current={at("settings")}>
                     Settings
@@ -186,6 +196,17 @@ function Page({ route, user }: { route: Route; user: User | null }) {
           <SignupPage />
         </SignedOut>
       );
+    case "forgot-password":
+      return (
+        <SignedOut user={user}>
+          <ForgotPasswordPage />
+        </SignedOut>
+      );
+    // Reached from a mailed link, which may open in a browser signed in to any account.
+    case "reset-password":
+      return <ResetPasswordPage />;
+    case "verify-email":
+      return <VerifyEmailPage />;
     case "tag":
       return <TagPage tag={route.tag} />;
     case "post":
@@ -196,6 +217,8 @@ function Page({ route, user }: { route: Route; user: User | null }) {
       return <SignedIn user={user}>{(me) => <SettingsPage user={me} key={me.id} />}</SignedIn>;
     case "notifications":
       return <SignedIn user={user}>{() => <NotificationsPage />}</SignedIn>;
+    case "moderation":
+      return <SignedIn user={user}>{() => <ModerationPage />}</SignedIn>;
     case "not-found":
       return <NotFound />;
   }
@@ -227,6 +250,7 @@ export function App() {
         Skip to content
       </a>
       <Header state={state} route={route} />
+      {state.user && route.page !== "verify-email" && <VerifyEmailBanner user={state.user} />}
       <main id="main" tabIndex={-1}>
         {state.status === "loading" ? <Loading /> : <Page route={route} user={state.user} />}
       </main>

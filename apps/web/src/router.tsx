@@ -51,8 +51,12 @@ export type Route =
   | { page: "explore" }
   | { page: "login" }
   | { page: "signup" }
+  | { page: "forgot-password" }
+  | { page: "reset-password" }
+  | { page: "verify-email" }
   | { page: "settings" }
   | { page: "notifications" }
+  | { page: "moderation" }
   | { page: "post"; id: string }
   | { page: "tag"; tag: string }
   | { page: "profile"; handle: string; tab: "posts" | "followers" | "following" | "friends" }
@@ -75,7 +79,10 @@ export function match(path: string): Route {
   if (first === undefined) return { page: "home" };
   if (second === undefined) {
     if (first === "explore" || first === "login" || first === "signup") return { page: first };
-    if (first === "settings" || first === "notifications") return { page: first };
+    if (first === "settings" || first === "notifications" || first === "moderation")
+      return { page: first };
+    if (first === "forgot-password" || first === "reset-password" || first === "verify-email")
+      return { page: first };
     return { page: "not-found" };
   }
   if (first === "p" && third === undefined) return { page: "post", id: second };

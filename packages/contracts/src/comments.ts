@@ -1,13 +1,14 @@
 import { z } from "zod";
 import type { CallContext, Health, ListQuery } from "./common";
-import { Id, Page, Timestamp } from "./common";
+import { Id, mentionLimited, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
+import type { AuditEntry, ReportCase, ResolveInput } from "./moderation";
 import { ProfileSummary } from "./users";
 
 export const CommentStatus = z.enum(["visible", "held", "hidden"]).meta({ id: "CommentStatus" });
 export type CommentStatus = z.infer<typeof CommentStatus>;
 
-const CommentBody = z.string().trim().min(1, "must not be empty").max(2000);
+const CommentBody = mentionLimited(z.string().trim().min(1, "must not be empty").max(2000));
 
 export const CreateCommentInput = z
   .object({ body: CommentBody, parentId: Id.optional() })
@@ -91,5 +92,15 @@ export interface CommentsRpc {
   reportComment(ctx: CallContext, commentId: string, input: ReportInput): Promise<Result<null>>;
   /** By the post's author only: a held or hidden comment becomes visible; a visible one is returned as is. */
   approveComment(ctx: CallContext, commentId: string): Promise<Result<CommentRecord>>;
+  /** Moderators only: reported comments, the oldest first report first. */
+  listReportCases(ctx: CallContext, query: ListQuery): Promise<Result<Page<ReportCase>>>;
+  /** Moderators only: closes a comment's open reports with an action, recorded in the audit log. */
+  resolveReportCase(
+    ctx: CallContext,
+    commentId: string,
+    input: ResolveInput,
+  ): Promise<Result<null>>;
+  /** Moderators only: this service's audit log, newest first. */
+  listAudit(ctx: CallContext, query: ListQuery): Promise<Result<Page<AuditEntry>>>;
   health(): Promise<Health>;
 }

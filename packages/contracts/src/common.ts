@@ -43,12 +43,30 @@ export const Missing = z
   .array(z.string())
   .describe("Parts left out because the service that has them is unavailable");
 
+/** What an account may do beyond a member's: a moderator works the report queue and suspends accounts. */
+export const Role = z.enum(["member", "moderator"]).meta({ id: "Role" });
+export type Role = z.infer<typeof Role>;
+
+/**
+ * What the users service vouches for about a signed-in account at each session check, and the
+ * gateway passes on in every call it makes for that account (it may be up to a minute old).
+ */
+export const Standing = z.object({
+  role: Role,
+  /** When the account was registered: reports from accounts younger than a day do not hide anything. */
+  createdAt: Timestamp,
+  suspended: z.boolean(),
+});
+export type Standing = z.infer<typeof Standing>;
+
 /** What every RPC call carries: who acts (already authenticated by the gateway), the request id and the deadline. */
 export const CallContext = z.object({
   requestId: z.string(),
   actorId: Id.nullable(),
   /** The session the actor's token names (see UsersRpc.checkSession); absent for a signed-out caller. */
   sessionId: Id.optional(),
+  /** The actor's role, age and suspension as the users service last vouched for them; absent signed out. */
+  standing: Standing.optional(),
   /**
    * When the caller stops waiting (epoch milliseconds). A service gives up on its own calls to other
    * workers before then, so that it answers, or fails, while its caller still listens.
@@ -64,6 +82,16 @@ export function extractMentions(text: string): string[] {
     if (match[1]) found.add(match[1].toLowerCase());
   }
   return [...found];
+}
+
+/** The most distinct accounts one post or comment may mention: each mention notifies someone. */
+export const MENTION_LIMIT = 50;
+
+/** A user-written text that mentions at most MENTION_LIMIT distinct accounts (a 422 beyond). */
+export function mentionLimited<Schema extends z.ZodType<string>>(schema: Schema) {
+  return schema.refine((text) => extractMentions(text).length <= MENTION_LIMIT, {
+    message: `must mention at most ${MENTION_LIMIT} accounts`,
+  });
 }
 
 /** What each service's `health()` RPC answers. */

@@ -25,6 +25,8 @@ const profile = {
   avatarUrl: z.string().nullable(),
 };
 const friendRequest = { friendRequestId: Id, fromId: Id, toId: Id };
+const block = { blockerId: Id, blockedId: Id };
+const mute = { muterId: Id, mutedId: Id };
 
 /** Every event any service emits: one discriminated union on `type`. */
 export const Event = z.discriminatedUnion("type", [
@@ -63,6 +65,16 @@ export const Event = z.discriminatedUnion("type", [
   event("post.fanout_continued", { postId: Id, authorId: Id, cursor: z.string() }),
   event("user.posts_removal_continued", { userId: Id }),
   event("user.comments_removal_continued", { userId: Id }),
+  // Blocks and mutes are owned by the users service; the services that honour them keep a copy of
+  // the pairs (kit's relations table), so their reads stay one hop.
+  event("user.blocked", block),
+  event("user.unblocked", block),
+  event("user.muted", mute),
+  event("user.unmuted", mute),
+  // A moderator suspended or unsuspended an account: the services that own its writes keep a copy,
+  // so a write that races the suspension past the gateway is still refused where it lands.
+  event("user.suspended", { userId: Id }),
+  event("user.unsuspended", { userId: Id }),
 ]);
 export type Event = z.infer<typeof Event>;
 export type EventType = Event["type"];
@@ -88,6 +100,12 @@ export const subscriptions = {
   "post.fanout_continued": ["posts"],
   "user.posts_removal_continued": ["posts"],
   "user.comments_removal_continued": ["comments"],
+  "user.blocked": ["posts", "comments", "notifications"],
+  "user.unblocked": ["posts", "comments", "notifications"],
+  "user.muted": ["posts", "notifications"],
+  "user.unmuted": ["posts", "notifications"],
+  "user.suspended": ["posts", "comments"],
+  "user.unsuspended": ["posts", "comments"],
 } as const satisfies Record<EventType, readonly Service[]>;
 
 /** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */

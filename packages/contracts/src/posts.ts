@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { CommentPage } from "./comments";
+import { CommentPage, type ReportInput } from "./comments";
 import type { CallContext, Health } from "./common";
-import { Id, ListQuery, Missing, orNull, Page, Timestamp } from "./common";
+import { Id, ListQuery, Missing, mentionLimited, orNull, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
+import type { AuditEntry, ReportCase, ResolveInput } from "./moderation";
 import { ProfileSummary } from "./users";
 
 export const Tag = z
@@ -16,11 +17,9 @@ const Tags = z
   .max(10, "at most 10 tags")
   .transform((tags) => [...new Set(tags)]);
 
-export const PostBody = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(5000, "must be at most 5000 characters");
+export const PostBody = mentionLimited(
+  z.string().trim().min(1, "must not be empty").max(5000, "must be at most 5000 characters"),
+);
 const Title = z
   .string()
   .trim()
@@ -69,13 +68,20 @@ export const UpdatePostInput = z
 export type UpdatePostInput = z.infer<typeof UpdatePostInput>;
 
 export const ShareInput = z
-  .object({ body: z.string().trim().max(5000).optional() })
+  .object({ body: mentionLimited(z.string().trim().max(5000)).optional() })
   .meta({ id: "ShareInput" });
 export type ShareInput = z.infer<typeof ShareInput>;
 
 export const PostViewer = z
   .object({ liked: z.boolean(), shared: z.boolean() })
   .meta({ id: "PostViewer" });
+
+/**
+ * Whether a post is shown: `held` when it broke a moderation rule, until a moderator releases it;
+ * `hidden` when three counting reports or a moderator hid it. Only its author sees either.
+ */
+export const PostStatus = z.enum(["visible", "held", "hidden"]).meta({ id: "PostStatus" });
+export type PostStatus = z.infer<typeof PostStatus>;
 
 /** A post as the posts service keeps it: the author is an id, composed into a profile by the gateway. */
 export type PostRecord = {
@@ -87,6 +93,7 @@ export type PostRecord = {
   title: string | null;
   description: string | null;
   tags: string[];
+  status: PostStatus;
   createdAt: string;
   updatedAt: string;
   likeCount: number;
@@ -104,6 +111,7 @@ const PostFields = z.object({
   title: z.string().nullable(),
   description: z.string().nullable(),
   tags: z.array(z.string()),
+  status: PostStatus.describe("`held` or `hidden` only ever reaches the post's author"),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   likeCount: z.number().int(),
@@ -246,6 +254,14 @@ export interface PostsRpc {
   listPosts(ctx: CallContext, query: PostListQuery): Promise<Result<OffsetPage<PostRecord>>>;
   /** Tags in use, the most used first (ties: the most recently used first). */
   popularTags(ctx: CallContext, limit: number): Promise<Result<string[]>>;
+  /** Accepted whatever the outcome; validation for your own post, not_found for one you cannot see. */
+  reportPost(ctx: CallContext, postId: string, input: ReportInput): Promise<Result<null>>;
+  /** Moderators only: reported and held posts, the oldest first report first. */
+  listReportCases(ctx: CallContext, query: ListQuery): Promise<Result<Page<ReportCase>>>;
+  /** Moderators only: closes a post's open reports with an action, recorded in the audit log. */
+  resolveReportCase(ctx: CallContext, postId: string, input: ResolveInput): Promise<Result<null>>;
+  /** Moderators only: this service's audit log, newest first. */
+  listAudit(ctx: CallContext, query: ListQuery): Promise<Result<Page<AuditEntry>>>;
   /** The author of a post, for services that authorize against it; not_found when it does not exist. */
   postAuthor(
     ctx: CallContext,

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { CallContext, Health, ListQuery } from "./common";
-import { Handle, Id, Page, Timestamp } from "./common";
+import type { CallContext, Health, ListQuery, Standing } from "./common";
+import { Handle, Id, Page, Role, Timestamp } from "./common";
 import type { Result } from "./errors";
+import type { AuditEntry, ModeratedAccount, SuspendInput } from "./moderation";
 
 const Email = z
   .string()
@@ -58,6 +59,28 @@ export const DeleteMeInput = z
   .meta({ id: "DeleteMeInput" });
 export type DeleteMeInput = z.infer<typeof DeleteMeInput>;
 
+const MailedToken = z.string().trim().min(1).max(200).describe("The token of the mailed link");
+
+/** What POST /v1/auth/password-reset takes: the address the account was registered with. */
+export const PasswordResetRequest = z.object({ email: Email }).meta({ id: "PasswordResetRequest" });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** What POST /v1/auth/password-reset answers, the same for every address. */
+export const PasswordResetAccepted = z
+  .object({ status: z.literal("accepted"), detail: z.string() })
+  .meta({ id: "PasswordResetAccepted" });
+export type PasswordResetAccepted = z.infer<typeof PasswordResetAccepted>;
+
+/** What POST /v1/auth/password-reset/confirm takes: the mailed token and the new password. */
+export const PasswordResetConfirm = z
+  .object({ token: MailedToken, password: Password })
+  .meta({ id: "PasswordResetConfirm" });
+export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirm>;
+
+/** What POST /v1/auth/verify-email takes: the token of the mailed link. */
+export const VerifyEmailInput = z.object({ token: MailedToken }).meta({ id: "VerifyEmailInput" });
+export type VerifyEmailInput = z.infer<typeof VerifyEmailInput>;
+
 /** A path's `{handle}`: any short string, so a handle of the wrong shape is not found like any other. */
 export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
 
@@ -75,9 +98,15 @@ export const User = z
     id: Id,
     handle: z.string(),
     email: z.string(),
+    emailVerified: z
+      .boolean()
+      .describe(
+        "Whether the current email was proved by its mailed link; false again after a change",
+      ),
     displayName: z.string(),
     bio: z.string().nullable(),
     avatarUrl: z.string().nullable(),
+    role: Role.describe("`moderator` for accounts that work the moderation queue"),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -114,6 +143,9 @@ export const ProfileViewer = z
     following: z.boolean(),
     followedBy: z.boolean(),
     friendship: Friendship,
+    blocking: z.boolean().describe("Whether you block this account"),
+    blockedBy: z.boolean().describe("Whether this account blocks you"),
+    muting: z.boolean().describe("Whether you mute this account (it is not told)"),
   })
   .meta({ id: "ProfileViewer" });
 export type ProfileViewer = z.infer<typeof ProfileViewer>;
@@ -129,7 +161,8 @@ export const Profile = ProfileSummary.extend({
 export type Profile = z.infer<typeof Profile>;
 
 /** A sign-in as the users service records it: the account and the session a new token will name. */
-export type SignIn = { user: User; sessionId: string };
+/** A new session, with its account's standing, which the gateway then trusts until its next check. */
+export type SignIn = { user: User; sessionId: string; standing: Standing };
 
 /** What a client tells about itself when it signs in, shown in its list of sessions. */
 export const Device = z.object({ userAgent: z.string().max(500).nullable() });
@@ -184,16 +217,35 @@ export interface UsersRpc {
   /** Checks the credentials and opens a new session. */
   login(ctx: CallContext, input: LoginInput, device: Device): Promise<Result<SignIn>>;
   /**
-   * Whether the session is live and the actor's: the gateway asks before it trusts a token (and
-   * caches the answer briefly). Records when the session was last used, at most once a minute.
+   * The actor's standing when the session is live and theirs, else null: the gateway asks before it
+   * trusts a token (and caches the answer briefly). Records when the session was last used, at most
+   * once a minute.
    */
-  checkSession(ctx: CallContext, sessionId: string): Promise<Result<boolean>>;
+  checkSession(ctx: CallContext, sessionId: string): Promise<Result<Standing | null>>;
   /** The actor's live sessions, most recently created first, the caller's own marked current. */
   listSessions(ctx: CallContext): Promise<Result<SessionList>>;
   /** Ends one of the actor's sessions (the current one too: that is logging out); another's is not found. */
   endSession(ctx: CallContext, sessionId: string): Promise<Result<null>>;
   /** Ends every session of the actor but the current one. */
   endOtherSessions(ctx: CallContext): Promise<Result<null>>;
+  /**
+   * Mails a single-use password-reset link (valid an hour) to the account with this email, replacing
+   * any earlier unused one; answers the same, after the same work, when no account has it.
+   */
+  requestPasswordReset(ctx: CallContext, input: PasswordResetRequest): Promise<Result<null>>;
+  /**
+   * Sets a new password with a mailed reset token, uses the token up and ends every session of the
+   * account, whose id it answers (the gateway forgets those sessions). A used, expired or unknown
+   * token is a bad request.
+   */
+  confirmPasswordReset(
+    ctx: CallContext,
+    input: PasswordResetConfirm,
+  ): Promise<Result<{ userId: string }>>;
+  /** Marks the email a mailed verification token was sent to as verified, while it is still the account's. */
+  verifyEmail(ctx: CallContext, input: VerifyEmailInput): Promise<Result<null>>;
+  /** Mails the actor a new verification link for their current email, replacing any unused one. */
+  resendVerification(ctx: CallContext): Promise<Result<null>>;
   getMe(ctx: CallContext): Promise<Result<User>>;
   /** A new email or password needs `currentPassword` (forbidden otherwise); a new password ends the other sessions. */
   updateMe(ctx: CallContext, input: UpdateMeInput): Promise<Result<User>>;
@@ -235,13 +287,36 @@ export interface UsersRpc {
   declineFriendRequest(ctx: CallContext, id: string): Promise<Result<FriendRequest>>;
   cancelFriendRequest(ctx: CallContext, id: string): Promise<Result<null>>;
   unfriend(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** Blocks an account (idempotent): ends follows, pending friend requests and a friendship both ways. */
+  block(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  unblock(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** Mutes an account (idempotent); the muted account is not told. */
+  mute(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  unmute(ctx: CallContext, handle: string): Promise<Result<Profile>>;
+  /** The accounts the actor blocks, newest block first. */
+  listBlocks(ctx: CallContext, query: ListQuery): Promise<Result<Page<ProfileSummary>>>;
+  /** The accounts the actor mutes, newest mute first. */
+  listMutes(ctx: CallContext, query: ListQuery): Promise<Result<Page<ProfileSummary>>>;
   /** Follower ids of a user, newest follow first, for fan-out. */
   followerIds(
     ctx: CallContext,
     userId: string,
     query: ListQuery,
   ): Promise<Result<Page<string> & { total: number }>>;
-  /** Which of the candidate accounts the user follows: one primary-key lookup each (read-time merge). */
-  followedAmong(ctx: CallContext, userId: string, candidates: string[]): Promise<Result<string[]>>;
+  /** Moderators only (checked against this service's own record of the actor): an account's standing. */
+  getModeratedAccount(ctx: CallContext, handle: string): Promise<Result<ModeratedAccount>>;
+  /** Moderators only: suspends an account (not a moderator's), once; the audit log records it. */
+  suspendAccount(
+    ctx: CallContext,
+    handle: string,
+    input: SuspendInput,
+  ): Promise<Result<ModeratedAccount>>;
+  unsuspendAccount(
+    ctx: CallContext,
+    handle: string,
+    input: SuspendInput,
+  ): Promise<Result<ModeratedAccount>>;
+  /** Moderators only: this service's audit log, newest first. */
+  listAudit(ctx: CallContext, query: ListQuery): Promise<Result<Page<AuditEntry>>>;
   health(): Promise<Health>;
 }

@@ -37,6 +37,11 @@ export function isTransient(error: unknown): boolean {
 const refusals: Record<string, AppError> = {
   account_deleted: new AppError("unauthorized", "This account has been deleted."),
   post_deleted: new AppError("not_found", "The post no longer exists."),
+  blocked: new AppError("forbidden", "A block stands between you and this account."),
+  account_suspended: new AppError(
+    "forbidden",
+    "This account is suspended: it can sign in and read, but not write.",
+  ),
 };
 
 function refusalOf(error: unknown): AppError | null {

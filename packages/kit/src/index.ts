@@ -1,3 +1,4 @@
+export * from "./audit";
 export * from "./calls";
 export * from "./db";
 export * from "./dead-letters";
@@ -7,8 +8,11 @@ export * from "./handlers";
 export * from "./health";
 export * from "./ids";
 export * from "./inbox";
+export * from "./moderation";
 export * from "./outbox";
 export * from "./pagination";
 export * from "./prune";
+export * from "./relations";
 export * from "./serve";
+export * from "./suspended-users";
 export * from "./validation";

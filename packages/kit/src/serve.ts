@@ -7,8 +7,11 @@ import { parseInput } from "./validation";
 /** What a service's RPC methods share, declared once per service (see defineService). */
 export type ServiceDefinition<E extends { DB: D1Database }, S> = {
   service: Service;
-  /** What every operation of the service works with, made from its database and the checked call. */
-  scope: (db: Db, call: CallContext, env: E) => S;
+  /**
+   * What every operation of the service works with, made from its database and the checked call;
+   * `execution` lets it hand work (a mail) to waitUntil, to run once the answer is on its way.
+   */
+  scope: (db: Db, call: CallContext, env: E, execution: ExecutionContext) => S;
   /** The service's outbox and the inboxes its events go to, when it produces events. */
   outbox?: { table: OutboxTable; inboxes: (env: E) => Inboxes };
 };
@@ -35,7 +38,7 @@ export function defineService<E extends { DB: D1Database }, S>(
       function read<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
         return toResult(ctx?.requestId ?? "unknown", async () => {
           const call = parseInput(CallContext, ctx);
-          return operation(definition.scope(createDb(env.DB), call, env));
+          return operation(definition.scope(createDb(env.DB), call, env, execution));
         });
       }
       return {

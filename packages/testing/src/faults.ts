@@ -23,6 +23,8 @@ export const FaultPlan = z.object({
       stallMs: z.number().int().min(0).default(0),
     })
     .optional(),
+  /** Share of mails whose send fails (the users service tries twice more, then logs the loss). */
+  mailFailure: z.number().min(0).max(1).default(0),
   /** Seconds before a failed inbox message is retried, instead of the production backoff. */
   retryDelaySeconds: z.number().int().min(0).optional(),
 });
@@ -136,10 +138,28 @@ function faultyService<T extends object>(
   });
 }
 
+function faultyMail(
+  binding: SendEmail,
+  rate: number,
+  chance: (rate: number) => boolean,
+): SendEmail {
+  return new Proxy(binding, {
+    get(target, property) {
+      if (property === "send")
+        return async (message: EmailMessageBuilder) => {
+          if (chance(rate)) throw new InjectedFault("mail send");
+          return target.send(message);
+        };
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * The env a worker under test should use: itself when faults are off; otherwise a copy whose queues,
- * D1 databases and named service binding misbehave as the plan says. Which binding is which comes
- * from the worker's own list (an RPC stub answers to any property name, so shapes cannot tell).
+ * D1 databases, named service binding and mail misbehave as the plan says. Which binding is which
+ * comes from the worker's own list (an RPC stub answers to any property name, so shapes cannot tell).
  */
 export function withFaults<E extends object>(env: E, kinds: BindingKinds): E {
   const faults = faultsOf(env);
@@ -154,6 +174,8 @@ export function withFaults<E extends object>(env: E, kinds: BindingKinds): E {
       faulty[name] = faultyD1(value as D1Database, plan.d1Failure, chance);
     else if (kind === "service" && plan.serviceFailure?.binding === name)
       faulty[name] = faultyService(value, plan.serviceFailure, chance);
+    else if (kind === "send_email" && plan.mailFailure > 0)
+      faulty[name] = faultyMail(value as SendEmail, plan.mailFailure, chance);
   }
   plans.set(faulty, faults);
   return faulty as E;

@@ -1,12 +1,13 @@
 // Test hooks enter through test entry modules (workers/*/test/entry.ts), which re-export a real
-// worker with its env wrapped: fault injection when the env has a FAULTS plan, and a count of D1
-// round trips per RPC call when it has a D1_METER var. Test runners start those entries in place of
-// the real ones (scripts/test-flock.ts); the real entries know nothing of either, so no deployed
-// bundle does.
+// worker with its env wrapped: fault injection when the env has a FAULTS plan, a note of each mail
+// sent, and a count of D1 round trips per RPC call when it has a D1_METER var. Test runners start
+// those entries in place of the real ones (scripts/test-flock.ts); the real entries know nothing of
+// them, so no deployed bundle does.
 import type { CallContext } from "@flock/contracts";
 import { retryDelay } from "@flock/kit";
 import { type BindingKinds, type Faults, faultsOf, withFaults } from "./faults";
 import { interceptD1 } from "./intercept";
+import { withRecordedMail } from "./mail";
 
 /** Round trips so far, and how many there were when the call's answer went out (its waitUntil). */
 type Meter = { roundTrips: number; answered: number | null };
@@ -14,9 +15,12 @@ type Meter = { roundTrips: number; answered: number | null };
 /** The meter of each metered env, which the entrypoint's methods read their round trips from. */
 const meters = new WeakMap<object, Meter>();
 
-/** A worker's env as its tests run it: with the faults of its plan and, if asked for, a D1 meter. */
+/**
+ * A worker's env as its tests run it: with the faults of its plan, its mail noted (see ./mail.ts)
+ * and, if asked for, a D1 meter.
+ */
 export function testEnv<E extends object>(env: E, bindings: BindingKinds): E {
-  const faulty = withFaults(env, bindings);
+  const faulty = withRecordedMail(withFaults(env, bindings), bindings);
   const db = (faulty as { DB?: D1Database }).DB;
   if (!(env as { D1_METER?: unknown }).D1_METER || !db) return faulty;
   const meter: Meter = { roundTrips: 0, answered: null };

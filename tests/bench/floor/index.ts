@@ -21,6 +21,7 @@ type PostRow = {
   description: string | null;
   tags: string;
   shared_post_id: string | null;
+  status: Post["status"];
   like_count: number;
   comment_count: number;
   share_count: number;
@@ -187,6 +188,7 @@ function toPost(
     title: row.title,
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
+    status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     likeCount: row.like_count,
@@ -383,6 +385,8 @@ async function compose(env: Env, authorId: string, request: Request) {
     description: input.description,
     tags: JSON.stringify(input.tags),
     shared_post_id: null,
+    // The durable minimum: no moderation rules run (the column's default is "visible").
+    status: "visible",
     like_count: 0,
     comment_count: 0,
     share_count: 0,

@@ -29,6 +29,9 @@ type Env = {
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  SEND_EMAIL: SendEmail;
+  MAIL_FROM: string;
+  APP_URL: string;
 };
 
 /** Each service's own env, as its wrangler.toml would give it, with its neighbours as plain objects. */
@@ -39,7 +42,13 @@ function compose(env: Env, ctx: ExecutionContext) {
     COMMENTS_INBOX: env.COMMENTS_INBOX,
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
   };
-  const usersEnv = { DB: env.USERS_DB, ...inboxes };
+  const usersEnv = {
+    DB: env.USERS_DB,
+    ...inboxes,
+    SEND_EMAIL: env.SEND_EMAIL,
+    MAIL_FROM: env.MAIL_FROM,
+    APP_URL: env.APP_URL,
+  };
   const usersService = new UsersService(ctx, usersEnv);
   // The services type their neighbours as service bindings; in one worker they are the objects themselves.
   const asBinding = <T>(service: T) => service as unknown as Service & T;

@@ -27,7 +27,29 @@ async function listAll(postId: string, viewerId: string | null = null, limit = 1
   }
 }
 
+const mentioning = (count: number) =>
+  Array.from({ length: count }, (_, i) => `@user_${i}`).join(" ");
+
 describe("creating and listing comments", () => {
+  it("refuses a comment or edit that mentions more than 50 distinct accounts", async () => {
+    const [post, author] = [newPost(), newUser()];
+    const refused = async (operation: Promise<unknown>) => {
+      const error = await operation.then(
+        () => null,
+        (reason: unknown) => reason,
+      );
+      expect(error).toMatchObject({ code: "validation", errors: [{ path: "body" }] });
+    };
+    await refused(createComment(scopeOf(author), post, { body: mentioning(51) }));
+    // Fifty is allowed (and held for review: moderation asks for far fewer to show one at once).
+    const fifty = await createComment(scopeOf(author), post, { body: mentioning(50) });
+    expect(fifty.status).toBe("held");
+    await refused(updateComment(scopeOf(author), fifty.id, { body: mentioning(51) }));
+    expect(await count("SELECT count(*) AS n FROM comments WHERE post_id = ?", post.postId)).toBe(
+      1,
+    );
+  });
+
   it("creates a visible comment and records comment.created with the post's author and mentions", async () => {
     const [post, author] = [newPost(), newUser()];
     const comment = await createComment(scopeOf(author), post, {

@@ -10,20 +10,21 @@ import {
 } from "@flock/contracts";
 import {
   AppError,
+  blockedBetween,
   decodeCursor,
   enqueue,
   enqueueIfChanged,
   makeEvent,
+  moderate,
   newId,
   nowIso,
   parseInput,
   type Statement,
   toPage,
 } from "@flock/kit";
-import { and, asc, eq, gt, gte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, ne, not, or, sql } from "drizzle-orm";
 import { encodeTime } from "ulidx";
 import { comments, outbox, reports, sequences } from "./db/schema";
-import { moderate } from "./moderation";
 import { actor, type Scope } from "./scope";
 
 /** A post as the comments service needs it: looked up in the posts service by the caller. */
@@ -178,7 +179,10 @@ export async function createComment(
   return toRecord(created);
 }
 
-/** A post's comments, oldest first; replies carry `parentId` so a client can build the threads. */
+/**
+ * A post's comments, oldest first; replies carry `parentId` so a client can build the threads. A
+ * signed-in reader does not see comments by accounts across a block from them, either way.
+ */
 export async function listComments(
   scope: Scope,
   postId: string,
@@ -194,6 +198,9 @@ export async function listComments(
         eq(comments.postId, postId),
         after ? gt(comments.id, after) : undefined,
         visibleTo(scope.ctx.actorId),
+        scope.ctx.actorId
+          ? not(blockedBetween(scope.ctx.actorId, [sql`${comments.authorId}`]))
+          : undefined,
       ),
     )
     .orderBy(asc(comments.id))
@@ -239,21 +246,30 @@ export async function deleteComment(scope: Scope, commentId: string): Promise<nu
   return onCurrent(scope, commentId, async (current) => {
     if (current.authorId !== me && current.postAuthorId !== me)
       throw new AppError("forbidden", "Only its author or the post's author can delete a comment.");
-    const event = makeEvent("comments", scope.ctx.requestId, "comment.deleted", {
-      commentId: current.id,
-      postId: current.postId,
-      authorId: current.authorId,
-      wasVisible: current.status === "visible",
-    });
-    const [deleted] = await db.batch([
-      db
-        .delete(comments)
-        .where(and(eq(comments.id, current.id), eq(comments.status, current.status)))
-        .returning({ id: comments.id }),
-      enqueueIfChanged(db, outbox, event),
-    ]);
+    const [deleted] = await db.batch(deletion(scope, current));
     return deleted.length > 0 ? null : stale;
   });
+}
+
+/**
+ * The statements that delete a comment while its status is still the one read (the first returns
+ * what it deleted), and announce it once; for its author, the post's author or a moderator.
+ */
+export function deletion(scope: Scope, current: CommentRow) {
+  const { db } = scope;
+  const event = makeEvent("comments", scope.ctx.requestId, "comment.deleted", {
+    commentId: current.id,
+    postId: current.postId,
+    authorId: current.authorId,
+    wasVisible: current.status === "visible",
+  });
+  return [
+    db
+      .delete(comments)
+      .where(and(eq(comments.id, current.id), eq(comments.status, current.status)))
+      .returning({ id: comments.id }),
+    enqueueIfChanged(db, outbox, event),
+  ] as const;
 }
 
 /**
@@ -286,8 +302,11 @@ export async function approveComment(scope: Scope, commentId: string): Promise<C
   return toRecord(updated[0] ?? (await findComment(scope, commentId)));
 }
 
-/** The event an edit owes when it moves a comment into or out of public view; none otherwise. */
-function visibilityChange(
+/**
+ * The event a change of status owes when it moves a comment into or out of public view; none
+ * otherwise. It goes right after the statement that changes the status.
+ */
+export function visibilityChange(
   scope: Scope,
   current: CommentRow,
   status: CommentRow["status"],
@@ -302,20 +321,21 @@ function visibilityChange(
   return [enqueueIfChanged(scope.db, outbox, event)];
 }
 
-const stale = Symbol("stale");
+export const stale = Symbol("stale");
 
 /**
  * Reads a comment, decides, and writes only while its status is still the one read, so the event
  * describes the change that really happened. A concurrent change (a report hiding it, an approval)
  * makes the write miss and the step runs again on fresh state.
  */
-async function onCurrent<T>(
+export async function onCurrent<T>(
   scope: Scope,
   commentId: string,
   step: (current: CommentRow) => Promise<T | typeof stale>,
+  find: (scope: Scope, commentId: string) => Promise<CommentRow> = findComment,
 ): Promise<T> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const outcome = await step(await findComment(scope, commentId));
+    const outcome = await step(await find(scope, commentId));
     if (outcome !== stale) return outcome;
   }
   throw new AppError("conflict", "The comment kept changing; try again.");

@@ -5,15 +5,19 @@ import {
   enqueue,
   enqueueAll,
   inList,
+  isRelationEvent,
   makeEvent,
+  recordRelation,
+  recordSuspension,
   type Statement,
 } from "@flock/kit";
 import { eq } from "drizzle-orm";
-import { comments, deletedUsers, outbox, reports } from "./db/schema";
+import { comments, deletedUsers, outbox, relations, reports, suspendedUsers } from "./db/schema";
 import { dropReportsOnShown, releaseHidden } from "./reports";
 
 /** What the comments service does with the events it subscribes to: forget deleted posts and users. */
 export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
+  if (isRelationEvent(event)) return [recordRelation(db, relations, event)];
   switch (event.type) {
     case "post.deleted":
       // Reports go with their comments (foreign key); no events: the post and its count are gone.
@@ -24,10 +28,15 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
       const { userId } = event.data;
       return [
         buryUser(db, deletedUsers, event),
+        db.delete(relations).where(eq(relations.userId, userId)),
+        db.delete(relations).where(eq(relations.otherId, userId)),
         dropReportsOnShown(db, userId),
         continueRemoval(db, event.requestId, userId),
       ];
     }
+    case "user.suspended":
+    case "user.unsuspended":
+      return [recordSuspension(db, suspendedUsers, event)];
     case "user.comments_removal_continued":
       return removeAccount(db, event.requestId, event.data.userId);
     default:

@@ -1,52 +1,138 @@
 import { describe, expect, it } from "vitest";
-import { moderate } from "./moderation";
+import {
+  count,
+  eventsAbout,
+  failureCode,
+  moderatorScope,
+  newcomerScope,
+  newPost,
+  newUser,
+  scopeOf,
+} from "../test/helpers";
+import { createComment, listComments } from "./comments";
+import { listCommentsAudit, listReportCases, resolveReportCase } from "./moderation";
+import { reportComment } from "./reports";
 
-describe("moderation", () => {
-  it("lets an ordinary comment through with no reasons", () => {
-    expect(moderate("Great post, @alice! See https://example.com for more.")).toEqual({
+async function statusOf(postId: string, commentId: string, viewerId = newUser()) {
+  const page = await listComments(scopeOf(viewerId), postId, { limit: 100 });
+  return page.items.find((item) => item.id === commentId)?.status ?? "not listed";
+}
+
+/** A comment three established accounts reported, hidden by their reports. */
+async function hiddenComment(body = "hot take") {
+  const post = newPost();
+  const comment = await createComment(scopeOf(newUser()), post, { body });
+  for (let i = 0; i < 3; i++)
+    await reportComment(scopeOf(newUser()), comment.id, { reason: `rude ${i}` });
+  return { post, comment };
+}
+
+/** Every page of the queue, as a moderator reads it. */
+async function wholeQueue() {
+  const items = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listReportCases(moderatorScope(), { limit: 2, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+describe("reports by new accounts", () => {
+  it("are kept and queued but do not hide a comment, however many there are", async () => {
+    const post = newPost();
+    const comment = await createComment(scopeOf(newUser()), post, { body: "hot take" });
+    for (let i = 0; i < 5; i++)
+      await reportComment(newcomerScope(), comment.id, { reason: "throwaway" });
+    expect(await statusOf(post.postId, comment.id)).toBe("visible");
+    const queued = (await wholeQueue()).find((item) => item.targetId === comment.id);
+    expect(queued).toMatchObject({
+      id: `comment_${comment.id}`,
+      reportCount: 5,
       status: "visible",
-      reasons: [],
     });
   });
 
-  it("holds a denied term in any case and across whitespace, but not inside another word", () => {
-    expect(moderate("cheap VIAGRA here").reasons).toEqual(["denied_term"]);
-    expect(moderate("get Free \n Crypto now").reasons).toEqual(["denied_term"]);
-    expect(moderate("the casinobonuses of Monaco").status).toBe("visible");
-    expect(moderate("freecrypto").status).toBe("visible");
+  it("count as soon as three established accounts report too", async () => {
+    const post = newPost();
+    const comment = await createComment(scopeOf(newUser()), post, { body: "hot take" });
+    await reportComment(newcomerScope(), comment.id, { reason: "throwaway" });
+    await reportComment(scopeOf(newUser()), comment.id, { reason: "rude" });
+    await reportComment(scopeOf(newUser()), comment.id, { reason: "rude" });
+    expect(await statusOf(post.postId, comment.id)).toBe("visible");
+    await reportComment(scopeOf(newUser()), comment.id, { reason: "rude" });
+    expect(await statusOf(post.postId, comment.id)).toBe("not listed");
   });
+});
 
-  it("holds more than two links and allows two", () => {
-    expect(moderate("https://a.example and http://b.example").status).toBe("visible");
-    expect(moderate("https://a.example http://b.example www.c.example").reasons).toEqual([
-      "link_spam",
-    ]);
-  });
-
-  it("holds more than five distinct mentions; naming one person twice counts once", () => {
-    expect(moderate("@aaa @bbb @ccc @ddd @eee").status).toBe("visible");
-    expect(moderate("@aaa @bbb @ccc @ddd @eee @aaa @AAA").status).toBe("visible");
-    expect(moderate("@aaa @bbb @ccc @ddd @eee @fff").reasons).toEqual(["excessive_mentions"]);
-  });
-
-  it("holds a run of twenty of the same character, not nineteen, and ignores blank space", () => {
-    expect(moderate(`so${"o".repeat(18)}`).status).toBe("visible");
-    expect(moderate(`s${"o".repeat(20)} good`).reasons).toEqual(["repeated_text"]);
-    expect(moderate(`${"😀".repeat(20)}`).reasons).toEqual(["repeated_text"]);
-    expect(moderate(`first${" ".repeat(30)}second${"\n".repeat(25)}third`).status).toBe("visible");
-  });
-
-  it("holds a body the same author just posted on the same post", () => {
-    expect(moderate("same again", { repeatsRecent: true }).reasons).toEqual(["repeated_text"]);
-  });
-
-  it("names every rule a comment breaks", () => {
-    const verdict = moderate(
-      `viagra https://a.x https://b.x https://c.x @aa1 @aa2 @aa3 @aa4 @aa5 @aa6 ${"!".repeat(25)}`,
+describe("the comment moderation queue", () => {
+  it("is for moderators only, whoever else asks", async () => {
+    expect(await failureCode(listReportCases(scopeOf(newUser()), { limit: 20 }))).toBe("forbidden");
+    const { comment } = await hiddenComment();
+    expect(
+      await failureCode(resolveReportCase(scopeOf(newUser()), comment.id, { action: "dismiss" })),
+    ).toBe("forbidden");
+    expect(await failureCode(listCommentsAudit(scopeOf(newUser()), { limit: 20 }))).toBe(
+      "forbidden",
     );
-    expect(verdict).toEqual({
-      status: "held",
-      reasons: ["denied_term", "link_spam", "excessive_mentions", "repeated_text"],
+  });
+
+  it("lists each reported comment once, oldest first report first, with its reasons", async () => {
+    const first = await hiddenComment("first");
+    const second = await hiddenComment("second");
+    const queue = await wholeQueue();
+    const ids = queue.map((item) => item.targetId);
+    expect(ids.indexOf(first.comment.id)).toBeLessThan(ids.indexOf(second.comment.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(queue.find((item) => item.targetId === first.comment.id)).toMatchObject({
+      targetKind: "comment",
+      excerpt: "first",
+      status: "hidden",
+      reportCount: 3,
+      reasons: ["rude 0", "rude 1", "rude 2"],
     });
+  });
+
+  it("dismissing shows a hidden comment again, announces it, and leaves the queue", async () => {
+    const { post, comment } = await hiddenComment();
+    const mod = moderatorScope();
+    await resolveReportCase(mod, comment.id, { action: "dismiss", reason: "fine" });
+    expect(await statusOf(post.postId, comment.id)).toBe("visible");
+    expect((await wholeQueue()).some((item) => item.targetId === comment.id)).toBe(false);
+    const changes = await eventsAbout(comment.id, "comment.visibility_changed");
+    expect(changes.map((event) => event.data.visible)).toEqual([false, true]);
+    const audit = await listCommentsAudit(mod, { limit: 100 });
+    expect(
+      audit.items
+        .filter((entry) => entry.targetId === comment.id)
+        .map((entry) => [entry.action, entry.moderatorId, entry.reason]),
+    ).toEqual([["dismiss", mod.ctx.actorId, "fine"]]);
+  });
+
+  it("hiding hides a visible comment and announces it once", async () => {
+    const post = newPost();
+    const comment = await createComment(scopeOf(newUser()), post, { body: "borderline" });
+    await reportComment(newcomerScope(), comment.id, { reason: "rude" });
+    await resolveReportCase(moderatorScope(), comment.id, { action: "hide" });
+    expect(await statusOf(post.postId, comment.id)).toBe("not listed");
+    const changes = await eventsAbout(comment.id, "comment.visibility_changed");
+    expect(changes.map((event) => event.data.visible)).toEqual([false]);
+  });
+
+  it("removing deletes the comment with its reports, as its author's delete would", async () => {
+    const { comment } = await hiddenComment();
+    await resolveReportCase(moderatorScope(), comment.id, { action: "remove" });
+    expect(await count("SELECT count(*) AS n FROM comments WHERE id = ?", comment.id)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM reports WHERE comment_id = ?", comment.id)).toBe(
+      0,
+    );
+    expect(await eventsAbout(comment.id, "comment.deleted")).toHaveLength(1);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM moderation_audit WHERE target_id = ? AND action = 'remove'",
+        comment.id,
+      ),
+    ).toBe(1);
   });
 });

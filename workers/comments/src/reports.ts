@@ -6,23 +6,23 @@ import {
   inList,
   isDangling,
   makeEvent,
+  moderate,
   nowIso,
   parseInput,
+  REPORTS_TO_HIDE,
+  reportCounts,
   type Statement,
 } from "@flock/kit";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { findComment } from "./comments";
 import { comments, outbox, reports } from "./db/schema";
-import { moderate } from "./moderation";
 import { actor, type Scope } from "./scope";
 
-/** How many distinct users must report a visible comment before it is hidden. */
-export const REPORTS_TO_HIDE = 3;
-
 /**
- * Records a report (202: the answer says nothing of the outcome). One report per user and comment
- * counts: a second changes nothing. The report that brings a visible comment to the threshold hides
- * it and emits comment.visibility_changed, once, however many reports race.
+ * Records a report (202: the answer says nothing of the outcome). One report per user and comment:
+ * a second changes nothing. It counts toward hiding only when the reporter's account is at least a
+ * day old (reportCounts). The report that brings a visible comment to the threshold hides it and
+ * emits comment.visibility_changed, once, however many reports race.
  */
 export async function reportComment(
   scope: Scope,
@@ -53,6 +53,7 @@ export async function reportComment(
           commentId: current.id,
           reporterId: me,
           reason: input.reason,
+          counts: reportCounts(scope.ctx),
           createdAt: nowIso(),
         })
         .onConflictDoNothing(),
@@ -76,9 +77,12 @@ export async function reportComment(
   return null;
 }
 
-/** The reports of a comment that count towards hiding it, counted in the statement that uses them. */
+/**
+ * The reports of a comment that count towards hiding it (neither dismissed nor resolved, by accounts
+ * old enough), counted in the statement that uses them.
+ */
 function openReports(commentId: string) {
-  return sql`(SELECT count(*) FROM ${reports} WHERE ${reports.commentId} = ${commentId} AND ${reports.dismissed} = 0)`;
+  return sql`(SELECT count(*) FROM ${reports} WHERE ${reports.commentId} = ${commentId} AND ${reports.dismissed} = 0 AND ${reports.counts} = 1 AND ${reports.resolvedAt} IS NULL)`;
 }
 
 /**

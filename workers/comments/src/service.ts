@@ -6,6 +6,7 @@ import {
   Id,
   type ListQuery,
   type ReportInput,
+  type ResolveInput,
   type UpdateCommentInput,
 } from "@flock/contracts";
 import { AppError, callService, checkHealth, defineService, type Inboxes } from "@flock/kit";
@@ -13,6 +14,7 @@ import { z } from "zod";
 import * as comments from "./comments";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
+import * as moderation from "./moderation";
 import * as reports from "./reports";
 import type { Scope } from "./scope";
 
@@ -72,6 +74,17 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
     return this.#service.write(ctx, (scope) =>
       comments.approveComment(scope, known(commentId, "comment")),
     );
+  }
+  listReportCases(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => moderation.listReportCases(scope, query));
+  }
+  resolveReportCase(ctx: CallContext, commentId: string, input: ResolveInput) {
+    return this.#service.write(ctx, (scope) =>
+      moderation.resolveReportCase(scope, known(commentId, "comment"), input),
+    );
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => moderation.listCommentsAudit(scope, query));
   }
   health() {
     return checkHealth("comments", this.env.DB);

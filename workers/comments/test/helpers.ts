@@ -1,11 +1,33 @@
 import { env } from "cloudflare:workers";
-import type { Event, EventType } from "@flock/contracts";
+import type { Event, EventType, Standing } from "@flock/contracts";
 import { createDb, newId } from "@flock/kit";
 import type { PostRef } from "../src/comments";
 import type { Scope } from "../src/scope";
 
-export function scopeOf(actorId: string | null = null): Scope {
-  return { db: createDb(env.DB), ctx: { requestId: "test", actorId } };
+/** The standing of an account signed up two days ago: old enough for its reports to count. */
+export const ESTABLISHED: Standing = {
+  role: "member",
+  createdAt: new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString(),
+  suspended: false,
+};
+
+/**
+ * A scope acting for `actorId` (signed out when null) with the standing the users service would
+ * vouch for: by default an established member's.
+ */
+export function scopeOf(actorId: string | null = null, standing: Standing = ESTABLISHED): Scope {
+  const ctx = { requestId: "test", actorId, ...(actorId ? { standing } : {}) };
+  return { db: createDb(env.DB), ctx };
+}
+
+/** A scope for a moderator. */
+export function moderatorScope(actorId = newId()): Scope {
+  return scopeOf(actorId, { ...ESTABLISHED, role: "moderator" });
+}
+
+/** A scope for an account registered a moment ago: its reports do not count toward hiding. */
+export function newcomerScope(actorId = newId()): Scope {
+  return scopeOf(actorId, { ...ESTABLISHED, createdAt: new Date().toISOString() });
 }
 
 /** A user of another service: the comments service only ever sees ids. */

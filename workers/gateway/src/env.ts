@@ -1,4 +1,4 @@
-import type { CommentsRpc, NotificationsRpc, PostsRpc, UsersRpc } from "@flock/contracts";
+import type { CommentsRpc, NotificationsRpc, PostsRpc, Standing, UsersRpc } from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
@@ -43,5 +43,7 @@ export type AppEnv = {
     userId: string | null;
     /** The live session the token names, or null when signed out. */
     sessionId: string | null;
+    /** The signed-in account's role, age and suspension, as its session check found them. */
+    standing: Standing | null;
   };
 };

@@ -2,18 +2,22 @@ import { AppError } from "@flock/kit";
 import { bodyLimit } from "hono/body-limit";
 import { docsPage, docsPolicy } from "./docs";
 import type { Env } from "./env";
-import { authenticate, corsPolicy, requestIds } from "./middleware";
+import { authenticate, corsPolicy, refuseSuspended, requestIds } from "./middleware";
 import { documentation, router } from "./openapi";
 import { notFound, onError } from "./problems";
 import { limitAuthAttempts, limitWrites } from "./ratelimit";
 import { isRealWorld, realWorldError, realworld } from "./realworld";
 import { auth } from "./routes/auth";
+import { blocks, myBlocks } from "./routes/blocks";
 import { comments } from "./routes/comments";
 import { feed } from "./routes/feed";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
+import { moderation } from "./routes/moderation";
 import { notifications } from "./routes/notifications";
+import { postReports } from "./routes/post-reports";
 import { posts } from "./routes/posts";
+import { recovery } from "./routes/recovery";
 import { users } from "./routes/users";
 import { refuseExampleSecret } from "./secrets";
 
@@ -39,17 +43,23 @@ app.use(
 app.use("/v1/*", authenticate);
 // Limits come after authentication (writes are counted per user) and before any body is parsed.
 app.use("/v1/*", limitWrites);
+app.use("/v1/*", refuseSuspended);
 app.use("/v1/auth/*", limitAuthAttempts);
 // The RealWorld ("Conduit") API: it authenticates (Token or Bearer) and validates on its own.
 app.route("/api", realworld);
 
 app.route("/v1/auth", auth);
+app.route("/v1/auth", recovery);
 app.route("/v1/me", me);
+app.route("/v1/me", myBlocks);
 app.route("/v1/users", users);
+app.route("/v1/users", blocks);
 app.route("/v1/posts", posts);
+app.route("/v1/posts", postReports);
 app.route("/v1/feed", feed);
 app.route("/v1/comments", comments);
 app.route("/v1/notifications", notifications);
+app.route("/v1/moderation", moderation);
 app.route("/v1/health", health);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

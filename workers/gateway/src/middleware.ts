@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env";
+import { WRITE_METHODS } from "./ratelimit";
 import { assertLive, tokenSession } from "./session";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -25,9 +26,47 @@ export const requestIds = requestId({
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = await tokenSession(c.env, c.req.header("authorization"));
-  if (token) await assertLive(c, token);
+  const standing = token ? await assertLive(c, token) : null;
   c.set("userId", token?.userId ?? null);
   c.set("sessionId", token?.sessionId ?? null);
+  c.set("standing", standing);
+  await next();
+});
+
+/** Routes for moderators only: anyone else signed in is refused (403), as the owning service does too. */
+export const moderatorsOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.get("userId")) throw new AppError("unauthorized", "Sign in first.");
+  if (c.get("standing")?.role !== "moderator")
+    throw new AppError("forbidden", "Only moderators can do this.");
+  await next();
+});
+
+/**
+ * The writes a suspended account may still make: signing in and out, ending its own sessions and
+ * marking its notifications read. Nothing any other account sees.
+ */
+const ALLOWED_WHILE_SUSPENDED = [
+  /^\/v1\/auth\//,
+  /^\/v1\/me\/sessions(?:\/[^/]*)?$/,
+  /^\/v1\/notifications\/read$/,
+  /^\/api\/users\/login$/,
+];
+
+/**
+ * Refuses (403) every other write by a suspended account, on /v1 and /api alike. The session check
+ * may be up to SESSION_RECHECK_MS old; the services that own the writes refuse them too, from their
+ * copies of the suspension, so a write that races it past here is still not stored.
+ */
+export const refuseSuspended = createMiddleware<AppEnv>(async (c, next) => {
+  if (
+    c.get("standing")?.suspended &&
+    WRITE_METHODS.has(c.req.method) &&
+    !ALLOWED_WHILE_SUSPENDED.some((allowed) => allowed.test(c.req.path))
+  )
+    throw new AppError(
+      "forbidden",
+      "This account is suspended: it can sign in and read, but not write.",
+    );
   await next();
 });
 

@@ -27,10 +27,15 @@ export const documentation = {
     { name: "auth", description: "Create an account or sign in, for a bearer token" },
     { name: "me", description: "The signed-in user's account and friend requests" },
     { name: "users", description: "Profiles, follows and friendships" },
+    { name: "safety", description: "Blocking and muting accounts" },
     { name: "posts", description: "Posts, shares, likes and timelines" },
     { name: "comments", description: "Comments on posts, their moderation and reports" },
     { name: "notifications", description: "The signed-in user's notifications" },
     { name: "health", description: "Whether every service is up" },
+    {
+      name: "moderation",
+      description: "For moderators: the report queue, suspensions, the audit log",
+    },
   ],
 };
 

@@ -93,3 +93,26 @@ describe("the sign-in limit per account", () => {
     expect(await limited.json()).toEqual({ errors: { request: [expect.any(String)] } });
   });
 });
+
+describe("the mail limit per address", () => {
+  const reset =
+    (email: string): Send =>
+    (ip) =>
+      gatewayWith({}, "/v1/auth/password-reset", {
+        ...jsonBody({ email }),
+        headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+      });
+
+  it("limits reset requests for one address from any network, apart from its sign-ins", async () => {
+    const seen = await statuses(reset("Reset.Victim@Example.com"), (i) => `198.51.100.${i + 1}`);
+    // Past the limit the users service is asked, and it is not running here: a 503.
+    expect(seen[0]).toBe(503);
+    const limited = seen.indexOf(429);
+    expect(limited).toBeGreaterThan(0);
+    expect(seen.slice(limited).every((status) => status === 429)).toBe(true);
+    // Sign-ins for the same address keep their own budget, and other addresses are not held back.
+    const signIn = login({}, () => ({ login: "reset.victim@example.com", password: "x" }));
+    expect((await signIn("192.0.2.210", 0)).status).toBe(503);
+    expect((await reset("bystander@example.com")("192.0.2.211", 0)).status).toBe(503);
+  });
+});

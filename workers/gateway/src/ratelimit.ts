@@ -13,7 +13,8 @@ export const AUTH_PERIOD_SECONDS = 60;
 export const SIGN_IN_PERIOD_SECONDS = 60;
 export const WRITE_PERIOD_SECONDS = 60;
 
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** The methods that write: what rate limits and suspensions apply to. */
+export const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** A 429: the client should wait `retryAfterSeconds` (sent as Retry-After) before trying again. */
 export class RateLimited extends AppError {
@@ -84,6 +85,19 @@ export async function limitSignInsTo(c: Context<AppEnv>, login: string): Promise
   if (!exempt(c) && !(await allowed(c, c.env.SIGN_IN_LIMITER, `login:${normalizeLogin(login)}`)))
     throw new RateLimited(
       `Too many sign-in attempts for this account; try again in ${SIGN_IN_PERIOD_SECONDS} seconds.`,
+      SIGN_IN_PERIOD_SECONDS,
+    );
+}
+
+/**
+ * Mails asked for one address or account (a password reset by email, a verification resend by user
+ * id): SIGN_IN_LIMITER's budget, counted apart from sign-ins so that neither can use the other's up.
+ * Counted before the address is looked up, so a 429 says nothing about whether an account has it.
+ */
+export async function limitMailsTo(c: Context<AppEnv>, recipient: string): Promise<void> {
+  if (!exempt(c) && !(await allowed(c, c.env.SIGN_IN_LIMITER, `mail:${recipient}`)))
+    throw new RateLimited(
+      `Too many mails asked for this address; try again in ${SIGN_IN_PERIOD_SECONDS} seconds.`,
       SIGN_IN_PERIOD_SECONDS,
     );
 }

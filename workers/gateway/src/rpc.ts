@@ -9,10 +9,12 @@ import type { AppEnv, Env } from "./env";
  */
 export function callContext(c: Context<AppEnv>): CallContext {
   const sessionId = c.get("sessionId");
+  const standing = c.get("standing");
   return {
     requestId: c.get("requestId"),
     actorId: c.get("userId"),
     ...(sessionId ? { sessionId } : {}),
+    ...(standing ? { standing } : {}),
     deadline: Date.now() + deadlineMs(c.env),
   };
 }

@@ -3,7 +3,7 @@ import { AppError, newId } from "@flock/kit";
 import { issueToken } from "@flock/kit/auth";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import { gateway } from "../test/helpers";
+import { gateway, MEMBER } from "../test/helpers";
 import {
   forgetSession,
   forgetSessionsOf,
@@ -45,7 +45,7 @@ describe("the session module", () => {
   });
 
   it("reads the user and the session from a token it issued, under either scheme", async () => {
-    const token = await issueSession(env, user, sid);
+    const token = await issueSession(env, user, sid, MEMBER);
     const named = { userId: user.id, sessionId: sid };
     expect(await tokenSession(env, `Bearer ${token}`)).toEqual(named);
     expect(await tokenSession(env, `Token ${token}`)).toEqual(named);
@@ -85,7 +85,7 @@ describe("the session module", () => {
 
 describe("sessions on both APIs", () => {
   it("lets a valid token through to the service on /v1 and /api, either scheme", async () => {
-    const token = await issueSession(env, user, newId());
+    const token = await issueSession(env, user, newId(), MEMBER);
     // Past authentication the users service is asked, and it is not running here: a 503, not a 401.
     expect((await gateway("/v1/me", { headers: { authorization: `Token ${token}` } })).status).toBe(
       503,
@@ -120,7 +120,9 @@ describe("sessions on both APIs", () => {
 describe("the isolate's memory of sessions", () => {
   it("trusts a session it has just opened, and refuses at once one ended through it", async () => {
     const [ended, other, kept] = [newId(), newId(), newId()];
-    const tokens = await Promise.all([ended, other, kept].map((id) => issueSession(env, user, id)));
+    const tokens = await Promise.all(
+      [ended, other, kept].map((id) => issueSession(env, user, id, MEMBER)),
+    );
     // Not asked (it is not running here, which would be a 503): the body is checked, a 422.
     for (const token of tokens) expect((await invalidPost(token)).status).toBe(422);
     forgetSession(user.id, ended);

@@ -1,4 +1,4 @@
-import type { Device, SignIn, User } from "@flock/contracts";
+import type { Device, SignIn, Standing, User } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { issueToken, verifyToken } from "@flock/kit/auth";
 import type { Context } from "hono";
@@ -44,15 +44,16 @@ export async function tokenSession(
 
 /**
  * A token for a session the users service has just opened (or, after a rename, for the same
- * session): tokens name the user, their handle and the session. The session is live, so this
- * isolate need not ask about it until its next check.
+ * session): tokens name the user, their handle and the session. The session is live, with the
+ * standing the users service gave with it, so this isolate need not ask until its next check.
  */
 export function issueSession(
   env: Pick<Env, "JWT_SECRET" | "SESSION_RECHECK_MS">,
   user: Pick<User, "id" | "handle">,
   sessionId: string,
+  standing: Standing,
 ): Promise<string> {
-  note(sessionId, { userId: user.id, live: true }, recheckMs(env));
+  note(sessionId, { userId: user.id, standing }, recheckMs(env));
   return issueToken({ sub: user.id, handle: user.handle, sid: sessionId }, env.JWT_SECRET);
 }
 
@@ -61,12 +62,13 @@ export function deviceOf(c: Context<AppEnv>): Device {
   return { userAgent: c.req.header("user-agent")?.slice(0, 500) || null };
 }
 
-/** The signed-in user and session of a request (behind the signedIn middleware). */
-export function currentSession(c: Context<AppEnv>): TokenSession {
+/** The signed-in user and session of a request, with its standing (behind the signedIn middleware). */
+export function currentSession(c: Context<AppEnv>): TokenSession & { standing: Standing } {
   const userId = c.get("userId");
   const sessionId = c.get("sessionId");
-  if (!userId || !sessionId) throw new AppError("unauthorized", "Sign in first.");
-  return { userId, sessionId };
+  const standing = c.get("standing");
+  if (!userId || !sessionId || !standing) throw new AppError("unauthorized", "Sign in first.");
+  return { userId, sessionId, standing };
 }
 
 /** A sign-in's account with a token for its new session. */
@@ -74,14 +76,17 @@ export async function authResponse(
   env: Env,
   signIn: SignIn,
 ): Promise<{ user: User; token: string }> {
-  return { user: signIn.user, token: await issueSession(env, signIn.user, signIn.sessionId) };
+  return {
+    user: signIn.user,
+    token: await issueSession(env, signIn.user, signIn.sessionId, signIn.standing),
+  };
 }
 
-// What this isolate last heard about each session, so that a token is not checked with the users
-// service on every request. An ended session is refused at once here (see forgetSession) and, in
+// What this isolate last heard about each session (null once it has ended) and, while it is live,
+// its account's standing, so that a token is not checked with the users service on every request. An ended session is refused at once here (see forgetSession) and, in
 // every other isolate, once its entry is older than SESSION_RECHECK_MS: at most the 60 s DESIGN.md
 // allows. Bounded, oldest entry out first, so a flood of tokens cannot grow it.
-type Checked = { userId: string; live: boolean; until: number };
+type Checked = { userId: string; standing: Standing | null; until: number };
 const checked = new Map<string, Checked>();
 const MAX_CHECKED = 10_000;
 const MAX_RECHECK_MS = 60_000;
@@ -102,30 +107,43 @@ function note(sessionId: string, entry: Omit<Checked, "until">, forMs: number): 
 }
 
 /**
- * Refuses (401) a token whose session has ended: logged out, ended from another session, by a
- * password change or with the account. Asks the users service unless this isolate checked the
- * session within SESSION_RECHECK_MS; a users service that cannot answer is a 503, never a pass.
+ * The standing (role, age, suspension) of a token's account, or a 401 when its session has ended:
+ * logged out, ended from another session, by a password change or with the account. Asks the users
+ * service unless this isolate checked the session within SESSION_RECHECK_MS; a users service that
+ * cannot answer is a 503, never a pass.
  */
-export async function assertLive(c: Context<AppEnv>, token: TokenSession): Promise<void> {
+export async function assertLive(c: Context<AppEnv>, token: TokenSession): Promise<Standing> {
   const known = checked.get(token.sessionId);
-  let live: boolean;
-  if (known && known.until > Date.now() && known.userId === token.userId) live = known.live;
+  let standing: Standing | null;
+  if (known && known.until > Date.now() && known.userId === token.userId) standing = known.standing;
   else {
     // The request is not signed in until this answers: the context names the token's user itself.
     const ctx = { ...callContext(c), actorId: token.userId, sessionId: token.sessionId };
-    live = await read(c, "users", () => c.env.USERS.checkSession(ctx, token.sessionId));
-    note(token.sessionId, { userId: token.userId, live }, recheckMs(c.env));
+    standing = await read(c, "users", () => c.env.USERS.checkSession(ctx, token.sessionId));
+    note(token.sessionId, { userId: token.userId, standing }, recheckMs(c.env));
   }
-  if (!live) throw new AppError("unauthorized", "This session has ended; sign in again.");
+  if (!standing) throw new AppError("unauthorized", "This session has ended; sign in again.");
+  return standing;
 }
 
 /** Refuses a session's tokens in this isolate from now on: it has just been ended through it. */
 export function forgetSession(userId: string, sessionId: string): void {
-  note(sessionId, { userId, live: false }, MAX_RECHECK_MS);
+  note(sessionId, { userId, standing: null }, MAX_RECHECK_MS);
 }
 
 /** Refuses in this isolate every session of a user it knows, but `keep` (the current one, if given). */
 export function forgetSessionsOf(userId: string, keep?: string): void {
   for (const [sessionId, entry] of checked)
-    if (entry.userId === userId && sessionId !== keep) entry.live = false;
+    if (entry.userId === userId && sessionId !== keep) entry.standing = null;
+}
+
+/**
+ * Applies a suspension or unsuspension this isolate has just made to the sessions of the account
+ * that it knows, so that they are refused (or allowed) here at once; other isolates learn it at
+ * their next check, within SESSION_RECHECK_MS, and the owning services refuse the writes meanwhile.
+ */
+export function noteSuspension(userId: string, suspended: boolean): void {
+  for (const entry of checked.values())
+    if (entry.userId === userId && entry.standing)
+      entry.standing = { ...entry.standing, suspended };
 }

@@ -1,5 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import type { Standing } from "@flock/contracts";
 import { newId } from "@flock/kit";
 import { Hono } from "hono";
 import type { AppEnv } from "../src/env";
@@ -20,12 +21,19 @@ export function jsonBody(body: unknown, method = "POST"): RequestInit {
   };
 }
 
+/** The standing of an ordinary account, as the users service would give it with a new session. */
+export const MEMBER: Standing = {
+  role: "member",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  suspended: false,
+};
+
 /**
  * A token the gateway accepts, for an account the (absent) users service would know: issued for a
  * new session, which the gateway trusts without asking until it rechecks (SESSION_RECHECK_MS).
  */
 export function tokenFor(id = "01JD0000000000000000000000", handle = "someone"): Promise<string> {
-  return issueSession(env, { id, handle }, newId());
+  return issueSession(env, { id, handle }, newId(), MEMBER);
 }
 
 /**

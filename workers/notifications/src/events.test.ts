@@ -73,6 +73,40 @@ describe("notifications from the users service's events", () => {
     expect(await inboxOf(fan)).toEqual([]);
   });
 
+  it("tells an account of a follower once a day, however often they follow and unfollow", async () => {
+    const [fan, star] = [newUserId(), newUserId()];
+    const followedAt = (at: number) => ({
+      ...eventOf("user.followed", { followerId: fan, followeeId: star }),
+      occurredAt: new Date(at).toISOString(),
+    });
+    const start = Date.now();
+    const hour = 60 * 60 * 1000;
+    await apply(followedAt(start));
+    await apply(eventOf("user.unfollowed", { followerId: fan, followeeId: star }));
+    await apply(followedAt(start + hour));
+    await apply(followedAt(start + 23 * hour));
+    expect(await typesOf(star)).toEqual([["follow", fan]]);
+    // A day after the one that notified, a follow notifies again.
+    await apply(followedAt(start + 25 * hour));
+    expect(await typesOf(star)).toEqual([
+      ["follow", fan],
+      ["follow", fan],
+    ]);
+  });
+
+  it("notifies once of follows applied at the same time, in any order", async () => {
+    const [fan, star] = [newUserId(), newUserId()];
+    const [first, second, third] = [0, 1, 2].map(() =>
+      eventOf("user.followed", { followerId: fan, followeeId: star }),
+    );
+    // Consumers racing on the same pair: only one batch can take the slot.
+    await Promise.all([third, first, second].map((event) => event && apply(event)));
+    expect(await typesOf(star)).toEqual([["follow", fan]]);
+    // A redelivered event notifies no one twice.
+    if (first) await apply(first);
+    expect(await typesOf(star)).toEqual([["follow", fan]]);
+  });
+
   it("tells the addressee of a friend request, and its sender when it is accepted", async () => {
     const [asker, asked] = [newUserId(), newUserId()];
     const request = { friendRequestId: newId(), fromId: asker, toId: asked };

@@ -1,7 +1,15 @@
 import type { Event, NotificationType } from "@flock/contracts";
-import { type Db, insertGroups, newId, type Statement } from "@flock/kit";
-import { and, eq, lt, sql } from "drizzle-orm";
-import { notifications, tombstones, unlikes } from "./db/schema";
+import {
+  blockedBetween,
+  type Db,
+  insertGroups,
+  mutedBy,
+  newId,
+  recordRelation,
+  type Statement,
+} from "@flock/kit";
+import { and, eq, gt, lt, lte, or, sql } from "drizzle-orm";
+import { followNotices, notifications, relations, tombstones, unlikes } from "./db/schema";
 
 /** The ids of the users who hold these handles; handles nobody holds are left out. */
 export type ResolveHandles = (handles: string[]) => Promise<string[]>;
@@ -24,10 +32,58 @@ export async function applyEvent(
   resolveHandles: ResolveHandles,
 ): Promise<Statement[]> {
   switch (event.type) {
-    case "user.followed":
-      return notify(db, event, event.data.followerId, [
-        { type: "follow", recipientId: event.data.followeeId },
-      ]);
+    case "user.blocked": {
+      // What the two had told each other goes too: a blocked account leaves no trace in the
+      // blocker's list, and the blocker none in theirs.
+      const { blockerId, blockedId } = event.data;
+      return [
+        recordRelation(db, relations, event),
+        db
+          .delete(notifications)
+          .where(
+            or(
+              and(eq(notifications.recipientId, blockerId), eq(notifications.actorId, blockedId)),
+              and(eq(notifications.recipientId, blockedId), eq(notifications.actorId, blockerId)),
+            ),
+          ),
+      ];
+    }
+    case "user.muted": {
+      // Notifications from before the mute stay; any from after it that arrived first are taken back
+      // (event ids sort by when they were made).
+      const { muterId, mutedId } = event.data;
+      return [
+        recordRelation(db, relations, event),
+        db
+          .delete(notifications)
+          .where(
+            and(
+              eq(notifications.recipientId, muterId),
+              eq(notifications.actorId, mutedId),
+              gt(notifications.eventId, event.id),
+            ),
+          ),
+      ];
+    }
+    case "user.unblocked":
+    case "user.unmuted":
+      return [recordRelation(db, relations, event)];
+    case "user.followed": {
+      const { followerId, followeeId } = event.data;
+      return [
+        claimFollowNotice(db, event, followerId, followeeId),
+        ...notify(db, event, followerId, [{ type: "follow", recipientId: followeeId }]),
+        // Taken back at once unless this event holds the day's slot.
+        db
+          .delete(notifications)
+          .where(
+            and(
+              eq(notifications.eventId, event.id),
+              sql`NOT EXISTS (SELECT 1 FROM ${followNotices} WHERE ${followNotices.actorId} = ${followerId} AND ${followNotices.recipientId} = ${followeeId} AND ${followNotices.eventId} = ${event.id})`,
+            ),
+          ),
+      ];
+    }
     case "friend.requested":
       return notify(db, event, event.data.fromId, [
         { type: "friend_request", recipientId: event.data.toId },
@@ -118,13 +174,36 @@ export async function applyEvent(
     case "user.deleted":
       return [
         bury(db, event, "user", event.data.userId),
+        db.delete(relations).where(eq(relations.userId, event.data.userId)),
+        db.delete(relations).where(eq(relations.otherId, event.data.userId)),
         db.delete(unlikes).where(eq(unlikes.userId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
+        db.delete(followNotices).where(eq(followNotices.actorId, event.data.userId)),
+        db.delete(followNotices).where(eq(followNotices.recipientId, event.data.userId)),
       ];
     default:
       return [];
   }
+}
+
+/** How long one follow notification stands for every follow of the same pair. */
+export const FOLLOW_NOTICE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Gives this follow event the pair's notification slot when nobody holds it, or when the holder's
+ * notification is more than FOLLOW_NOTICE_MS older than this follow. A replay keeps its own slot.
+ */
+function claimFollowNotice(db: Db, event: Event, actorId: string, recipientId: string): Statement {
+  const dayBefore = new Date(Date.parse(event.occurredAt) - FOLLOW_NOTICE_MS).toISOString();
+  return db
+    .insert(followNotices)
+    .values({ actorId, recipientId, eventId: event.id, notifiedAt: event.occurredAt })
+    .onConflictDoUpdate({
+      target: [followNotices.actorId, followNotices.recipientId],
+      set: { eventId: event.id, notifiedAt: event.occurredAt },
+      setWhere: lte(followNotices.notifiedAt, dayBefore),
+    });
 }
 
 /** Records that a user, post or comment is gone, so that late events about it notify no one. */
@@ -180,6 +259,18 @@ function notify(db: Db, event: Event, actorId: string, drafts: Draft[]): Stateme
           and(
             eq(notifications.eventId, event.id),
             sql`EXISTS (SELECT 1 FROM ${tombstones} WHERE ${tombstones.id} IN (${notifications.actorId}, ${notifications.recipientId}, ${notifications.postId}, ${notifications.commentId}))`,
+          ),
+        ),
+      // Likewise, silently, whatever goes to someone across a block from the actor, or who mutes them.
+      db
+        .delete(notifications)
+        .where(
+          and(
+            eq(notifications.eventId, event.id),
+            or(
+              blockedBetween(actorId, [sql`${notifications.recipientId}`]),
+              mutedBy(sql`${notifications.recipientId}`, [actorId]),
+            ),
           ),
         ),
     );

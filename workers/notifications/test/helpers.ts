@@ -40,6 +40,12 @@ const producers: Record<EventType, Service> = {
   "post.fanout_continued": "posts",
   "user.posts_removal_continued": "posts",
   "user.comments_removal_continued": "comments",
+  "user.blocked": "users",
+  "user.unblocked": "users",
+  "user.muted": "users",
+  "user.unmuted": "users",
+  "user.suspended": "users",
+  "user.unsuspended": "users",
 };
 
 /** An event as its producer would emit it. */

@@ -12,7 +12,14 @@ import {
   toResult,
 } from "@flock/kit";
 import { describe, expect, it } from "vitest";
-import { followGraph, outboxTypes, scopeOf, userId } from "../test/helpers";
+import {
+  CELEBRITY,
+  celebrityWithFans,
+  followGraph,
+  outboxTypes,
+  scopeOf,
+  userId,
+} from "../test/helpers";
 import { likes, posts, postTags, processedEvents, timelineEntries } from "./db/schema";
 import { applyEvent, REMOVAL_PAGE } from "./events";
 import { ASYNC_FANOUT_PAGE } from "./fanout";
@@ -82,8 +89,8 @@ async function deliver(bodies: unknown[]) {
   return getQueueResult(batch, ctx);
 }
 
-const feedOf = async (reader: string, graph = followGraph()) =>
-  (await homeFeed(scopeOf(reader), graph.audience, { limit: 100 })).items.map((post) => post.id);
+const feedOf = async (reader: string) =>
+  (await homeFeed(scopeOf(reader), { limit: 100 })).items.map((post) => post.id);
 
 describe("the posts inbox", () => {
   it("fans a post out to every follower beyond the synchronous first page", async () => {
@@ -353,6 +360,7 @@ describe("the deletion of a prolific account", () => {
       description: null,
       tags: [],
       sharedPostId: null,
+      status: "visible",
       likeCount: 0,
       commentCount: 0,
       shareCount: 0,
@@ -408,5 +416,44 @@ describe("the author replica", () => {
     await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
     await continueAll("user.posts_removal_continued");
     await expect(getPost(scopeOf(), post.id)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("celebrity status", () => {
+  it("stays between the demotion line and the threshold, goes below it, and leaves merged posts merged", async () => {
+    const graph = followGraph();
+    const { author, fans } = await celebrityWithFans(graph);
+    const publish = async (body: string) =>
+      createPost(scopeOf(author), { body }, { firstFollowers: await graph.firstFollowers(author) });
+    const entries = (postId: string) =>
+      count("SELECT count(*) AS n FROM timeline_entries WHERE post_id = ?", postId);
+    const isCelebrity = () =>
+      count("SELECT count(*) AS n FROM celebrities WHERE author_id = ?", author);
+    const unfollow = async (fan: string) => {
+      graph.unfollow(fan, author);
+      const event = makeEvent("users", "test", "user.unfollowed", {
+        followerId: fan,
+        followeeId: author,
+      });
+      expect(await apply(event, graph, CELEBRITY)).toBe(true);
+    };
+    const [reader, , , fourth, fifth] = fans;
+
+    const famous = await publish("famous");
+    expect(await entries(famous.id)).toBe(1); // the author's own entry: followers get it merged
+    expect(await isCelebrity()).toBe(1);
+    // Four of five followers left: between the lines, so still a celebrity.
+    await unfollow(fifth ?? "");
+    expect(await isCelebrity()).toBe(1);
+    const hovering = await publish("hovering");
+    expect(await entries(hovering.id)).toBe(1);
+    // Three left: below the demotion line (90% of the threshold), so fanned out again.
+    await unfollow(fourth ?? "");
+    expect(await isCelebrity()).toBe(0);
+    const ordinary = await publish("ordinary");
+    expect(await entries(ordinary.id)).toBe(1 + 3);
+    // The posts written while a celebrity were never fanned out: the merge still brings them.
+    expect(await feedOf(reader ?? "")).toEqual([ordinary.id, hovering.id, famous.id]);
+    expect(await feedOf(fifth ?? "")).toEqual([]);
   });
 });

@@ -5,7 +5,10 @@ import {
   enqueue,
   enqueueAll,
   inList,
+  isRelationEvent,
   makeEvent,
+  recordRelation,
+  recordSuspension,
   type Statement,
 } from "@flock/kit";
 import { and, count, eq, sql } from "drizzle-orm";
@@ -17,12 +20,17 @@ import {
   followStates,
   idempotencyKeys,
   likes,
+  mergedPosts,
   outbox,
   posts,
   postTags,
+  relations,
+  reports,
+  suspendedUsers,
   timelineEntries,
 } from "./db/schema";
-import { fanOutPage } from "./fanout";
+import { fanOutPage, isCelebrity, setCelebrity } from "./fanout";
+import { dropReportsOnShown } from "./reports";
 import type { Audience } from "./scope";
 
 /** Posts of a newly followed account that are copied into the follower's timeline. */
@@ -37,6 +45,8 @@ export type EventDeps = { audience: Audience; celebrityFollowers: number };
 
 /** What the posts service does with the events it subscribes to. */
 export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise<Statement[]> {
+  // Blocks and mutes only filter reads (src/visibility.ts): the rows they hide stay, for an unblock.
+  if (isRelationEvent(event)) return [recordRelation(db, relations, event)];
   switch (event.type) {
     case "post.created":
     case "post.fanout_continued": {
@@ -56,9 +66,14 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     }
     case "post.deleted":
       return [
+        db.delete(mergedPosts).where(eq(mergedPosts.postId, event.data.postId)),
         db.delete(timelineEntries).where(eq(timelineEntries.postId, event.data.postId)),
         db.delete(countedComments).where(eq(countedComments.postId, event.data.postId)),
+        db.delete(reports).where(eq(reports.postId, event.data.postId)),
       ];
+    case "user.suspended":
+    case "user.unsuspended":
+      return [recordSuspension(db, suspendedUsers, event)];
     case "user.followed": {
       const { followerId, followeeId } = event.data;
       return [
@@ -74,6 +89,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     case "user.unfollowed": {
       const { followerId, followeeId } = event.data;
       return [
+        ...(await reconsiderCelebrity(db, followeeId, deps)),
         followState(db, event, followerId, followeeId, false),
         db.delete(timelineEntries).where(
           and(
@@ -109,11 +125,15 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         buryUser(db, deletedUsers, event),
         db.delete(followStates).where(eq(followStates.followerId, userId)),
         db.delete(followStates).where(eq(followStates.followeeId, userId)),
+        db.delete(relations).where(eq(relations.userId, userId)),
+        db.delete(relations).where(eq(relations.otherId, userId)),
         db.delete(authors).where(eq(authors.id, userId)),
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
+        db.delete(mergedPosts).where(eq(mergedPosts.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
+        dropReportsOnShown(db, userId),
         continuePostsRemoval(db, userId, event.requestId),
       ];
     }
@@ -163,6 +183,26 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     default:
       return [];
   }
+}
+
+/**
+ * Takes celebrity status away from an author whose followers fell below the demotion line, so that
+ * their next posts are fanned out again. Asks the users service only about a current celebrity.
+ */
+async function reconsiderCelebrity(
+  db: Db,
+  authorId: string,
+  deps: EventDeps,
+): Promise<Statement[]> {
+  const [row] = await db
+    .select({ id: celebrities.authorId })
+    .from(celebrities)
+    .where(eq(celebrities.authorId, authorId));
+  if (!row) return [];
+  const { total } = await deps.audience.followerIds(authorId, { limit: 1 });
+  return [
+    setCelebrity(db, authorId, await isCelebrity(db, authorId, total, deps.celebrityFollowers)),
+  ];
 }
 
 /** Records a follow or unfollow unless a newer one of the same pair was applied first. */
@@ -228,6 +268,7 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
     db.delete(likes).where(inList(likes.postId, ids)),
     db.delete(postTags).where(inList(postTags.postId, ids)),
     db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
+    db.delete(mergedPosts).where(inList(mergedPosts.postId, ids)),
     db.delete(posts).where(inList(posts.id, ids)),
     ...enqueueAll(db, outbox, announcements),
     ...(more ? [continuePostsRemoval(db, userId, requestId)] : []),

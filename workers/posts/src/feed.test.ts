@@ -1,19 +1,105 @@
+import { env } from "cloudflare:workers";
+import type { PostRecord } from "@flock/contracts";
+import { newId } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { scopeOf, userId } from "../test/helpers";
 import { createPost } from "./posts";
-import { homeFeed } from "./timelines";
+import { homeFeed, homeFeedByOffset, MERGE_SCAN } from "./timelines";
 
-// A file of its own: no other test here makes a celebrity, so the celebrity set starts and stays empty.
-describe("the home feed without celebrities", () => {
-  it("reads a feed without asking about celebrities while there are none", async () => {
+/** More celebrities than the users service would ever take in one call (it refuses past 1,000 ids). */
+const CELEBRITIES = 1200;
+
+type Seeded = { id: string; authorId: string };
+
+/**
+ * Writes celebrities with one merged post each straight into this test's D1, oldest first, as the
+ * posts service leaves them: a row in posts, one in merged_posts, one in celebrities.
+ */
+async function seedCelebrities(count: number): Promise<Seeded[]> {
+  const seeded = Array.from({ length: count }, () => ({ id: newId(), authorId: userId() }));
+  const json = JSON.stringify(seeded);
+  const now = new Date().toISOString();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO posts (id, author_id, body, tags, created_at, updated_at)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId'), 'famous', '[]', ?2, ?2
+       FROM json_each(?1)`,
+    ).bind(json, now),
+    env.DB.prepare(
+      `INSERT INTO merged_posts (post_id, author_id)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId') FROM json_each(?1)`,
+    ).bind(json),
+    env.DB.prepare(
+      `INSERT INTO celebrities (author_id, since)
+       SELECT json_extract(value, '$.authorId'), ?2 FROM json_each(?1)`,
+    ).bind(json, now),
+  ]);
+  return seeded;
+}
+
+/** Records, as the user.followed events would, that the reader follows these authors. */
+async function follows(reader: string, authorIds: string[]) {
+  await env.DB.prepare(
+    `INSERT INTO follow_states (follower_id, followee_id, following, event_id)
+     SELECT ?1, value, 1, ?2 FROM json_each(?3)`,
+  )
+    .bind(reader, newId(), JSON.stringify(authorIds))
+    .run();
+}
+
+/** Every page of the reader's cursor-paged feed, one after another, and how many pages it took. */
+async function walk(reader: string, limit: number) {
+  const seen: string[] = [];
+  const sizes: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await homeFeed(scopeOf(reader), { limit, cursor });
+    seen.push(...page.items.map((post: PostRecord) => post.id));
+    sizes.push(page.items.length);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return { seen, sizes };
+}
+
+const newestFirst = (ids: string[]) => [...ids].sort().reverse();
+
+// Files run one database each: these celebrities are the only ones, and every test reads the same set.
+describe("the home feed's merge of celebrities", () => {
+  it("answers with every followed celebrity's post, in order, with more than 1,000 celebrities", async () => {
+    const celebrities = await seedCelebrities(CELEBRITIES);
     const reader = userId();
-    const post = await createPost(scopeOf(reader), { body: "mine" }, { firstFollowers: null });
-    const unreachable = {
-      followerIds: () => Promise.reject(new Error("not needed")),
-      celebritiesFollowedBy: () => Promise.reject(new Error("the users service was asked")),
-    };
-    expect(
-      (await homeFeed(scopeOf(reader), unreachable, { limit: 10 })).items.map((item) => item.id),
-    ).toEqual([post.id]);
+    // The reader follows all but every twelfth, and writes a post of their own among them.
+    const followed = celebrities.filter((_, i) => i % 12 !== 0);
+    await follows(
+      reader,
+      followed.map((post) => post.authorId),
+    );
+    const mine = await createPost(scopeOf(reader), { body: "mine" }, { firstFollowers: null });
+    const expected = newestFirst([...followed.map((post) => post.id), mine.id]);
+
+    const first = await homeFeed(scopeOf(reader), { limit: 20 });
+    expect(first.items.map((post) => post.id)).toEqual(expected.slice(0, 20));
+    expect(first.items[1]?.body).toBe("famous");
+    const { seen } = await walk(reader, 100);
+    expect(seen).toEqual(expected);
+
+    const byPosition = await homeFeedByOffset(scopeOf(reader), { limit: 20, offset: 500 });
+    expect(byPosition.items.map((post) => post.id)).toEqual(expected.slice(500, 520));
+    expect(byPosition.total).toBe(expected.length);
+  });
+
+  it("reaches a followed celebrity's old post past the merge's depth, page by page, skipping nothing", async () => {
+    const celebrities = await seedCelebrities(MERGE_SCAN + 300);
+    const reader = userId();
+    // Two old posts, deeper than one page's merge reads, and everything newer by strangers to the reader.
+    const followed = [celebrities[3], celebrities[10]].flatMap((post) => (post ? [post] : []));
+    await follows(
+      reader,
+      followed.map((post) => post.authorId),
+    );
+    const { seen, sizes } = await walk(reader, 20);
+    expect(seen).toEqual(newestFirst(followed.map((post) => post.id)));
+    // Each page reads at most MERGE_SCAN merged posts: all of them take several short pages.
+    expect(sizes.length).toBeGreaterThan(1);
   });
 });

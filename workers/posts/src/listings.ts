@@ -11,6 +11,7 @@ import { z } from "zod";
 import { posts, tags } from "./db/schema";
 import type { Scope } from "./scope";
 import { hydrate } from "./timelines";
+import { notBlocked, shownToAliased } from "./visibility";
 
 /**
  * Posts newest first, by position, with the number that match. Each filter is an index range walked
@@ -33,10 +34,18 @@ export async function listPosts(scope: Scope, raw: PostListQuery): Promise<Offse
   }
   if (query.authorId !== undefined) conditions.push(sql`p.author_id = ${query.authorId}`);
   if (query.originalsOnly) conditions.push(sql`p.shared_post_id IS NULL`);
+  // Filters the reader chose, before the ones every read applies (what the index choice below needs).
+  const filtered = conditions.length;
+  conditions.push(shownToAliased(scope));
+  const unblocked = notBlocked(scope.ctx.actorId, {
+    authorId: sql`p.author_id`,
+    sharedPostId: sql`p.shared_post_id`,
+  });
+  if (unblocked) conditions.push(unblocked);
   // Unfiltered but for shares, SQLite would rather range over posts_by_shared and sort every
   // original; the partial index of originals is already in order.
   const from =
-    query.originalsOnly && conditions.length === 1 && joins.length === 0
+    query.originalsOnly && filtered === 1 && joins.length === 0
       ? sql`posts p INDEXED BY originals`
       : sql`posts p`;
   const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;

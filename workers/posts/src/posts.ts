@@ -14,24 +14,28 @@ import {
   enqueueIfChanged,
   isUniqueViolation,
   makeEvent,
+  moderate,
   newId,
   nowIso,
   parseInput,
+  runBatch,
   type Statement,
 } from "@flock/kit";
 import { and, eq } from "drizzle-orm";
 import {
-  celebrities,
   idempotencyKeys,
   likes,
+  mergedPosts,
   outbox,
   posts,
   postTags,
   timelineEntries,
 } from "./db/schema";
-import { deliver } from "./fanout";
+import { deliver, isCelebrity, merge, setCelebrity } from "./fanout";
+import { holdForReview } from "./reports";
 import { actor, type Scope } from "./scope";
 import { hydrate } from "./timelines";
+import { notBlocked, shownTo } from "./visibility";
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -41,14 +45,29 @@ export type FirstFollowers = { ids: string[]; total: number };
 /** How a new post is written: under the request's Idempotency-Key, to the first followers known. */
 export type PublishOptions = { idempotencyKey?: string; firstFollowers: FirstFollowers | null };
 
+/** A post the caller may see (visibility.ts): a held or hidden post is not found but by its author. */
 export async function findPost(scope: Scope, postId: string): Promise<PostRow> {
-  const [row] = await scope.db.select().from(posts).where(eq(posts.id, postId)).limit(1);
+  const [row] = await scope.db
+    .select()
+    .from(posts)
+    .where(and(eq(posts.id, postId), shownTo(scope)))
+    .limit(1);
   if (!row) throw new AppError("not_found", "No such post.");
   return row;
 }
 
+/**
+ * A post as its reader may see it: held or hidden but to its author, or across a block (either way,
+ * or with the author of the post it shares), it is as missing as a post that never was.
+ */
 export async function getPost(scope: Scope, postId: string): Promise<PostRecord> {
-  const [record] = await hydrate(scope, [await findPost(scope, postId)]);
+  const [row] = await scope.db
+    .select()
+    .from(posts)
+    .where(and(eq(posts.id, postId), shownTo(scope), notBlocked(scope.ctx.actorId, posts)))
+    .limit(1);
+  if (!row) throw new AppError("not_found", "No such post.");
+  const [record] = await hydrate(scope, [row]);
   if (!record) throw new AppError("not_found", "No such post.");
   return record;
 }
@@ -131,6 +150,7 @@ async function insertPost(
   const { db } = scope;
   const authorId = actor(scope);
   const now = nowIso();
+  const verdict = moderate(moderatedText(post));
   const row: PostRow = {
     id: newId(),
     authorId,
@@ -139,6 +159,7 @@ async function insertPost(
     description: post.description,
     tags: post.tags,
     sharedPostId: post.shared?.id ?? null,
+    status: verdict.status,
     likeCount: 0,
     commentCount: 0,
     shareCount: 0,
@@ -146,22 +167,25 @@ async function insertPost(
     updatedAt: now,
   };
   const followers = options.firstFollowers;
-  const celebrity = followers !== null && followers.total >= scope.celebrityFollowers;
+  const celebrity =
+    followers !== null &&
+    (await isCelebrity(db, authorId, followers.total, scope.celebrityFollowers));
   const readers = [authorId, ...(celebrity || !followers ? [] : followers.ids)];
   const event = makeEvent("posts", scope.ctx.requestId, "post.created", {
     postId: row.id,
     authorId,
     sharedPostId: row.sharedPostId,
     sharedPostAuthorId: post.shared?.authorId ?? null,
-    mentions: extractMentions(post.body),
+    // A held post reaches no one yet, so it notifies no one it mentions (nor later, on release).
+    mentions: verdict.status === "held" ? [] : extractMentions(post.body),
   });
   const statements: Statement[] = [db.insert(posts).values(row)];
+  if (verdict.status === "held") statements.push(holdForReview(db, row.id, verdict.reasons));
   if (row.tags.length > 0)
     statements.push(db.insert(postTags).values(row.tags.map((tag) => ({ tag, postId: row.id }))));
   statements.push(deliver(db, row, readers), enqueue(db, outbox, event));
-  if (celebrity) {
-    statements.push(db.insert(celebrities).values({ authorId, since: now }).onConflictDoNothing());
-  }
+  if (followers !== null) statements.push(setCelebrity(db, authorId, celebrity));
+  if (celebrity) statements.push(merge(db, row));
   if (options.idempotencyKey) {
     statements.push(
       db
@@ -197,7 +221,13 @@ export async function updatePost(
   if (input.title !== undefined) changes.title = input.title;
   if (input.description !== undefined) changes.description = input.description;
   if (input.tags !== undefined) changes.tags = input.tags;
+  // An edit that breaks a rule holds a shown post again; one that no longer does releases nothing:
+  // a held post waits for a moderator, or an edit could slip it past the queue.
+  const verdict = moderate(moderatedText({ ...post, ...changes }));
+  const hold = verdict.status === "held" && post.status === "visible";
+  if (hold) changes.status = "held";
   const statements: Statement[] = [db.update(posts).set(changes).where(eq(posts.id, post.id))];
+  if (hold) statements.push(holdForReview(db, post.id, verdict.reasons));
   if (input.tags !== undefined) {
     statements.push(db.delete(postTags).where(eq(postTags.postId, post.id)));
     if (input.tags.length > 0)
@@ -215,24 +245,39 @@ export async function updatePost(
  * notifications, and lowers the author's post count.
  */
 export async function deletePost(scope: Scope, postId: string): Promise<null> {
-  const { db } = scope;
   const post = await findOwnPost(scope, postId);
+  await runBatch(scope.db, removal(scope, post));
+  return null;
+}
+
+/**
+ * The statements that delete a post as its author's delete does, for the author or a moderator
+ * removing it: its likes, tags and the author's timeline row at once, the rest (its reports too)
+ * by the post.deleted event.
+ */
+export function removal(scope: Scope, post: PostRow): Statement[] {
+  const { db } = scope;
   const event = makeEvent("posts", scope.ctx.requestId, "post.deleted", {
     postId: post.id,
     authorId: post.authorId,
     sharedPostId: post.sharedPostId,
   });
-  await db.batch([
+  return [
     db.delete(likes).where(eq(likes.postId, post.id)),
     db.delete(postTags).where(eq(postTags.postId, post.id)),
     db
       .delete(timelineEntries)
       .where(and(eq(timelineEntries.userId, post.authorId), eq(timelineEntries.postId, post.id))),
+    db.delete(mergedPosts).where(eq(mergedPosts.postId, post.id)),
     db.delete(posts).where(eq(posts.id, post.id)),
     // Only the delete that removed the row announces it: a second, racing delete emits nothing.
     enqueueIfChanged(db, outbox, event),
-  ]);
-  return null;
+  ];
+}
+
+/** What the moderation rules read of a post: its title, description and body together. */
+function moderatedText(post: Pick<PostRow, "title" | "description" | "body">): string {
+  return [post.title, post.description, post.body].filter((part) => part).join("\n");
 }
 
 export async function postAuthor(

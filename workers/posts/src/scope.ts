@@ -8,8 +8,6 @@ import type { Db } from "@flock/kit";
 export type Audience = {
   /** Follower ids of an author, newest follow first, with the author's total follower count. */
   followerIds(authorId: string, query: ListQuery): Promise<Page<string> & { total: number }>;
-  /** The accounts a reader follows that are merged into feeds at read time. */
-  celebritiesFollowedBy(readerId: string, celebrities: readonly string[]): Promise<string[]>;
 };
 
 /** What every posts operation works with. */

@@ -8,6 +8,8 @@ import type {
   PostListQuery,
   PostRecord,
   PostsRpc,
+  ReportInput,
+  ResolveInput,
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
@@ -27,6 +29,7 @@ import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
 import * as listings from "./listings";
 import * as posts from "./posts";
+import * as reports from "./reports";
 import type { Audience, Scope } from "./scope";
 import * as timelines from "./timelines";
 
@@ -42,14 +45,6 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
       return callService(ctx, "users", (call) => env.USERS.followerIds(call, authorId, query), {
         idempotent: true,
       });
-    },
-    celebritiesFollowedBy(readerId, celebrities) {
-      return callService(
-        ctx,
-        "users",
-        (call) => env.USERS.followedAmong(call, readerId, [...celebrities]),
-        { idempotent: true },
-      );
     },
   };
 }
@@ -106,14 +101,10 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     return this.#service.read(ctx, (scope) => timelines.userTimelineByHandle(scope, handle, query));
   }
   homeFeed(ctx: CallContext, query: FeedQuery) {
-    return this.#service.read(ctx, (scope) =>
-      timelines.homeFeed(scope, usersAudience(this.env, scope.ctx), query),
-    );
+    return this.#service.read(ctx, (scope) => timelines.homeFeed(scope, query));
   }
   homeFeedByOffset(ctx: CallContext, query: FeedOffsetQuery) {
-    return this.#service.read(ctx, (scope) =>
-      timelines.homeFeedByOffset(scope, usersAudience(this.env, scope.ctx), query),
-    );
+    return this.#service.read(ctx, (scope) => timelines.homeFeedByOffset(scope, query));
   }
   publicTimeline(ctx: CallContext, tag: string | undefined, query: ListQuery) {
     return this.#service.read(ctx, (scope) => timelines.publicTimeline(scope, tag, query));
@@ -123,6 +114,18 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   popularTags(ctx: CallContext, limit: number) {
     return this.#service.read(ctx, (scope) => listings.popularTags(scope, limit));
+  }
+  reportPost(ctx: CallContext, postId: string, input: ReportInput) {
+    return this.#service.write(ctx, (scope) => reports.reportPost(scope, postId, input));
+  }
+  listReportCases(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => reports.listReportCases(scope, query));
+  }
+  resolveReportCase(ctx: CallContext, postId: string, input: ResolveInput) {
+    return this.#service.write(ctx, (scope) => reports.resolveReportCase(scope, postId, input));
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));

@@ -32,10 +32,10 @@ describe("the home feed by position", () => {
     const mine = await post(reader, "mine");
     await post(stranger, "not followed");
     const shared = await share(author, first.id);
-    const feed = await homeFeedByOffset(scopeOf(reader), graph.audience, {});
+    const feed = await homeFeedByOffset(scopeOf(reader), {});
     expect(ids(feed)).toEqual([shared.id, mine.id, first.id]);
     expect(feed.total).toBe(3);
-    const cursorPage = await homeFeed(scopeOf(reader), graph.audience, { limit: 20 });
+    const cursorPage = await homeFeed(scopeOf(reader), { limit: 20 });
     expect(ids(cursorPage)).toEqual(ids(feed));
   });
 
@@ -44,7 +44,7 @@ describe("the home feed by position", () => {
     const { post, share } = writer(graph);
     const [reader, author, stranger] = [userId(), userId(), userId()];
     graph.follow(reader, author);
-    expect(await homeFeedByOffset(scopeOf(reader), graph.audience, othersOriginals)).toEqual({
+    expect(await homeFeedByOffset(scopeOf(reader), othersOriginals)).toEqual({
       items: [],
       total: 0,
     });
@@ -54,25 +54,21 @@ describe("the home feed by position", () => {
     await post(stranger, "not followed");
     await share(author, first.id);
     const filtered = { ...othersOriginals, limit: 1 };
-    const page = await homeFeedByOffset(scopeOf(reader), graph.audience, filtered);
+    const page = await homeFeedByOffset(scopeOf(reader), filtered);
     expect(ids(page)).toEqual([second.id]);
     expect(page.total).toBe(2);
-    const next = await homeFeedByOffset(scopeOf(reader), graph.audience, {
+    const next = await homeFeedByOffset(scopeOf(reader), {
       ...filtered,
       offset: 1,
     });
     expect(ids(next)).toEqual([first.id]);
-    const cursorPage = await homeFeed(scopeOf(reader), graph.audience, {
+    const cursorPage = await homeFeed(scopeOf(reader), {
       ...othersOriginals,
       limit: 20,
     });
     expect(ids(cursorPage)).toEqual([second.id, first.id]);
-    expect(await failureCode(homeFeedByOffset(scopeOf(null), graph.audience, {}))).toBe(
-      "unauthorized",
-    );
-    expect(
-      await failureCode(homeFeedByOffset(scopeOf(reader), graph.audience, { offset: -1 })),
-    ).toBe("validation");
+    expect(await failureCode(homeFeedByOffset(scopeOf(null), {}))).toBe("unauthorized");
+    expect(await failureCode(homeFeedByOffset(scopeOf(reader), { offset: -1 }))).toBe("validation");
   });
 
   it("merges in the posts of very followed authors, which are not fanned out, at any position", async () => {
@@ -81,19 +77,20 @@ describe("the home feed by position", () => {
     const [reader, celebrity, friend] = [userId(), userId(), userId()];
     for (let i = 0; i < CELEBRITY; i++) graph.follow(i === 0 ? reader : userId(), celebrity);
     graph.follow(reader, friend);
+    await graph.deliverFollowEvents();
     const made: string[] = [];
     for (const author of [celebrity, friend, celebrity, friend])
       made.push((await post(author, "hi")).id);
     const celebrityShare = await share(celebrity, made[1] ?? "");
     const newestFirst = [...made].reverse();
 
-    const originals = await homeFeedByOffset(scopeOf(reader), graph.audience, othersOriginals);
+    const originals = await homeFeedByOffset(scopeOf(reader), othersOriginals);
     expect(ids(originals)).toEqual(newestFirst);
     expect(originals.total).toBe(4);
     // Page by page, the two sources interleave as they were written.
     const oneByOne: string[] = [];
     for (let offset = 0; offset < 4; offset++) {
-      const page = await homeFeedByOffset(scopeOf(reader), graph.audience, {
+      const page = await homeFeedByOffset(scopeOf(reader), {
         ...othersOriginals,
         limit: 1,
         offset,
@@ -102,10 +99,10 @@ describe("the home feed by position", () => {
     }
     expect(oneByOne).toEqual(newestFirst);
 
-    const everything = await homeFeedByOffset(scopeOf(reader), graph.audience, { offset: 1 });
+    const everything = await homeFeedByOffset(scopeOf(reader), { offset: 1 });
     expect(ids(everything)).toEqual(newestFirst);
     expect(everything.total).toBe(5);
-    const cursorPage = await homeFeed(scopeOf(reader), graph.audience, { limit: 2 });
+    const cursorPage = await homeFeed(scopeOf(reader), { limit: 2 });
     expect(ids(cursorPage)).toEqual([celebrityShare.id, made[3]]);
   });
 });

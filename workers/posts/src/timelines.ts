@@ -10,13 +10,30 @@ import {
   type Page,
   type PostRecord,
 } from "@flock/contracts";
-import { AppError, type Db, decodeCursor, inList, parseInput, toPage } from "@flock/kit";
-import { and, count, desc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import {
+  AppError,
+  type Db,
+  decodeCursor,
+  encodeCursor,
+  inList,
+  parseInput,
+  toPage,
+} from "@flock/kit";
+import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import { union } from "drizzle-orm/sqlite-core";
 import type { z } from "zod";
-import { authors, celebrities, likes, posts, postTags, timelineEntries } from "./db/schema";
+import {
+  authors,
+  followStates,
+  likes,
+  mergedPosts,
+  posts,
+  postTags,
+  timelineEntries,
+} from "./db/schema";
 import type { PostRow } from "./posts";
-import { type Audience, actor, type Scope } from "./scope";
+import { actor, type Scope } from "./scope";
+import { notBlocked, notBlockedOrMuted, shownTo } from "./visibility";
 
 /**
  * Turns post rows into records: embeds each share's original and, for a signed-in viewer, whether
@@ -31,7 +48,11 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
   ];
   const ids = [...rows.map((row) => row.id), ...sharedIds];
   const [originals, authorRows, likedRows, sharedRows] = await db.batch([
-    db.select().from(posts).where(inList(posts.id, sharedIds)),
+    // A share of a post the viewer may not see embeds nothing, as a share of a deleted post does.
+    db
+      .select()
+      .from(posts)
+      .where(and(inList(posts.id, sharedIds), shownTo(scope))),
     // The authors of the page and of the posts it shares, from the replica, in the same round trip.
     db
       .select()
@@ -71,6 +92,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     title: row.title,
     description: row.description,
     tags: row.tags,
+    status: row.status,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     likeCount: row.likeCount,
@@ -108,7 +130,14 @@ export async function userTimeline(
   const rows = await scope.db
     .select()
     .from(posts)
-    .where(and(eq(posts.authorId, authorId), after ? lt(posts.id, after) : undefined))
+    .where(
+      and(
+        eq(posts.authorId, authorId),
+        after ? lt(posts.id, after) : undefined,
+        notBlocked(scope.ctx.actorId, posts),
+        shownTo(scope),
+      ),
+    )
     .orderBy(desc(posts.id))
     .limit(query.limit + 1);
   return page(scope, rows, query.limit);
@@ -132,6 +161,8 @@ export async function publicTimeline(
             and(
               eq(postTags.tag, tag.toLowerCase()),
               after ? lt(postTags.postId, after) : undefined,
+              notBlocked(scope.ctx.actorId, posts),
+              shownTo(scope),
             ),
           )
           .orderBy(desc(postTags.postId))
@@ -140,157 +171,188 @@ export async function publicTimeline(
     : await db
         .select()
         .from(posts)
-        .where(after ? lt(posts.id, after) : undefined)
+        .where(
+          and(
+            after ? lt(posts.id, after) : undefined,
+            notBlocked(scope.ctx.actorId, posts),
+            shownTo(scope),
+          ),
+        )
         .orderBy(desc(posts.id))
         .limit(query.limit + 1);
   return page(scope, rows, query.limit);
 }
 
-/** Where a page of the home feed starts: after a cursor's post, and then so many posts in. */
-type FeedWindow = { before: string | undefined; offset: number; take: number };
+/**
+ * How many merged posts (those of celebrities, not fanned out) one page of the cursor-paged feed
+ * reads at most, newest first: the bound on the merge's cost, however many celebrities exist or the
+ * reader follows. A page whose merge reached it ends there, and its cursor carries on below.
+ */
+export const MERGE_SCAN = 1000;
 
-type FeedSelection = z.output<typeof FeedFilter> & { reader: string };
+/**
+ * Where a page of the home feed starts (after a cursor's post, then so many posts in), how many
+ * posts it takes, how many merged posts it may read to find them, and whether the page ends where
+ * that read did (a cursor can resume there; a position cannot).
+ */
+type FeedWindow = {
+  before: string | undefined;
+  offset: number;
+  take: number;
+  depth: number;
+  endAtEdge: boolean;
+};
 
-/** The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at once. */
+/** A feed's filter, for its reader, with the posts that reader may see (visibility.ts). */
+type FeedSelection = z.output<typeof FeedFilter> & { reader: string; shown: SQL };
+
+/**
+ * The reader's fanned-out timeline rows a filter keeps; through posts, so a deleted post leaves at
+ * once, and a post across a block or by a muted account is left out even when its row was written
+ * before the block or mute reached this service.
+ */
 function fannedOut(selection: FeedSelection, before: string | undefined): SQL | undefined {
   return and(
     eq(timelineEntries.userId, selection.reader),
     before ? lt(timelineEntries.postId, before) : undefined,
     selection.followedOnly ? ne(timelineEntries.authorId, selection.reader) : undefined,
     selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+    notBlockedOrMuted(selection.reader, posts),
+    selection.shown,
   );
 }
 
-/** The ids of the fanned-out rows a filter keeps, newest first. */
-function fannedOutIds(db: Db, selection: FeedSelection, before: string | undefined) {
+/**
+ * The oldest merged post within `depth` of the window's start, or nothing when fewer remain: the
+ * edge of what one page can merge. A bounded range of merged_posts' key.
+ */
+function mergeEdge(db: Db, before: string | undefined, depth: number) {
   return db
-    .select({ id: timelineEntries.postId })
-    .from(timelineEntries)
-    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-    .where(fannedOut(selection, before))
-    .orderBy(desc(timelineEntries.postId));
+    .select({ id: mergedPosts.postId })
+    .from(mergedPosts)
+    .where(before ? lt(mergedPosts.postId, before) : undefined)
+    .orderBy(desc(mergedPosts.postId))
+    .limit(1)
+    .offset(depth - 1);
 }
 
 /**
- * The ids of the newest `take` posts of the feed: the fanned-out rows and the posts of the followed
- * celebrities, each an index range cut at `take`, as one set.
+ * The ids of the newest `take` posts of the feed down to the merge's edge: the fanned-out rows, and
+ * the merged posts whose author the reader follows, each an index range cut at `take`, as one set.
  */
-function feedIds(
-  db: Db,
-  selection: FeedSelection,
-  celebrityIds: readonly string[],
-  before: string | undefined,
-  take: number,
-) {
-  const fanned = fannedOutIds(db, selection, before).limit(take);
-  const merged = db
-    .select({ id: posts.id })
-    .from(posts)
+function feedIds(db: Db, selection: FeedSelection, window: FeedWindow, take: number) {
+  // A scalar subquery: SQLite reads the edge once for the whole statement.
+  const edge = sql`coalesce((${mergeEdge(db, window.before, window.depth)}), '')`;
+  const fanned = db
+    .select({ id: timelineEntries.postId })
+    .from(timelineEntries)
+    .innerJoin(posts, eq(posts.id, timelineEntries.postId))
     .where(
       and(
-        inList(posts.authorId, celebrityIds),
-        before ? lt(posts.id, before) : undefined,
-        selection.originalsOnly ? isNull(posts.sharedPostId) : undefined,
+        fannedOut(selection, window.before),
+        window.endAtEdge ? gte(timelineEntries.postId, edge) : undefined,
       ),
     )
-    .orderBy(desc(posts.id))
+    .orderBy(desc(timelineEntries.postId))
+    .limit(take);
+  // EXISTS rather than joins keeps merged_posts' key range the outer loop: the scan walks it newest
+  // first and stops at `take` posts the reader follows, or at the edge.
+  const merged = db
+    .select({ id: mergedPosts.postId })
+    .from(mergedPosts)
+    .where(
+      and(
+        window.before ? lt(mergedPosts.postId, window.before) : undefined,
+        gte(mergedPosts.postId, edge),
+        sql`EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${selection.reader} AND ${followStates.followeeId} = ${mergedPosts.authorId} AND ${followStates.following} = 1)`,
+        // The post still stands, passes the filter, and nothing hides it from the reader.
+        sql`EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${mergedPosts.postId}${selection.originalsOnly ? sql` AND ${posts.sharedPostId} IS NULL` : sql``} AND ${notBlockedOrMuted(selection.reader, posts)} AND (${selection.shown}))`,
+      ),
+    )
+    .orderBy(desc(mergedPosts.postId))
     .limit(take);
   // SQLite allows LIMIT only on a whole compound select: each side is a subquery of its own.
   return union(db.select().from(fanned.as("fanned_out")), db.select().from(merged.as("merged")));
 }
 
 /**
- * One page of the reader's home feed, newest first: their fanned-out timeline rows, merged with the
- * recent posts of the very followed accounts, which are not fanned out. Both are index ranges bounded
- * by the page's end, so a page costs the same for a reader following ten accounts or ten thousand.
- * While the reader follows no celebrity (the common case) that is one D1 round trip, and while no
- * author is a celebrity, no call to the users service. Returns the celebrities it merged, for
- * `feedTotal`.
+ * One page of the reader's home feed, newest first: their fanned-out timeline rows merged with the
+ * posts of the celebrities they follow, which were not fanned out. Every part is an index range
+ * bounded by the page's end or the merge's depth, so a page costs the same for a reader following
+ * ten accounts or ten thousand, among ten celebrities or a hundred thousand; and it is one D1 round
+ * trip, with no call to the users service (follows come from this service's `follow_states`).
+ * Returns the merge's edge when the page reached it.
  */
 async function feedPage(
   scope: Scope,
-  audience: Audience,
   selection: FeedSelection,
   window: FeedWindow,
-): Promise<{ rows: PostRow[]; celebrityIds: string[] }> {
+): Promise<{ rows: PostRow[]; edge: string | null }> {
   const { db } = scope;
-  const [celebrityRows, fanned] = await db.batch([
-    db.select({ id: celebrities.authorId }).from(celebrities),
+  const [edge, rows] = await db.batch([
+    mergeEdge(db, window.before, window.depth),
     db
-      .select({ post: posts })
-      .from(timelineEntries)
-      .innerJoin(posts, eq(posts.id, timelineEntries.postId))
-      .where(fannedOut(selection, window.before))
-      .orderBy(desc(timelineEntries.postId))
+      .select()
+      .from(posts)
+      .where(inArray(posts.id, feedIds(db, selection, window, window.offset + window.take)))
+      .orderBy(desc(posts.id))
       .limit(window.take)
       .offset(window.offset),
   ]);
-  const celebrityIds = await followedCelebrities(
-    audience,
-    selection.reader,
-    celebrityRows.map((row) => row.id),
-  );
-  if (celebrityIds.length === 0) return { rows: fanned.map(({ post }) => post), celebrityIds };
-  const rows = await db
-    .select()
-    .from(posts)
-    .where(
-      inArray(
-        posts.id,
-        feedIds(db, selection, celebrityIds, window.before, window.offset + window.take),
-      ),
-    )
-    .orderBy(desc(posts.id))
-    .limit(window.take)
-    .offset(window.offset);
-  return { rows, celebrityIds };
+  return { rows, edge: edge[0]?.id ?? null };
 }
 
 /** How many posts the reader's whole home feed holds, exact up to MAX_COUNTED. */
-async function feedTotal(
-  scope: Scope,
-  selection: FeedSelection,
-  celebrityIds: readonly string[],
-): Promise<number> {
+async function feedTotal(scope: Scope, selection: FeedSelection): Promise<number> {
   const { db } = scope;
-  const counted =
-    celebrityIds.length === 0
-      ? fannedOutIds(db, selection, undefined).limit(MAX_COUNTED)
-      : feedIds(db, selection, celebrityIds, undefined, MAX_COUNTED);
+  const window = {
+    before: undefined,
+    offset: 0,
+    take: MAX_COUNTED,
+    depth: MAX_COUNTED,
+    endAtEdge: false,
+  };
+  const counted = feedIds(db, selection, window, MAX_COUNTED);
   const [row] = await db.select({ n: count() }).from(counted.as("feed"));
   return Math.min(row?.n ?? 0, MAX_COUNTED);
 }
 
 /**
  * The reader's home timeline after a cursor: their own posts and shares and those of the accounts
- * they follow, narrowed by the filter given.
+ * they follow, narrowed by the filter given. A page the merge's depth cut short may hold fewer than
+ * `limit` posts; its cursor then starts the next page at the merge's edge, so nothing is skipped.
  */
-export async function homeFeed(
-  scope: Scope,
-  audience: Audience,
-  raw: FeedQuery,
-): Promise<Page<PostRecord>> {
+export async function homeFeed(scope: Scope, raw: FeedQuery): Promise<Page<PostRecord>> {
   const { limit, cursor, ...filter } = parseInput(FeedQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
-  const window = { before: decodeCursor(cursor), offset: 0, take: limit + 1 };
-  const { rows } = await feedPage(scope, audience, selection, window);
-  return page(scope, rows, limit);
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
+  const window = {
+    before: decodeCursor(cursor),
+    offset: 0,
+    take: limit + 1,
+    depth: MERGE_SCAN,
+    endAtEdge: true,
+  };
+  const { rows, edge } = await feedPage(scope, selection, window);
+  const result = await page(scope, rows, limit);
+  // A short page that reached the edge is not the end: the next one starts just below it.
+  if (result.nextCursor !== null || edge === null) return result;
+  return { items: result.items, nextCursor: encodeCursor(edge) };
 }
 
-/** The same home timeline by position, with how many posts it holds in all. */
+/**
+ * The same home timeline by position, with how many posts it holds in all. A position cannot resume
+ * at the merge's edge, so the merge reads as deep as the count does: the newest MAX_COUNTED merged
+ * posts, the same constant bound the count has.
+ */
 export async function homeFeedByOffset(
   scope: Scope,
-  audience: Audience,
   raw: FeedOffsetQuery,
 ): Promise<OffsetPage<PostRecord>> {
   const { limit, offset, ...filter } = parseInput(FeedOffsetQuerySchema, raw);
-  const selection = { ...filter, reader: actor(scope) };
-  const window = { before: undefined, offset, take: limit };
-  const { rows, celebrityIds } = await feedPage(scope, audience, selection, window);
-  const [items, total] = await Promise.all([
-    hydrate(scope, rows),
-    feedTotal(scope, selection, celebrityIds),
-  ]);
+  const selection = { ...filter, reader: actor(scope), shown: shownTo(scope) };
+  const window = { before: undefined, offset, take: limit, depth: MAX_COUNTED, endAtEdge: false };
+  const { rows } = await feedPage(scope, selection, window);
+  const [items, total] = await Promise.all([hydrate(scope, rows), feedTotal(scope, selection)]);
   return { items, total };
 }
 
@@ -312,22 +374,17 @@ export async function userTimelineByHandle(
     db
       .select()
       .from(posts)
-      .where(and(sql`${posts.authorId} = ${authorId}`, after ? lt(posts.id, after) : undefined))
+      .where(
+        and(
+          sql`${posts.authorId} = ${authorId}`,
+          after ? lt(posts.id, after) : undefined,
+          notBlocked(scope.ctx.actorId, posts),
+          shownTo(scope),
+        ),
+      )
       .orderBy(desc(posts.id))
       .limit(query.limit + 1),
   ]);
   if (known.length === 0) throw new AppError("not_found", `No author @${handle} known here.`);
   return page(scope, rows, query.limit);
-}
-
-/**
- * The celebrities (authors merged at read time) a reader follows. The list is this service's own and
- * short; asking the users service costs a call, so there is nothing to ask while it is empty.
- */
-async function followedCelebrities(
-  audience: Audience,
-  reader: string,
-  celebrityIds: readonly string[],
-): Promise<string[]> {
-  return celebrityIds.length === 0 ? [] : audience.celebritiesFollowedBy(reader, celebrityIds);
 }

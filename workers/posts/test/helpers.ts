@@ -1,16 +1,37 @@
 import { env } from "cloudflare:workers";
-import type { ListQuery } from "@flock/contracts";
+import type { ListQuery, Standing } from "@flock/contracts";
 import { createDb, encodeCursor, newId } from "@flock/kit";
 import type { Audience, Scope } from "../src/scope";
 
 export const CELEBRITY = 5;
 
-export function scopeOf(actorId: string | null = null): Scope {
+/** The standing of an account signed up two days ago: old enough for its reports to count. */
+export const ESTABLISHED: Standing = {
+  role: "member",
+  createdAt: new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString(),
+  suspended: false,
+};
+
+/**
+ * A scope acting for `actorId` (signed out when null) with the standing the users service would
+ * vouch for: by default an established member's.
+ */
+export function scopeOf(actorId: string | null = null, standing: Standing = ESTABLISHED): Scope {
   return {
     db: createDb(env.DB),
-    ctx: { requestId: "test", actorId },
+    ctx: { requestId: "test", actorId, ...(actorId ? { standing } : {}) },
     celebrityFollowers: CELEBRITY,
   };
+}
+
+/** A scope for a moderator. */
+export function moderatorScope(actorId = newId()): Scope {
+  return scopeOf(actorId, { ...ESTABLISHED, role: "moderator" });
+}
+
+/** A scope for an account registered a moment ago: its reports do not count toward hiding. */
+export function newcomerScope(actorId = newId()): Scope {
+  return scopeOf(actorId, { ...ESTABLISHED, createdAt: new Date().toISOString() });
 }
 
 export const userId = () => newId();
@@ -32,14 +53,31 @@ export function followGraph() {
       const more = start + query.limit < all.length;
       return { items, nextCursor: more && last ? encodeCursor(last) : null, total: all.length };
     },
-    async celebritiesFollowedBy(readerId: string, celebrities: readonly string[]) {
-      return celebrities.filter((author) => followers.get(author)?.includes(readerId));
-    },
   };
   return {
     audience,
     follow(fan: string, author: string) {
       followers.set(author, [...(followers.get(author) ?? []), fan]);
+    },
+    unfollow(fan: string, author: string) {
+      followers.set(
+        author,
+        (followers.get(author) ?? []).filter((id) => id !== fan),
+      );
+    },
+    /**
+     * Records every follow made so far in this service's follow_states, as the user.followed events
+     * would leave it (their backfill aside): what the celebrity merge reads.
+     */
+    async deliverFollowEvents() {
+      const pairs = [...followers].flatMap(([author, fans]) => fans.map((fan) => [fan, author]));
+      await env.DB.prepare(
+        `INSERT INTO follow_states (follower_id, followee_id, following, event_id)
+         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, ?2 FROM json_each(?1)
+         WHERE true ON CONFLICT DO NOTHING`,
+      )
+        .bind(JSON.stringify(pairs), newId())
+        .run();
     },
     /** The first followers as the entrypoint hands them to createPost. */
     async firstFollowers(author: string) {
@@ -57,3 +95,12 @@ export async function outboxTypes(): Promise<string[]> {
 }
 
 export { failureCode } from "@flock/testing/expect";
+
+/** An author with enough followers to be a celebrity, whose follow events this service has heard. */
+export async function celebrityWithFans(graph: ReturnType<typeof followGraph>) {
+  const author = userId();
+  const fans = Array.from({ length: CELEBRITY }, userId);
+  for (const fan of fans) graph.follow(fan, author);
+  await graph.deliverFollowEvents();
+  return { author, fans };
+}

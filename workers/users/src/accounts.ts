@@ -33,7 +33,8 @@ import {
 } from "@flock/kit/auth";
 import { and, eq, or } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
-import { findById, toUser, type UserRow } from "./profiles";
+import { verification } from "./email-tokens";
+import { findById, standingOf, toUser, type UserRow } from "./profiles";
 import { actor, type Scope } from "./scope";
 import { endOthers, openSession } from "./sessions";
 
@@ -54,9 +55,12 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     bio: null,
     avatarUrl: null,
     passwordHash: await hashPassword(input.password),
+    emailVerifiedAt: null,
     followerCount: 0,
     followingCount: 0,
     postCount: 0,
+    role: "member" as const,
+    suspendedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -67,10 +71,17 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     avatarUrl: row.avatarUrl,
   });
   const session = openSession(scope, row.id, device);
+  const verify = await verification(scope, row);
   await uniquely(() =>
-    db.batch([db.insert(users).values(row), enqueue(db, outbox, event), ...session.statements]),
+    db.batch([
+      db.insert(users).values(row),
+      enqueue(db, outbox, event),
+      ...session.statements,
+      ...verify.statements,
+    ]),
   );
-  return { user: toUser(row), sessionId: session.id };
+  scope.mailer.send(verify.mail);
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**
@@ -91,7 +102,7 @@ export async function login(scope: Scope, raw: LoginInput, device: Device): Prom
   await upgradeHash(scope, row, input.password);
   const session = openSession(scope, row.id, device);
   await scope.db.batch(session.statements);
-  return { user: toUser(row), sessionId: session.id };
+  return { user: toUser(row), sessionId: session.id, standing: standingOf(row) };
 }
 
 /**
@@ -140,7 +151,10 @@ export async function updateAccount(scope: Scope, raw: UpdateAccountInput): Prom
   return applyChanges(scope, await findById(scope, actor(scope)), input);
 }
 
-/** Writes checked changes to an account; a new password ends every session but the caller's. */
+/**
+ * Writes checked changes to an account; a new password ends every session but the caller's, and a
+ * new email is unverified until the link mailed to it is opened.
+ */
 async function applyChanges(
   scope: Scope,
   current: UserRow,
@@ -157,7 +171,10 @@ async function applyChanges(
   if (input.displayName !== undefined) changes.displayName = input.displayName;
   if (input.bio !== undefined) changes.bio = input.bio || null;
   if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
-  if (input.email !== undefined) changes.email = input.email;
+  if (email) {
+    changes.email = email;
+    changes.emailVerifiedAt = null;
+  }
   if (input.password !== undefined) changes.passwordHash = await hashPassword(input.password);
   const summary = {
     userId: current.id,
@@ -176,9 +193,12 @@ async function applyChanges(
   if (summaryChanged) others.push(enqueue(db, outbox, event));
   // Whoever knew the old password (or held a token while it was the password) is signed out.
   if (input.password !== undefined) others.push(endOthers(scope));
+  const verify = email ? await verification(scope, { id: current.id, email }) : null;
+  if (verify) others.push(...verify.statements);
   const [updated] = await uniquely(() => db.batch([update, ...others]));
   const row = updated[0];
   if (!row) throw new AppError("not_found", "That account no longer exists.");
+  if (verify) scope.mailer.send(verify.mail);
   return toUser(row);
 }
 

@@ -6,6 +6,12 @@ export type Env = {
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  /** Sends the mails that prove an address: password resets and email verifications. */
+  SEND_EMAIL: SendEmail;
+  /** The address those mails come from. */
+  MAIL_FROM: string;
+  /** The web app's origin, which the links in those mails open (its /reset-password and /verify-email pages). */
+  APP_URL: string;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -1,7 +1,7 @@
 import type { ListQuery } from "@flock/contracts";
 import { describe, expect, it } from "vitest";
 import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
-import { follow, followedAmong, followerIds, listFollowers, unfollow } from "./follows";
+import { follow, followerIds, listFollowers, unfollow } from "./follows";
 import { getProfile } from "./profiles";
 
 describe("follows", () => {
@@ -59,19 +59,6 @@ describe("follows", () => {
     const ids = await followerIds(scopeOf(), star.id, { limit: 100 });
     expect(ids.items).toEqual([...fans].reverse());
     expect(ids.total).toBe(7);
-  });
-
-  it("tells which of the candidates a user follows, and nothing else", async () => {
-    const [reader, big, small, unfollowed] = [
-      await newUser("reader"),
-      await newUser("big"),
-      await newUser("small"),
-      await newUser("unfollowed"),
-    ];
-    await follow(scopeOf(reader.id), big.handle);
-    await follow(scopeOf(reader.id), small.handle);
-    expect(await followedAmong(scopeOf(), reader.id, [big.id, unfollowed.id])).toEqual([big.id]);
-    expect(await followedAmong(scopeOf(), reader.id, [])).toEqual([]);
   });
 
   it("rejects a cursor that was not issued", async () => {

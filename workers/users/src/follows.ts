@@ -3,7 +3,6 @@ import {
   AppError,
   decodeCursor,
   enqueueIfChanged,
-  inList,
   makeEvent,
   newId,
   nowIso,
@@ -117,22 +116,4 @@ export async function followerIds(
     (row) => row.id,
   );
   return { ...page, total: authors[0]?.total ?? 0 };
-}
-
-/**
- * Which of the candidates a user follows. The posts service asks about its few celebrities, whose
- * posts it merges into feeds at read time: one primary-key lookup per candidate, however many
- * accounts the user follows.
- */
-export async function followedAmong(
-  scope: Scope,
-  userId: string,
-  candidates: readonly string[],
-): Promise<string[]> {
-  if (candidates.length === 0) return [];
-  const rows = await scope.db
-    .select({ id: follows.followeeId })
-    .from(follows)
-    .where(and(eq(follows.followerId, userId), inList(follows.followeeId, candidates)));
-  return rows.map((row) => row.id);
 }

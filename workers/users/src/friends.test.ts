@@ -11,7 +11,25 @@ import {
 } from "./friends";
 import { getProfile } from "./profiles";
 
+const daysFromNow = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+
 describe("friend requests", () => {
+  it("refuses the same request within 7 days of its decline, and takes it after", async () => {
+    const [ann, ben, cat] = [await newUser("ann"), await newUser("ben"), await newUser("cat")];
+    const first = await sendFriendRequest(scopeOf(ann.id), ben.handle);
+    await declineFriendRequest(scopeOf(ben.id), first.id);
+    expect(await failureCode(sendFriendRequest(scopeOf(ann.id), ben.handle))).toBe("conflict");
+    expect(
+      await failureCode(sendFriendRequest(scopeOf(ann.id), ben.handle, daysFromNow(6.9))),
+    ).toBe("conflict");
+    // Only that sender to that addressee: the other way round, and to someone else, are free.
+    expect((await sendFriendRequest(scopeOf(ann.id), cat.handle)).status).toBe("pending");
+    const back = await sendFriendRequest(scopeOf(ben.id), ann.handle);
+    await cancelFriendRequest(scopeOf(ben.id), back.id);
+    const later = await sendFriendRequest(scopeOf(ann.id), ben.handle, daysFromNow(7.01));
+    expect(later).toMatchObject({ status: "pending", from: { id: ann.id }, to: { id: ben.id } });
+  });
+
   it("makes friends when the addressee accepts, seen from both sides", async () => {
     const [ann, ben] = [await newUser("ann"), await newUser("ben")];
     const request = await sendFriendRequest(scopeOf(ann.id), ben.handle);
@@ -49,7 +67,7 @@ describe("friend requests", () => {
     const first = await sendFriendRequest(scopeOf(ann.id), ben.handle);
     expect((await declineFriendRequest(scopeOf(ben.id), first.id)).status).toBe("declined");
     expect(await failureCode(acceptFriendRequest(scopeOf(ben.id), first.id))).toBe("conflict");
-    const second = await sendFriendRequest(scopeOf(ann.id), ben.handle);
+    const second = await sendFriendRequest(scopeOf(ann.id), ben.handle, daysFromNow(8));
     await cancelFriendRequest(scopeOf(ann.id), second.id);
     expect((await getProfile(scopeOf(ann.id), ben.handle)).viewer?.friendship).toBe("none");
   });

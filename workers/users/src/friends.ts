@@ -1,6 +1,7 @@
 import type { FriendRequest, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
 import {
   AppError,
+  type Db,
   decodeCursor,
   enqueue,
   enqueueIfChanged,
@@ -10,7 +11,7 @@ import {
   nowIso,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, lt, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { friendRequests, friendships, outbox, users } from "./db/schema";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
@@ -19,8 +20,18 @@ import { actor, type Scope } from "./scope";
 const fromUser = alias(users, "from_user");
 const toUser = alias(users, "to_user");
 
-/** Sends a friend request. If the other user already asked you, this accepts theirs instead. */
-export async function sendFriendRequest(scope: Scope, handle: string): Promise<FriendRequest> {
+/** How long a declined friend request keeps its sender from asking the same person again. */
+export const DECLINE_COOLDOWN_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Sends a friend request. If the other user already asked you, this accepts theirs instead. A
+ * request the other user declined less than DECLINE_COOLDOWN_MS before `now` is a 409.
+ */
+export async function sendFriendRequest(
+  scope: Scope,
+  handle: string,
+  now: Date = new Date(),
+): Promise<FriendRequest> {
   const { db } = scope;
   const me = actor(scope);
   const target = await findByHandle(scope, handle);
@@ -29,7 +40,7 @@ export async function sendFriendRequest(scope: Scope, handle: string): Promise<F
       { path: "handle", message: "is your own" },
     ]);
   }
-  const [friendship, pending] = await db.batch([
+  const [friendship, pending, declined] = await db.batch([
     db
       .select({ id: friendships.id })
       .from(friendships)
@@ -46,14 +57,35 @@ export async function sendFriendRequest(scope: Scope, handle: string): Promise<F
           ),
         ),
       ),
+    db
+      .select({ at: friendRequests.updatedAt })
+      .from(friendRequests)
+      .where(
+        and(
+          eq(friendRequests.fromId, me),
+          eq(friendRequests.status, "declined"),
+          eq(friendRequests.toId, target.id),
+          gt(friendRequests.updatedAt, new Date(now.getTime() - DECLINE_COOLDOWN_MS).toISOString()),
+        ),
+      )
+      .orderBy(desc(friendRequests.updatedAt))
+      .limit(1),
   ]);
   if (friendship.length > 0)
     throw new AppError("conflict", `You and @${target.handle} are already friends.`);
   const theirs = pending.find((request) => request.fromId === target.id);
   if (theirs) return acceptFriendRequest(scope, theirs.id);
   if (pending.length > 0) throw new AppError("conflict", `You already asked @${target.handle}.`);
+  const [lastDecline] = declined;
+  if (lastDecline) {
+    const again = new Date(Date.parse(lastDecline.at) + DECLINE_COOLDOWN_MS);
+    throw new AppError(
+      "conflict",
+      `@${target.handle} declined your friend request; you can ask again from ${again.toUTCString()}.`,
+    );
+  }
 
-  const now = nowIso();
+  const at = now.toISOString();
   const id = newId();
   const event = makeEvent("users", scope.ctx.requestId, "friend.requested", {
     friendRequestId: id,
@@ -67,8 +99,8 @@ export async function sendFriendRequest(scope: Scope, handle: string): Promise<F
         fromId: me,
         toId: target.id,
         status: "pending",
-        createdAt: now,
-        updatedAt: now,
+        createdAt: at,
+        updatedAt: at,
       }),
       enqueue(db, outbox, event),
     ]);
@@ -145,18 +177,21 @@ export async function cancelFriendRequest(scope: Scope, id: string): Promise<nul
 
 /** Ends a friendship on both sides; unfriending a non-friend changes nothing. */
 export async function unfriend(scope: Scope, handle: string): Promise<Profile> {
-  const { db } = scope;
-  const me = actor(scope);
   const target = await findByHandle(scope, handle);
-  await db
+  await endFriendship(scope.db, actor(scope), target.id);
+  return getProfile(scope, handle);
+}
+
+/** The statement that removes a friendship's two rows, if the two are friends. */
+export function endFriendship(db: Db, a: string, b: string) {
+  return db
     .delete(friendships)
     .where(
       or(
-        and(eq(friendships.userId, me), eq(friendships.friendId, target.id)),
-        and(eq(friendships.userId, target.id), eq(friendships.friendId, me)),
+        and(eq(friendships.userId, a), eq(friendships.friendId, b)),
+        and(eq(friendships.userId, b), eq(friendships.friendId, a)),
       ),
     );
-  return getProfile(scope, handle);
 }
 
 export async function listFriends(

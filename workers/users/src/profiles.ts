@@ -1,4 +1,11 @@
-import type { Friendship, Profile, ProfileCard, ProfileSummary, User } from "@flock/contracts";
+import type {
+  Friendship,
+  Profile,
+  ProfileCard,
+  ProfileSummary,
+  Standing,
+  User,
+} from "@flock/contracts";
 import { AppError, inList } from "@flock/kit";
 import { eq, sql } from "drizzle-orm";
 import { users } from "./db/schema";
@@ -11,12 +18,19 @@ export function toUser(row: UserRow): User {
     id: row.id,
     handle: row.handle,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
     displayName: row.displayName,
     bio: row.bio,
     avatarUrl: row.avatarUrl,
+    role: row.role,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** What the users service vouches for about an account: its role, age and suspension. */
+export function standingOf(row: Pick<UserRow, "role" | "createdAt" | "suspendedAt">): Standing {
+  return { role: row.role, createdAt: row.createdAt, suspended: row.suspendedAt !== null };
 }
 
 export function toSummary(
@@ -66,6 +80,9 @@ export async function getProfile(scope: Scope, handle: string): Promise<Profile>
       friends: sql<number>`EXISTS (SELECT 1 FROM friendships s WHERE s.user_id = ${viewerId} AND s.friend_id = users.id)`,
       outgoing: sql<number>`EXISTS (SELECT 1 FROM friend_requests r WHERE r.from_id = ${viewerId} AND r.to_id = users.id AND r.status = 'pending')`,
       incoming: sql<number>`EXISTS (SELECT 1 FROM friend_requests r WHERE r.from_id = users.id AND r.to_id = ${viewerId} AND r.status = 'pending')`,
+      blocking: sql<number>`EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${viewerId} AND b.blocked_id = users.id)`,
+      blockedBy: sql<number>`EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = users.id AND b.blocked_id = ${viewerId})`,
+      muting: sql<number>`EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = ${viewerId} AND m.muted_id = users.id)`,
     })
     .from(users)
     .where(byHandle)
@@ -77,7 +94,14 @@ export async function getProfile(scope: Scope, handle: string): Promise<Profile>
   else if (row.incoming) friendship = "incoming";
   return {
     ...toProfile(row.user),
-    viewer: { following: Boolean(row.following), followedBy: Boolean(row.followedBy), friendship },
+    viewer: {
+      following: Boolean(row.following),
+      followedBy: Boolean(row.followedBy),
+      friendship,
+      blocking: Boolean(row.blocking),
+      blockedBy: Boolean(row.blockedBy),
+      muting: Boolean(row.muting),
+    },
   };
 }
 

@@ -5,18 +5,26 @@ import type {
   Device,
   ListQuery,
   LoginInput,
+  PasswordResetConfirm,
+  PasswordResetRequest,
   RegisterInput,
+  SuspendInput,
   UpdateAccountInput,
   UpdateMeInput,
   UsersRpc,
+  VerifyEmailInput,
 } from "@flock/contracts";
 import { checkHealth, defineService, type Inboxes, parseInput } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
+import * as blocks from "./blocks";
 import { outbox } from "./db/schema";
+import * as emailTokens from "./email-tokens";
 import type { Env } from "./env";
 import * as follows from "./follows";
 import * as friends from "./friends";
+import { mailer } from "./mail";
+import * as moderation from "./moderation";
 import * as profiles from "./profiles";
 import type { Scope } from "./scope";
 import * as sessions from "./sessions";
@@ -32,7 +40,7 @@ export function inboxes(env: Env): Inboxes {
 
 export const service = defineService<Env, Scope>({
   service: "users",
-  scope: (db, ctx) => ({ db, ctx }),
+  scope: (db, ctx, env, execution) => ({ db, ctx, mailer: mailer(env, execution, ctx.requestId) }),
   outbox: { table: outbox, inboxes },
 });
 
@@ -66,6 +74,19 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   endOtherSessions(ctx: CallContext) {
     return this.#service.write(ctx, sessions.endOtherSessions);
+  }
+  requestPasswordReset(ctx: CallContext, input: PasswordResetRequest) {
+    // It mails, and produces no events: nothing to relay.
+    return this.#service.read(ctx, (scope) => emailTokens.requestPasswordReset(scope, input));
+  }
+  confirmPasswordReset(ctx: CallContext, input: PasswordResetConfirm) {
+    return this.#service.read(ctx, (scope) => emailTokens.confirmPasswordReset(scope, input));
+  }
+  verifyEmail(ctx: CallContext, input: VerifyEmailInput) {
+    return this.#service.read(ctx, (scope) => emailTokens.verifyEmail(scope, input));
+  }
+  resendVerification(ctx: CallContext) {
+    return this.#service.read(ctx, emailTokens.resendVerification);
   }
   getMe(ctx: CallContext) {
     return this.#service.read(ctx, accounts.getMe);
@@ -123,13 +144,38 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   unfriend(ctx: CallContext, handle: string) {
     return this.#service.write(ctx, (scope) => friends.unfriend(scope, handle));
   }
+  block(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.block(scope, handle));
+  }
+  unblock(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unblock(scope, handle));
+  }
+  mute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.mute(scope, handle));
+  }
+  unmute(ctx: CallContext, handle: string) {
+    return this.#service.write(ctx, (scope) => blocks.unmute(scope, handle));
+  }
+  listBlocks(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "blocks", query));
+  }
+  listMutes(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "mutes", query));
+  }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
     return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
   }
-  followedAmong(ctx: CallContext, userId: string, candidates: string[]) {
-    return this.#service.read(ctx, (scope) =>
-      follows.followedAmong(scope, userId, parseInput(Ids, candidates)),
-    );
+  getModeratedAccount(ctx: CallContext, handle: string) {
+    return this.#service.read(ctx, (scope) => moderation.getModeratedAccount(scope, handle));
+  }
+  suspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.suspendAccount(scope, handle, input));
+  }
+  unsuspendAccount(ctx: CallContext, handle: string, input: SuspendInput) {
+    return this.#service.write(ctx, (scope) => moderation.unsuspendAccount(scope, handle, input));
+  }
+  listAudit(ctx: CallContext, query: ListQuery) {
+    return this.#service.read(ctx, (scope) => moderation.listModerationAudit(scope, query));
   }
   health() {
     return checkHealth("users", this.env.DB);

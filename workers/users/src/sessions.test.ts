@@ -4,6 +4,9 @@ import { device, failureCode, PASSWORD, scopeOf, signUp } from "../test/helpers"
 import { deleteMe, login, updateAccount, updateMe } from "./accounts";
 import { checkSession, endOtherSessions, endSession, listSessions, MAX_SESSIONS } from "./sessions";
 
+/** What checkSession answers for a live session of a fresh account. */
+const LIVE = { role: "member", suspended: false };
+
 /** A second sign-in of the same account, from another device. */
 async function signInAgain(handle: string, userAgent = "other-device/2.0") {
   return (await login(scopeOf(), { login: handle, password: PASSWORD }, { userAgent })).sessionId;
@@ -25,21 +28,21 @@ describe("sessions", () => {
       [second, "other-device/2.0", true],
       [first, device.userAgent, false],
     ]);
-    expect(await checkSession(scopeOf(user.id), first)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), first)).toMatchObject(LIVE);
   });
 
   it("refuses a session that is not the actor's, or does not exist", async () => {
     const [a, b] = [await signUp("tia"), await signUp("ugo")];
-    expect(await checkSession(scopeOf(a.user.id), b.sessionId)).toBe(false);
-    expect(await checkSession(scopeOf(a.user.id), "01JD0000000000000000000000")).toBe(false);
+    expect(await checkSession(scopeOf(a.user.id), b.sessionId)).toBeNull();
+    expect(await checkSession(scopeOf(a.user.id), "01JD0000000000000000000000")).toBeNull();
   });
 
   it("ends one of your sessions, and finds no session of another account to end", async () => {
     const [a, b] = [await signUp("vic"), await signUp("wes")];
     expect(await failureCode(endSession(scopeOf(a.user.id), b.sessionId))).toBe("not_found");
-    expect(await checkSession(scopeOf(b.user.id), b.sessionId)).toBe(true);
+    expect(await checkSession(scopeOf(b.user.id), b.sessionId)).toMatchObject(LIVE);
     await endSession(scopeOf(a.user.id, a.sessionId), a.sessionId);
-    expect(await checkSession(scopeOf(a.user.id), a.sessionId)).toBe(false);
+    expect(await checkSession(scopeOf(a.user.id), a.sessionId)).toBeNull();
     expect(await failureCode(endSession(scopeOf(a.user.id), a.sessionId))).toBe("not_found");
   });
 
@@ -47,20 +50,21 @@ describe("sessions", () => {
     const { user, sessionId: current } = await signUp("xia");
     const others = [await signInAgain(user.handle), await signInAgain(user.handle)];
     await endOtherSessions(scopeOf(user.id, current));
-    for (const other of others) expect(await checkSession(scopeOf(user.id), other)).toBe(false);
+    for (const other of others) expect(await checkSession(scopeOf(user.id), other)).toBeNull();
     expect((await listSessions(scopeOf(user.id, current))).items.map((s) => s.id)).toEqual([
       current,
     ]);
   });
 
-  it("ends the oldest sessions beyond the most an account keeps", async () => {
+  // Each sign-in hashes the password for real (PBKDF2): give the many of them time on a busy machine.
+  it("ends the oldest sessions beyond the most an account keeps", { timeout: 30_000 }, async () => {
     const { user, sessionId: oldest } = await signUp("yan");
     for (let i = 1; i < MAX_SESSIONS; i++) await signInAgain(user.handle);
     expect((await listSessions(scopeOf(user.id))).items).toHaveLength(MAX_SESSIONS);
-    expect(await checkSession(scopeOf(user.id), oldest)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), oldest)).toMatchObject(LIVE);
     await signInAgain(user.handle);
     expect((await listSessions(scopeOf(user.id))).items).toHaveLength(MAX_SESSIONS);
-    expect(await checkSession(scopeOf(user.id), oldest)).toBe(false);
+    expect(await checkSession(scopeOf(user.id), oldest)).toBeNull();
   });
 
   it("refuses a session a week old, as its token has expired", async () => {
@@ -69,20 +73,20 @@ describe("sessions", () => {
     await env.DB.prepare("UPDATE sessions SET created_at = ? WHERE id = ?")
       .bind(weekAgo, sessionId)
       .run();
-    expect(await checkSession(scopeOf(user.id), sessionId)).toBe(false);
+    expect(await checkSession(scopeOf(user.id), sessionId)).toBeNull();
     expect((await listSessions(scopeOf(user.id))).items).toEqual([]);
   });
 
   it("records when a session was last used at most once a minute", async () => {
     const { user, sessionId } = await signUp("abe");
     const opened = await lastUsedAt(sessionId);
-    expect(await checkSession(scopeOf(user.id), sessionId)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), sessionId)).toMatchObject(LIVE);
     expect(await lastUsedAt(sessionId)).toBe(opened);
     const minuteAgo = new Date(Date.now() - 61_000).toISOString();
     await env.DB.prepare("UPDATE sessions SET last_used_at = ? WHERE id = ?")
       .bind(minuteAgo, sessionId)
       .run();
-    expect(await checkSession(scopeOf(user.id), sessionId)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), sessionId)).toMatchObject(LIVE);
     const touched = await lastUsedAt(sessionId);
     expect(touched && touched > minuteAgo).toBe(true);
   });
@@ -131,18 +135,18 @@ describe("re-authentication", () => {
       password: "a brand new password",
       currentPassword: PASSWORD,
     });
-    expect(await checkSession(scopeOf(user.id), current)).toBe(true);
-    expect(await checkSession(scopeOf(user.id), other)).toBe(false);
+    expect(await checkSession(scopeOf(user.id), current)).toMatchObject(LIVE);
+    expect(await checkSession(scopeOf(user.id), other)).toBeNull();
   });
 
   it("ends every other session on a password change through updateAccount, which asks no current password", async () => {
     const { user, sessionId: current } = await signUp("fin");
     const other = await signInAgain(user.handle);
     await updateAccount(scopeOf(user.id, current), { bio: "no session ends for this" });
-    expect(await checkSession(scopeOf(user.id), other)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), other)).toMatchObject(LIVE);
     await updateAccount(scopeOf(user.id, current), { password: "a brand new password" });
-    expect(await checkSession(scopeOf(user.id), current)).toBe(true);
-    expect(await checkSession(scopeOf(user.id), other)).toBe(false);
+    expect(await checkSession(scopeOf(user.id), current)).toMatchObject(LIVE);
+    expect(await checkSession(scopeOf(user.id), other)).toBeNull();
   });
 
   it("deletes an account only with its password, and every session with it", async () => {
@@ -151,10 +155,10 @@ describe("re-authentication", () => {
     const scope = scopeOf(user.id, sessionId);
     expect(await failureCode(deleteMe(scope, {}))).toBe("forbidden");
     expect(await failureCode(deleteMe(scope, { password: "not the password" }))).toBe("forbidden");
-    expect(await checkSession(scopeOf(user.id), sessionId)).toBe(true);
+    expect(await checkSession(scopeOf(user.id), sessionId)).toMatchObject(LIVE);
     await deleteMe(scope, { password: PASSWORD });
     for (const id of [sessionId, other])
-      expect(await checkSession(scopeOf(user.id), id)).toBe(false);
+      expect(await checkSession(scopeOf(user.id), id)).toBeNull();
     const { count } = (await env.DB.prepare(
       "SELECT count(*) AS count FROM sessions WHERE user_id = ?",
     )

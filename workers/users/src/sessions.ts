@@ -3,11 +3,13 @@ import {
   Device as DeviceSchema,
   type Session,
   type SessionList,
+  type Standing,
 } from "@flock/contracts";
 import { AppError, newId, nowIso, parseInput, type Statement } from "@flock/kit";
 import { TOKEN_TTL_SECONDS } from "@flock/kit/auth";
 import { and, desc, eq, gt, lt, ne, notInArray, or } from "drizzle-orm";
-import { sessions } from "./db/schema";
+import { sessions, users } from "./db/schema";
+import { standingOf } from "./profiles";
 import { actor, type Scope } from "./scope";
 
 // A session ends with the token it was opened for: a week after sign-in.
@@ -65,13 +67,22 @@ function current(scope: Scope): string {
   return id;
 }
 
-/** Whether a session is live and the actor's; a live one older than a minute's use is touched. */
-export async function checkSession(scope: Scope, sessionId: string): Promise<boolean> {
+/**
+ * The actor's standing (role, age, suspension) when the session is live and theirs, else null; a
+ * live session older than a minute's use is touched. One query: the session with its account.
+ */
+export async function checkSession(scope: Scope, sessionId: string): Promise<Standing | null> {
   const { db } = scope;
   const userId = actor(scope);
   const [row] = await db
-    .select({ lastUsedAt: sessions.lastUsedAt })
+    .select({
+      lastUsedAt: sessions.lastUsedAt,
+      role: users.role,
+      createdAt: users.createdAt,
+      suspendedAt: users.suspendedAt,
+    })
     .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
         eq(sessions.id, sessionId),
@@ -80,10 +91,10 @@ export async function checkSession(scope: Scope, sessionId: string): Promise<boo
       ),
     )
     .limit(1);
-  if (!row) return false;
+  if (!row) return null;
   if (Date.parse(row.lastUsedAt) < Date.now() - TOUCH_EVERY_MS)
     await db.update(sessions).set({ lastUsedAt: nowIso() }).where(eq(sessions.id, sessionId));
-  return true;
+  return standingOf(row);
 }
 
 /** The actor's live sessions, newest first; at most MAX_SESSIONS exist, so one page holds them all. */

@@ -1,13 +1,44 @@
 import { env } from "cloudflare:workers";
 import type { SignIn, User } from "@flock/contracts";
 import { createDb } from "@flock/kit";
+import { recordedMail, type SentMail, sentMail } from "@flock/testing/mail";
 import { register } from "../src/accounts";
+import { type MailedPage, mailer } from "../src/mail";
 import type { Scope } from "../src/scope";
+
+// Mails go out through the real binding, handed to this waitUntil as in a deployed call.
+const sending: Promise<unknown>[] = [];
+const execution = {
+  waitUntil(promise: Promise<unknown>) {
+    sending.push(promise);
+  },
+};
+const mail = mailer(
+  { ...env, SEND_EMAIL: recordedMail(env.SEND_EMAIL, { log: false }) },
+  execution,
+  "test",
+);
 
 /** A scope acting for `actorId` (signed out when null), signed in with `sessionId` when given. */
 export function scopeOf(actorId: string | null = null, sessionId?: string): Scope {
   const ctx = { requestId: "test", actorId, ...(sessionId ? { sessionId } : {}) };
-  return { db: createDb(env.DB), ctx };
+  return { db: createDb(env.DB), ctx, mailer: mail };
+}
+
+/** The mails sent to `to` so far, oldest first, once every send begun has finished. */
+export async function mailTo(to: string): Promise<SentMail[]> {
+  await Promise.all(sending.splice(0));
+  return sentMail.filter((sent) => sent.to === to);
+}
+
+/** The token of the newest link to `page` mailed to `to`. */
+export async function tokenMailedTo(to: string, page: MailedPage): Promise<string> {
+  const links = (await mailTo(to)).flatMap((sent) => [
+    ...sent.text.matchAll(new RegExp(`/${page}#token=([0-9a-f]+)`, "g")),
+  ]);
+  const token = links.at(-1)?.[1];
+  if (!token) throw new Error(`no ${page} link mailed to ${to}`);
+  return token;
 }
 
 /** The password every user newUser makes signs in with. */

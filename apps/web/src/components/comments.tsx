@@ -7,6 +7,7 @@ import { useStore } from "../store";
 import { notify } from "../toasts";
 import { Avatar } from "./avatar";
 import { CharCount } from "./composer";
+import { ReportForm } from "./report-form";
 import { RichText } from "./rich-text";
 import { Time } from "./time";
 import { Confirm, Empty, ErrorNote, Field, FormError } from "./ui";
@@ -91,48 +92,6 @@ function CommentForm(props: {
             Cancel
           </button>
         )}
-      </div>
-    </form>
-  );
-}
-
-function ReportForm({ comment, onDone }: { comment: Comment; onDone: () => void }) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const box = useRef<HTMLInputElement>(null);
-  useEffect(() => box.current?.focus(), []);
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (!reason.trim()) return;
-    try {
-      await api.reportComment(comment.id, { reason });
-      notify("Thank you. The comment was reported to the moderators.");
-      onDone();
-    } catch (caught) {
-      setError(caught);
-    }
-  }
-  return (
-    <form class="comment-form" onSubmit={submit}>
-      <FormError error={error} />
-      <Field label="Why are you reporting this comment?">
-        {(field) => (
-          <input
-            {...field}
-            value={reason}
-            maxLength={500}
-            ref={box}
-            onInput={(event) => setReason(event.currentTarget.value)}
-          />
-        )}
-      </Field>
-      <div class="form-actions">
-        <button type="submit" class="button" disabled={!reason.trim()}>
-          Send report
-        </button>
-        <button type="button" class="button secondary" onClick={onDone}>
-          Cancel
-        </button>
       </div>
     </form>
   );
@@ -260,7 +219,13 @@ function CommentItem({
           onCancel={() => setMode("view")}
         />
       )}
-      {mode === "report" && <ReportForm comment={comment} onDone={() => setMode("view")} />}
+      {mode === "report" && (
+        <ReportForm
+          what="comment"
+          send={(reason) => api.reportComment(comment.id, { reason })}
+          onDone={() => setMode("view")}
+        />
+      )}
       {mode === "reply" && (
         <CommentForm
           label={`Reply to ${comment.author.displayName}`}

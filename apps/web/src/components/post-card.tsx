@@ -1,4 +1,4 @@
-import { useRef } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { Post } from "../api";
 import { api, errorMessage } from "../api";
 import { count, idempotencyKey, plural } from "../format";
@@ -8,7 +8,9 @@ import { useStore } from "../store";
 import { notify } from "../toasts";
 import { Avatar } from "./avatar";
 import { CommentIcon, HeartIcon, ShareIcon } from "./icons";
+import { ReportForm } from "./report-form";
 import { RichText } from "./rich-text";
+import { PostMenu } from "./safety";
 import { Time } from "./time";
 
 type Update = (change: (post: Post) => Post) => void;
@@ -183,6 +185,26 @@ function ShareButton(props: { post: Post; update: Update; onShared?: (share: Pos
   );
 }
 
+/** "Report" for a signed-in reader of someone else's post, and the form it opens. */
+function ReportPost({ post }: { post: Post }) {
+  const { user } = useStore(session);
+  const [open, setOpen] = useState(false);
+  if (!user || user.id === post.author.id) return null;
+  if (!open)
+    return (
+      <button type="button" class="action" onClick={() => setOpen(true)}>
+        Report
+      </button>
+    );
+  return (
+    <ReportForm
+      what="post"
+      send={(reason) => api.reportPost(post.id, { reason })}
+      onDone={() => setOpen(false)}
+    />
+  );
+}
+
 export function PostActions(props: {
   post: Post;
   update: Update;
@@ -197,6 +219,7 @@ export function PostActions(props: {
         <Count n={post.commentCount} noun="comment" />
       </Link>
       <ShareButton post={post} update={props.update} onShared={props.onShared} />
+      <ReportPost post={post} />
     </div>
   );
 }
@@ -211,13 +234,28 @@ function SharedOriginal({ original }: { original: Post["sharedPost"] }) {
   );
 }
 
+/** What the author alone sees of a post that is held or hidden. */
+export function HeldNote({ post }: { post: Post }) {
+  if (post.status === "visible") return null;
+  return (
+    <p class="muted" role="note">
+      {post.status === "held"
+        ? "Held for review: only you can see it until a moderator releases it."
+        : "Hidden after reports: only you can see it."}
+    </p>
+  );
+}
+
 /** A post in a list: who, what, and like / comment / share. */
 export function PostCard(props: { post: Post; update: Update; onShared?: (share: Post) => void }) {
   const { post } = props;
+  const { user } = useStore(session);
   const isShare = post.sharedPost !== undefined;
   return (
     <article class="post" aria-label={`Post by ${post.author.displayName}`}>
+      {user && user.id !== post.author.id && <PostMenu author={post.author} />}
       <Byline post={post} label={isShare ? "shared" : undefined} />
+      <HeldNote post={post} />
       <PostContent post={post} level={2} />
       {isShare && <SharedOriginal original={post.sharedPost ?? null} />}
       <PostActions post={post} update={props.update} onShared={props.onShared} />

@@ -125,6 +125,10 @@ export function Field({ label, error, hint, children }: FieldProps) {
   );
 }
 
+/** A lookup of the server's message for each field of a failed form (none for other failures). */
+export const fieldOf = (error: unknown) => (path: string) =>
+  error instanceof ApiError ? error.field(path) : undefined;
+
 /** The message above a form that failed: the problem's detail, focused so it is read at once. */
 export function FormError({ error }: { error: unknown }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api";
-import { Field, FormError, PageTitle, usePageTitle } from "../components/ui";
+import { api } from "../api";
+import { Field, FormError, fieldOf, PageTitle, usePageTitle } from "../components/ui";
 import { Link, navigate } from "../router";
 import { signIn } from "../session";
 import { notify } from "../toasts";
@@ -10,9 +10,6 @@ function nextPath(): string {
   const next = new URLSearchParams(window.location.search).get("next");
   return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
-
-const fieldOf = (error: unknown) => (path: string) =>
-  error instanceof ApiError ? error.field(path) : undefined;
 
 export function LoginPage() {
   usePageTitle("Log in");
@@ -72,6 +69,9 @@ export function LoginPage() {
           </button>
         </div>
       </form>
+      <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
       <p>
         New to flock? <Link href="/signup">Create an account</Link>.
       </p>

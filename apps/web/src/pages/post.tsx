@@ -5,7 +5,7 @@ import { Avatar } from "../components/avatar";
 import { Comments } from "../components/comments";
 import { CharCount, MAX_BODY, parseTags, tagProblem } from "../components/composer";
 import { PostPlaceholders } from "../components/paged-list";
-import { PostActions, PostContent } from "../components/post-card";
+import { HeldNote, PostActions, PostContent } from "../components/post-card";
 import { Time } from "../components/time";
 import {
   Confirm,
@@ -222,7 +222,10 @@ export function PostPage({ id }: { id: string }) {
             onCancel={() => setEditing(false)}
           />
         ) : (
-          <PostContent post={data} level={1} />
+          <>
+            <HeldNote post={data} />
+            <PostContent post={data} level={1} />
+          </>
         )}
         {isShare &&
           (data.sharedPost ? (

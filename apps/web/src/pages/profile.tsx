@@ -6,6 +6,8 @@ import { PagedList, PersonPlaceholders } from "../components/paged-list";
 import { PersonRow } from "../components/person";
 import { PostList } from "../components/post-list";
 import { RichText } from "../components/rich-text";
+import { SafetyActions } from "../components/safety";
+import { Suspension } from "../components/suspension";
 import { Confirm, ErrorNote, PageTitle, useAsync, usePageTitle } from "../components/ui";
 import { count } from "../format";
 import { usePaged } from "../paged";
@@ -248,7 +250,14 @@ export function ProfilePage({ handle, tab }: { handle: string; tab: Tab }) {
             </Link>
           </p>
         ) : user ? (
-          <Relationship profile={p} onChange={(next) => setData(() => next)} />
+          <>
+            {/* Across a block there is nobody to follow or befriend: only the block to lift. */}
+            {!p.viewer?.blocking && !p.viewer?.blockedBy && (
+              <Relationship profile={p} onChange={(next) => setData(() => next)} />
+            )}
+            <SafetyActions profile={p} onChange={(next) => setData(() => next)} />
+            {user.role === "moderator" && <Suspension handle={p.handle} />}
+          </>
         ) : (
           <p>
             <Link href={`/login?next=${encodeURIComponent(paths.profile(p.handle))}`}>Log in</Link>{" "}

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import type { SignedInDevice, UpdateMeInput, User } from "../api";
 import { ApiError, api } from "../api";
 import { CharCount } from "../components/composer";
+import { RestrictedAccounts } from "../components/safety";
 import { Time } from "../components/time";
 import {
   ErrorNote,
@@ -353,6 +354,8 @@ export function SettingsPage({ user }: { user: User }) {
         </div>
       </form>
       <SignedInDevices />
+      <RestrictedAccounts list="blocks" />
+      <RestrictedAccounts list="mutes" />
       <DeleteAccount user={user} />
     </>
   );

@@ -2,9 +2,13 @@ import {
   deadLettersTable,
   deletedUsersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
+  relationsTable,
+  suspendedUsersTable,
 } from "@flock/kit";
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -58,11 +62,17 @@ export const reports = sqliteTable(
     // Set when the post's author approves the comment: those reports no longer count towards hiding
     // it, and their authors cannot report it again (one report per user and comment, ever).
     dismissed: integer("dismissed", { mode: "boolean" }).notNull().default(false),
+    // Whether it counts toward hiding: its reporter's account was at least a day old (reports made
+    // before the rule existed count, as they did).
+    counts: integer("counts", { mode: "boolean" }).notNull().default(true),
     createdAt: text("created_at").notNull(),
+    // Set when a moderator resolves the comment's reports: they leave the queue and stop counting.
+    resolvedAt: text("resolved_at"),
   },
   (table) => [
     primaryKey({ columns: [table.commentId, table.reporterId] }),
     index("reports_by_reporter").on(table.reporterId),
+    index("reports_open").on(table.commentId).where(sql`resolved_at IS NULL AND dismissed = 0`),
   ],
 );
 
@@ -72,6 +82,22 @@ export const reports = sqliteTable(
  * transaction, so a write racing the deletion cannot outlive the account.
  */
 export const deletedUsers = deletedUsersTable();
+
+/**
+ * Who blocks whom, kept from the users service's events: a comment list leaves out comments across
+ * a block from the reader, and a trigger (migrations/0006_blocks.sql) refuses a comment on a post
+ * whose author stands across a block from the commenter.
+ */
+export const relations = relationsTable();
+
+/**
+ * Accounts a moderator has suspended, copied from user.suspended and user.unsuspended. Triggers
+ * (migrations/0007_moderation.sql) refuse a comment or report by one while it is suspended.
+ */
+export const suspendedUsers = suspendedUsersTable();
+
+/** Moderators' resolutions of reports on comments, each written in the batch that resolved them. */
+export const moderationAudit = moderationAuditTable();
 
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { authenticate } from "../middleware";
+import { authenticate, refuseSuspended } from "../middleware";
 import { limitWrites } from "../ratelimit";
 import { notFound, realWorldError } from "./errors";
 import { articles } from "./routes/articles";
@@ -25,6 +25,7 @@ export const realworld = new Hono<AppEnv>();
 
 realworld.use("*", authenticate);
 realworld.use("*", limitWrites);
+realworld.use("*", refuseSuspended);
 
 realworld.route("/", users);
 realworld.route("/profiles", profiles);

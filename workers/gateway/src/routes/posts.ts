@@ -165,7 +165,10 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam },
-      responses: { 200: json(LikeState, "Your like and the count"), ...problems(401, 404, 429) },
+      responses: {
+        200: json(LikeState, "Your like and the count"),
+        ...problems(401, 403, 404, 429),
+      },
     }),
     async (c) =>
       c.json(
@@ -201,7 +204,7 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(ShareInput), headers: IdempotencyHeaders },
-      responses: { 201: json(Post, "The share"), ...problems(400, 401, 404, 422, 429) },
+      responses: { 201: json(Post, "The share"), ...problems(400, 401, 403, 404, 422, 429) },
     }),
     async (c) => {
       const key = c.req.valid("header")["idempotency-key"];
@@ -224,7 +227,7 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { params: IdParam, ...body(CreateCommentInput) },
-      responses: { 201: json(Comment, "The comment"), ...problems(400, 401, 404, 422, 429) },
+      responses: { 201: json(Comment, "The comment"), ...problems(400, 401, 403, 404, 422, 429) },
     }),
     async (c) => {
       const record = await call(

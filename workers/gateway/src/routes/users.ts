@@ -58,7 +58,10 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 200: json(Profile, "The followed profile"), ...problems(401, 404, 422, 429) },
+      responses: {
+        200: json(Profile, "The followed profile"),
+        ...problems(401, 403, 404, 422, 429),
+      },
     }),
     async (c) =>
       c.json(
@@ -130,7 +133,10 @@ export const users = router()
       security: bearer,
       middleware,
       request: { params: HandleParam },
-      responses: { 201: json(FriendRequest, "The request"), ...problems(401, 404, 409, 422, 429) },
+      responses: {
+        201: json(FriendRequest, "The request"),
+        ...problems(401, 403, 404, 409, 422, 429),
+      },
     }),
     async (c) =>
       c.json(

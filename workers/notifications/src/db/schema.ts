@@ -1,5 +1,10 @@
 import type { NotificationType } from "@flock/contracts";
-import { deadLettersTable, inboxFailuresTable, processedEventsTable } from "@flock/kit";
+import {
+  deadLettersTable,
+  inboxFailuresTable,
+  processedEventsTable,
+  relationsTable,
+} from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -55,6 +60,29 @@ export const unlikes = sqliteTable(
     eventId: text("event_id").notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.postId] })],
+);
+
+/**
+ * Who blocks and who mutes whom, kept from the users service's events: nobody is notified of what an
+ * account across a block from them did, nor a muter of what the muted account did.
+ */
+export const relations = relationsTable();
+
+/**
+ * The follow event that holds each follower's follow notification to each account for the day:
+ * following, unfollowing and following again within FOLLOW_NOTICE_MS notifies once. A later follow
+ * takes the slot over only once the day is past, in the batch that notifies, so racing events can't
+ * both win it.
+ */
+export const followNotices = sqliteTable(
+  "follow_notices",
+  {
+    actorId: text("actor_id").notNull(),
+    recipientId: text("recipient_id").notNull(),
+    eventId: text("event_id").notNull(),
+    notifiedAt: text("notified_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.actorId, table.recipientId] })],
 );
 
 export const processedEvents = processedEventsTable();

@@ -2,8 +2,11 @@ import {
   deadLettersTable,
   deletedUsersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
+  relationsTable,
+  suspendedUsersTable,
 } from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -18,6 +21,11 @@ export const posts = sqliteTable(
     description: text("description"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     sharedPostId: text("shared_post_id"),
+    // Held while it breaks a moderation rule, until a moderator releases it; hidden by three
+    // counting reports or a moderator. Reads show either to the author alone (visibility.ts).
+    status: text("status", { enum: ["visible", "held", "hidden"] })
+      .notNull()
+      .default("visible"),
     // like_count and share_count follow their rows through triggers (migrations/0001_counters.sql);
     // comment_count is fed by the comments service's events.
     likeCount: integer("like_count").notNull().default(0),
@@ -168,8 +176,64 @@ export const countedComments = sqliteTable(
   (table) => [index("counted_comments_visible").on(table.postId, table.visible, table.deleted)],
 );
 
-/** Authors whose new posts are not fanned out but merged into their followers' feeds at read time. */
+/**
+ * Authors whose new posts are not fanned out but merged into their followers' feeds at read time.
+ * An author joins at CELEBRITY_FOLLOWERS followers and leaves only below a lower line (fanout.ts),
+ * so an account hovering at the threshold does not flip with every follow.
+ */
 export const celebrities = sqliteTable("celebrities", {
   authorId: text("author_id").primaryKey(),
   since: text("since").notNull(),
 });
+
+/**
+ * Who blocks and who mutes whom, kept from the users service's events: every read for a signed-in
+ * reader leaves out what a block or mute hides (src/visibility.ts), and triggers
+ * (migrations/0011_blocks.sql) refuse a like or share across a block.
+ */
+export const relations = relationsTable();
+
+/**
+ * The posts that were not fanned out because their author was a celebrity when they were written,
+ * newest last. The home feed merges them by one bounded range of this key, keeping those whose
+ * author the reader follows (`follow_states`), whatever the author's status is today.
+ */
+export const mergedPosts = sqliteTable(
+  "merged_posts",
+  {
+    postId: text("post_id").primaryKey(),
+    authorId: text("author_id").notNull(),
+  },
+  (table) => [index("merged_posts_by_author").on(table.authorId)],
+);
+
+/**
+ * Reports on posts: one per reporter and post. `counts` says whether it counts toward hiding (its
+ * reporter's account was at least a day old); a moderator's resolution closes the open ones. A post
+ * held by the moderation rules has one report by MODERATION_RULES, so it waits in the same queue.
+ */
+export const reports = sqliteTable(
+  "reports",
+  {
+    postId: text("post_id").notNull(),
+    reporterId: text("reporter_id").notNull(),
+    reason: text("reason").notNull(),
+    counts: integer("counts", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+    resolvedAt: text("resolved_at"),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.reporterId] }),
+    index("reports_by_reporter").on(table.reporterId),
+    index("reports_open").on(table.postId).where(sql`resolved_at IS NULL`),
+  ],
+);
+
+/**
+ * Accounts a moderator has suspended, copied from user.suspended and user.unsuspended. Triggers
+ * (migrations/0013_moderation.sql) refuse a post, share, like or report by one while it is suspended.
+ */
+export const suspendedUsers = suspendedUsersTable();
+
+/** Resolutions of reports on posts, each written in the batch that resolved them. */
+export const moderationAudit = moderationAuditTable();

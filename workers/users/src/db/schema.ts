@@ -1,6 +1,7 @@
 import {
   deadLettersTable,
   inboxFailuresTable,
+  moderationAuditTable,
   outboxTable,
   processedEventsTable,
 } from "@flock/kit";
@@ -22,10 +23,19 @@ export const users = sqliteTable("users", {
   bio: text("bio"),
   avatarUrl: text("avatar_url"),
   passwordHash: text("password_hash").notNull(),
+  // When the current email was proved by a mailed link; null until then, and again after a change.
+  emailVerifiedAt: text("email_verified_at"),
   // Kept equal to the rows they count by triggers (migrations/0001_counters.sql) and the inbox.
   followerCount: integer("follower_count").notNull().default(0),
   followingCount: integer("following_count").notNull().default(0),
   postCount: integer("post_count").notNull().default(0),
+  // Granted and revoked only by an operator (`npm run moderator`), never through the API.
+  role: text("role", { enum: ["member", "moderator"] })
+    .notNull()
+    .default("member"),
+  // Set while a moderator has suspended the account: triggers (migrations/0008_moderation.sql)
+  // refuse its follows, friend requests and profile changes here, as posts and comments do theirs.
+  suspendedAt: text("suspended_at"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
@@ -111,6 +121,71 @@ export const sessions = sqliteTable(
   (table) => [index("sessions_by_user").on(table.userId, table.id)],
 );
 
+/**
+ * The links mailed to prove an address: a password reset (valid an hour) or an email verification
+ * (a day). Only the SHA-256 of each token is kept, so a copy of the database opens no account. A
+ * token is used up by deleting its row; `email` is the address it was mailed to, so a link sent to
+ * an old address cannot verify a new one.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["reset", "verify"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (table) => [index("email_tokens_by_user").on(table.userId, table.purpose)],
+);
+
+/**
+ * Who blocks whom. While a row stands, neither account can follow or friend-request the other:
+ * triggers (migrations/0007_blocks.sql) refuse it in the write's own transaction.
+ */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    // A ULID per block: the keyset of the blocker's list, newest first.
+    id: text("id").notNull().unique(),
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.blockerId, table.blockedId] }),
+    index("blocks_by_blocker").on(table.blockerId, table.id),
+    index("blocks_by_blocked").on(table.blockedId, table.blockerId),
+  ],
+);
+
+/** Who mutes whom: private to the muter, who stops seeing the muted account in the home feed. */
+export const mutes = sqliteTable(
+  "mutes",
+  {
+    id: text("id").notNull().unique(),
+    muterId: text("muter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    mutedId: text("muted_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.muterId, table.mutedId] }),
+    index("mutes_by_muter").on(table.muterId, table.id),
+  ],
+);
+
 export const outbox = outboxTable();
 export const processedEvents = processedEventsTable();
 export const inboxFailures = inboxFailuresTable();
@@ -131,3 +206,6 @@ export const authoredPosts = sqliteTable(
   },
   (table) => [index("authored_posts_live").on(table.authorId, table.deleted)],
 );
+
+/** Suspensions, unsuspensions and role changes, each written in the batch that made it. */
+export const moderationAudit = moderationAuditTable();

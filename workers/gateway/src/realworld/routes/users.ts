@@ -15,8 +15,8 @@ import {
 import { toUser } from "../mapping";
 import { jsonBody, LoginBody, RegisterBody, UpdateUserBody } from "../validation";
 
-async function withNewToken(c: Context<AppEnv>, { user, sessionId }: SignIn) {
-  return { user: toUser(user, await issueSession(c.env, user, sessionId)) };
+async function withNewToken(c: Context<AppEnv>, { user, sessionId, standing }: SignIn) {
+  return { user: toUser(user, await issueSession(c.env, user, sessionId, standing)) };
 }
 
 /** Registration, sign-in and the signed-in user's own account. */
@@ -68,10 +68,10 @@ export const users = new Hono<AppEnv>()
       throw new AppError("validation", "Give at least one field to change.", [
         { path: "user", message: "has nothing to change" },
       ]);
-    const { userId, sessionId } = currentSession(c);
+    const { userId, sessionId, standing } = currentSession(c);
     const user = await call(c, "users", c.env.USERS.updateAccount(callContext(c), changes));
     // RealWorld's spec asks no current password here; a new password still ends the other sessions.
     if (password !== undefined) forgetSessionsOf(userId, sessionId);
     // The username may have changed, and the token names it: a fresh one, for the same session.
-    return c.json(await withNewToken(c, { user, sessionId }), 200);
+    return c.json(await withNewToken(c, { user, sessionId, standing }), 200);
   });
