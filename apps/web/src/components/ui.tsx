@@ -143,6 +143,21 @@ export function FormError({ error }: { error: unknown }) {
   );
 }
 
+/** A form's submit button, in its actions row, showing `busyLabel` while the form is sent. */
+export function SubmitButton(props: {
+  busy: boolean;
+  busyLabel: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class="button" disabled={props.busy}>
+        {props.busy ? props.busyLabel : props.children}
+      </button>
+    </div>
+  );
+}
+
 /** Calls `callback` when the returned ref's element nears the screen (infinite scroll). */
 export function useOnVisible(callback: () => void, enabled: boolean) {
   const ref = useRef<HTMLDivElement>(null);

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
-import { Field, FormError, fieldOf, PageTitle, usePageTitle } from "../components/ui";
+import { Field, FormError, fieldOf, PageTitle, SubmitButton, usePageTitle } from "../components/ui";
 import { Link, navigate } from "../router";
 import { signIn } from "../session";
 import { notify } from "../toasts";
@@ -63,11 +63,9 @@ export function LoginPage() {
             />
           )}
         </Field>
-        <div class="form-actions">
-          <button type="submit" class="button" disabled={busy}>
-            {busy ? "Logging in…" : "Log in"}
-          </button>
-        </div>
+        <SubmitButton busy={busy} busyLabel="Logging in…">
+          Log in
+        </SubmitButton>
       </form>
       <p>
         <Link href="/forgot-password">Forgot your password?</Link>
@@ -170,11 +168,9 @@ export function SignupPage() {
             />
           )}
         </Field>
-        <div class="form-actions">
-          <button type="submit" class="button" disabled={busy}>
-            {busy ? "Creating your account…" : "Sign up"}
-          </button>
-        </div>
+        <SubmitButton busy={busy} busyLabel="Creating your account…">
+          Sign up
+        </SubmitButton>
       </form>
       <p>
         Already have an account? <Link href="/login">Log in</Link>.

@@ -3,7 +3,15 @@
 // and takes it out of the address bar, so it stays out of history and of shared screenshots.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api";
-import { Field, FormError, fieldOf, Loading, PageTitle, usePageTitle } from "../components/ui";
+import {
+  Field,
+  FormError,
+  fieldOf,
+  Loading,
+  PageTitle,
+  SubmitButton,
+  usePageTitle,
+} from "../components/ui";
 import { Link, navigate } from "../router";
 import { session, setUser, signOut } from "../session";
 import { notify } from "../toasts";
@@ -65,11 +73,9 @@ export function ForgotPasswordPage() {
               />
             )}
           </Field>
-          <div class="form-actions">
-            <button type="submit" class="button" disabled={busy}>
-              {busy ? "Sending…" : "Mail me a link"}
-            </button>
-          </div>
+          <SubmitButton busy={busy} busyLabel="Sending…">
+            Mail me a link
+          </SubmitButton>
         </form>
       )}
       <p>
@@ -139,11 +145,9 @@ export function ResetPasswordPage() {
             />
           )}
         </Field>
-        <div class="form-actions">
-          <button type="submit" class="button" disabled={busy}>
-            {busy ? "Saving…" : "Set password"}
-          </button>
-        </div>
+        <SubmitButton busy={busy} busyLabel="Saving…">
+          Set password
+        </SubmitButton>
       </form>
     </section>
   );
