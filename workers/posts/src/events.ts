@@ -29,7 +29,7 @@ import {
   suspendedUsers,
   timelineEntries,
 } from "./db/schema";
-import { fanOutPage, isCelebrity, setCelebrity } from "./fanout";
+import { DEMOTION_SHARE, fanOutPage, isRecordedCelebrity, setCelebrity } from "./fanout";
 import { dropReportsOnShown } from "./reports";
 import type { Audience } from "./scope";
 
@@ -194,14 +194,11 @@ async function reconsiderCelebrity(
   authorId: string,
   deps: EventDeps,
 ): Promise<Statement[]> {
-  const [row] = await db
-    .select({ id: celebrities.authorId })
-    .from(celebrities)
-    .where(eq(celebrities.authorId, authorId));
-  if (!row) return [];
+  if (!(await isRecordedCelebrity(db, authorId))) return [];
   const { total } = await deps.audience.followerIds(authorId, { limit: 1 });
+  // A recorded celebrity stays one down to the demotion line: isCelebrity's rule, its row known.
   return [
-    setCelebrity(db, authorId, await isCelebrity(db, authorId, total, deps.celebrityFollowers)),
+    setCelebrity(db, authorId, total >= Math.floor(deps.celebrityFollowers * DEMOTION_SHARE)),
   ];
 }
 

@@ -26,6 +26,11 @@ export async function isCelebrity(
 ): Promise<boolean> {
   if (followers >= threshold) return true;
   if (followers < Math.floor(threshold * DEMOTION_SHARE)) return false;
+  return isRecordedCelebrity(db, authorId);
+}
+
+/** Whether the author is recorded as a celebrity now (promoted and not yet demoted). */
+export async function isRecordedCelebrity(db: Db, authorId: string): Promise<boolean> {
   const [row] = await db
     .select({ id: celebrities.authorId })
     .from(celebrities)
