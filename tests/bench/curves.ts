@@ -7,6 +7,7 @@ import {
   type Graph,
   makeUsers,
   seedAuthors,
+  seedCelebrities,
   seedFollowStates,
   seedFollows,
   seedGraph,
@@ -21,17 +22,38 @@ import { log, mesh, type Running, SECRET, token } from "./targets.ts";
 /** The points of the curves and how long each is driven. */
 export type CurveSize = { curveSeconds: number; following: number[]; followers: number[] };
 
-/** Home feed p50 for readers who follow 10 ... 5,000 accounts, and compose p99 for authors with 10 ... 50,000 followers. */
+/**
+ * Home feed p50 for readers who follow 10 ... 5,000 accounts (fanned out to them), the same for
+ * readers who follow 10 ... 5,000 celebrities (merged at read time, decision 0013), and compose p99
+ * for authors with 10 ... 50,000 followers.
+ */
 export async function scaleCurves({ server, origin }: Running, size: CurveSize) {
   const dbs = await mesh.databases(server);
   const biggest = Math.max(...size.following);
   const followees = makeUsers(biggest, "fe");
   const readers = makeUsers(size.following.length, "rd");
+  const celebrities = makeUsers(biggest, "ce");
+  const fansOfCelebrities = makeUsers(size.following.length, "rc");
   const fans = makeUsers(Math.max(...size.followers), "fan");
   const authors = makeUsers(size.followers.length, "au");
-  log(`\n== scale curves: seeding ${followees.length + fans.length} more accounts`);
-  await seedUsers(dbs.users, [...followees, ...readers, ...fans, ...authors]);
-  await seedAuthors(dbs.posts, [...followees, ...readers, ...fans, ...authors]);
+  const accounts = [
+    ...followees,
+    ...readers,
+    ...celebrities,
+    ...fansOfCelebrities,
+    ...fans,
+    ...authors,
+  ];
+  log(`\n== scale curves: seeding ${accounts.length} more accounts`);
+  await seedUsers(dbs.users, accounts);
+  await seedAuthors(dbs.posts, accounts);
+  // One post per celebrity, merged at read time: the readers following them have no timeline rows.
+  // Older than the followees' posts, so the fanned-out readers' pages lie above the merge's edge and
+  // hold their posts (a page stops at the 1,000th newest merged post: decision 0013).
+  const celebrityPosts = makeUsers(celebrities.length, "pc").map((p, i) => ({
+    id: p.id,
+    authorId: celebrities[i]?.id ?? "",
+  }));
   // One post per followee, with a fresh time-sortable id each.
   const posts = makeUsers(followees.length, "p").map((p, i) => ({
     id: p.id,
@@ -47,29 +69,43 @@ export async function scaleCurves({ server, origin }: Running, size: CurveSize) 
   for (const [i, author] of authors.entries()) {
     for (const fan of fans.slice(0, size.followers[i] ?? 0)) follows.push([fan.id, author.id]);
   }
+  // Spread evenly over all of them, old and new: a reader following 10 finds few in a page's merge.
+  for (const [i, reader] of fansOfCelebrities.entries()) {
+    const count = size.following[i] ?? 1;
+    const step = Math.max(1, Math.floor(celebrities.length / count));
+    for (const celebrity of celebrities.filter((_, j) => j % step === 0).slice(0, count))
+      follows.push([reader.id, celebrity.id]);
+  }
   await seedFollows(dbs.users, follows);
   // The posts service's copy of who follows whom, as the follow events would have written it.
   await seedFollowStates(dbs.posts, follows);
-  await seedPosts(dbs.posts, posts, timeline);
+  await seedPosts(dbs.posts, [...posts, ...celebrityPosts], timeline);
+  await seedCelebrities(dbs.posts, celebrityPosts);
 
-  const feed: Record<string, number> = {};
-  for (const [i, reader] of readers.entries()) {
-    const [result] = await load("mesh (curves)", {
-      url: origin,
-      duration: size.curveSeconds,
-      routes: [
-        {
-          name: "feed",
-          connections: 4,
-          method: "GET",
-          paths: ["/v1/feed?limit=10"],
-          tokens: [await token(reader)],
-        },
-      ],
-    });
-    feed[String(size.following[i])] = result?.p50 ?? Number.NaN;
-    log(`   feed, following ${size.following[i]}: p50 ${result?.p50} ms`);
+  /** Feed p50 for each reader in turn, keyed by how many accounts that reader follows. */
+  async function feedCurve(readersBySize: User[], what: string) {
+    const p50s: Record<string, number> = {};
+    for (const [i, reader] of readersBySize.entries()) {
+      const [result] = await load("mesh (curves)", {
+        url: origin,
+        duration: size.curveSeconds,
+        routes: [
+          {
+            name: "feed",
+            connections: 4,
+            method: "GET",
+            paths: ["/v1/feed?limit=10"],
+            tokens: [await token(reader)],
+          },
+        ],
+      });
+      p50s[String(size.following[i])] = result?.p50 ?? Number.NaN;
+      log(`   feed, following ${size.following[i]} ${what}: p50 ${result?.p50} ms`);
+    }
+    return p50s;
   }
+  const feed = await feedCurve(readers, "accounts");
+  const celebrityFeed = await feedCurve(fansOfCelebrities, "celebrities");
 
   const compose: Record<string, number> = {};
   const visible: Record<string, number> = {};
@@ -122,7 +158,7 @@ export async function scaleCurves({ server, origin }: Running, size: CurveSize) 
       `   compose, ${followers} followers: p99 ${result?.p99} ms; in the last follower's feed after ${visible[String(followers)]} s`,
     );
   }
-  return { feed, compose, visible };
+  return { feed, celebrityFeed, compose, visible };
 }
 
 /**

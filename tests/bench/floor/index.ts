@@ -254,65 +254,70 @@ async function hydrate(env: Env, viewer: string | null, rows: PostRow[]): Promis
   });
 }
 
+/** A page of posts rows, fetched one past the limit to know whether more follow. */
 async function page(env: Env, viewer: string | null, rows: PostRow[], limit: number) {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return json({
+  return {
     items: await hydrate(env, viewer, items),
     nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-  });
+  };
+}
+
+/** How many merged posts one page of the feed reads at most, as the posts service (MERGE_SCAN). */
+const MERGE_SCAN = 1000;
+
+/**
+ * What posts' visibility.ts adds to every read of posts `p` for reader ?1: neither side of a block
+ * wrote the post or the post it shares, nor (in the home feed) a muted account; and it is visible,
+ * or the reader's own. Signed out, only the status counts.
+ */
+function shownTo(viewer: string | null, { hideMuted = false } = {}): string {
+  if (viewer === null) return "p.status = 'visible'";
+  const authors = "(p.author_id, (SELECT o.author_id FROM posts o WHERE o.id = p.shared_post_id))";
+  const blocked = `EXISTS (SELECT 1 FROM relations r WHERE r.kind = 'block' AND r.active = 1
+    AND ((r.user_id = ?1 AND r.other_id IN ${authors}) OR (r.other_id = ?1 AND r.user_id IN ${authors})))`;
+  const muted = `EXISTS (SELECT 1 FROM relations r WHERE r.kind = 'mute' AND r.active = 1
+    AND r.user_id = ?1 AND r.other_id IN ${authors})`;
+  return `NOT ${blocked} ${hideMuted ? `AND NOT ${muted}` : ""} AND (p.status = 'visible' OR p.author_id = ?1)`;
 }
 
 /**
- * The home feed: the reader's timeline rows and whether any celebrity exists, in one batch; while
- * one does, which of them the reader follows (users-db) and the merged page, as the posts service
- * does it. Then the page's hydration.
+ * The home feed as the posts service reads it: in one batch, the edge of the bounded celebrity merge
+ * and the page, the reader's fanned-out rows and the merged posts of the celebrities they follow
+ * (from posts' own follow_states) down to that edge, each visible to the reader. Then the page's
+ * hydration. A short page that reached the edge carries on below it, as flock's does.
  */
 async function homeFeed(env: Env, reader: string, url: URL) {
   const { limit, before } = pageQuery(url);
   const db = env.POSTS_DB;
-  const cut = before ? "AND t.post_id < ?" : "";
-  const bound = (...values: unknown[]) => (before ? [...values, before] : values);
-  const [celebrities, fanned] = await db.batch([
-    db.prepare("SELECT author_id AS id FROM celebrities"),
+  // ?1 reader, ?2 the cursor's post or '' (nothing sorts after it), ?3 the page plus one.
+  const below = (column: string) => `(?2 = '' OR ${column} < ?2)`;
+  const edge = `SELECT post_id FROM merged_posts WHERE ${below("post_id")} ORDER BY post_id DESC LIMIT 1 OFFSET ${MERGE_SCAN - 1}`;
+  const reachesEdge = (column: string) => `${column} >= coalesce((${edge}), '')`;
+  const feedShown = shownTo(reader, { hideMuted: true });
+  const [edgeRow, rows] = await db.batch([
+    db.prepare(edge).bind(reader, before ?? ""),
     db
       .prepare(
-        `SELECT p.* FROM timeline_entries t INNER JOIN posts p ON p.id = t.post_id
-         WHERE t.user_id = ? ${cut} ORDER BY t.post_id DESC LIMIT ? OFFSET 0`,
+        `SELECT * FROM posts WHERE id IN (
+           SELECT post_id FROM (SELECT t.post_id FROM timeline_entries t INNER JOIN posts p ON p.id = t.post_id
+             WHERE t.user_id = ?1 AND ${below("t.post_id")} AND ${feedShown} AND ${reachesEdge("t.post_id")}
+             ORDER BY t.post_id DESC LIMIT ?3)
+           UNION
+           SELECT post_id FROM (SELECT m.post_id FROM merged_posts m
+             WHERE ${below("m.post_id")} AND ${reachesEdge("m.post_id")}
+               AND EXISTS (SELECT 1 FROM follow_states f WHERE f.follower_id = ?1 AND f.followee_id = m.author_id AND f.following = 1)
+               AND EXISTS (SELECT 1 FROM posts p WHERE p.id = m.post_id AND ${feedShown})
+             ORDER BY m.post_id DESC LIMIT ?3))
+         ORDER BY id DESC LIMIT ?3`,
       )
-      .bind(...bound(reader), limit + 1),
+      .bind(reader, before ?? "", limit + 1),
   ]);
-  const celebrityIds = rowsOf<{ id: string }>(celebrities).map((row) => row.id);
-  const followed =
-    celebrityIds.length === 0
-      ? []
-      : (
-          await env.USERS_DB.prepare(
-            `SELECT followee_id AS id FROM follows WHERE follower_id = ? AND ${inList("followee_id")}`,
-          )
-            .bind(reader, JSON.stringify(celebrityIds))
-            .all<{ id: string }>()
-        ).results.map((row) => row.id);
-  if (followed.length === 0) return page(env, reader, rowsOf<PostRow>(fanned), limit);
-  const postCut = before ? "AND id < ?" : "";
-  const merged = await db
-    .prepare(
-      `SELECT * FROM posts WHERE id IN (
-         SELECT * FROM (SELECT t.post_id FROM timeline_entries t INNER JOIN posts p ON p.id = t.post_id
-           WHERE t.user_id = ? ${cut} ORDER BY t.post_id DESC LIMIT ?)
-         UNION
-         SELECT * FROM (SELECT id FROM posts WHERE ${inList("author_id")} ${postCut} ORDER BY id DESC LIMIT ?))
-       ORDER BY id DESC LIMIT ? OFFSET 0`,
-    )
-    .bind(
-      ...bound(reader),
-      limit + 1,
-      ...(before ? [JSON.stringify(followed), before] : [JSON.stringify(followed)]),
-      limit + 1,
-      limit + 1,
-    )
-    .all<PostRow>();
-  return page(env, reader, merged.results, limit);
+  const answer = await page(env, reader, rowsOf<PostRow>(rows), limit);
+  const reached = rowsOf<{ post_id: string }>(edgeRow)[0]?.post_id;
+  if (answer.nextCursor !== null || reached === undefined) return json(answer);
+  return json({ items: answer.items, nextCursor: encodeCursor(reached) });
 }
 
 /** One author's posts by handle, through the author replica: the author and the page in one batch. */
@@ -321,24 +326,28 @@ async function userTimeline(env: Env, viewer: string | null, handle: string, url
   if (handle.length > 64) throw new Problem(422, "handle must be at most 64 characters");
   const db = env.POSTS_DB;
   const name = handle.toLowerCase();
+  // ?1 viewer (or ''), ?2 handle, ?3 the cursor's post or '', ?4 the page plus one.
   const [known, rows] = await db.batch([
     db.prepare("SELECT id FROM authors WHERE handle = ? LIMIT 1").bind(name),
     db
       .prepare(
-        `SELECT * FROM posts
-         WHERE author_id = (SELECT id FROM authors WHERE handle = ? ORDER BY updated_at DESC LIMIT 1)
-         ${before ? "AND id < ?" : ""} ORDER BY id DESC LIMIT ?`,
+        `SELECT p.* FROM posts p
+         WHERE p.author_id = (SELECT id FROM authors WHERE handle = ?2 ORDER BY updated_at DESC LIMIT 1)
+           AND (?3 = '' OR p.id < ?3) AND ${shownTo(viewer)}
+         ORDER BY p.id DESC LIMIT ?4`,
       )
-      .bind(...(before ? [name, before] : [name]), limit + 1),
+      .bind(viewer ?? "", name, before ?? "", limit + 1),
   ]);
   if (rowsOf(known).length === 0) throw new Problem(404, `No author @${handle} known here.`);
-  return page(env, viewer, rowsOf<PostRow>(rows), limit);
+  return json(await page(env, viewer, rowsOf<PostRow>(rows), limit));
 }
 
 async function postById(env: Env, viewer: string | null, id: string) {
   if (id.length > 64) throw new Problem(422, "id must be at most 64 characters");
-  const row = await env.POSTS_DB.prepare("SELECT * FROM posts WHERE id = ? LIMIT 1")
-    .bind(id)
+  const row = await env.POSTS_DB.prepare(
+    `SELECT p.* FROM posts p WHERE p.id = ?2 AND ${shownTo(viewer)} LIMIT 1`,
+  )
+    .bind(viewer ?? "", id)
     .first<PostRow>();
   const [post] = row ? await hydrate(env, viewer, [row]) : [];
   if (!post) throw new Problem(404, "No such post.");
