@@ -284,7 +284,7 @@ function shownTo(viewer: string | null, { hideMuted = false } = {}): string {
 
 /**
  * The home feed as the posts service reads it: in one batch, the edge of the bounded celebrity merge
- * and the page, the reader's fanned-out rows and the merged posts of the celebrities they follow
+ * (none when the reader follows no one merged) and the page: the reader's fanned-out rows and the merged posts of the celebrities they follow
  * (from posts' own follow_states) down to that edge, each visible to the reader. Then the page's
  * hydration. A short page that reached the edge carries on below it, as flock's does.
  */
@@ -293,20 +293,26 @@ async function homeFeed(env: Env, reader: string, url: URL) {
   const db = env.POSTS_DB;
   // ?1 reader, ?2 the cursor's post or '' (nothing sorts after it), ?3 the page plus one.
   const below = (column: string) => `(?2 = '' OR ${column} < ?2)`;
-  const edge = `SELECT post_id FROM merged_posts WHERE ${below("post_id")} ORDER BY post_id DESC LIMIT 1 OFFSET ${MERGE_SCAN - 1}`;
-  const reachesEdge = (column: string) => `${column} >= coalesce((${edge}), '')`;
+  // The merge reads down to its depth; the page stops there only when the reader follows someone merged.
+  const followsMerged = `EXISTS (SELECT 1 FROM follow_states f WHERE f.follower_id = ?1 AND f.following = 1
+    AND EXISTS (SELECT 1 FROM merged_posts m WHERE m.author_id = f.followee_id))`;
+  const edgeOf = (condition: string) =>
+    `SELECT post_id FROM merged_posts WHERE ${below("post_id")} ${condition} ORDER BY post_id DESC LIMIT 1 OFFSET ${MERGE_SCAN - 1}`;
+  const mergeEdge = edgeOf("");
+  const pageEdge = edgeOf(`AND ${followsMerged}`);
+  const reaches = (column: string, edge: string) => `${column} >= coalesce((${edge}), '')`;
   const feedShown = shownTo(reader, { hideMuted: true });
   const [edgeRow, rows] = await db.batch([
-    db.prepare(edge).bind(reader, before ?? ""),
+    db.prepare(pageEdge).bind(reader, before ?? ""),
     db
       .prepare(
         `SELECT * FROM posts WHERE id IN (
            SELECT post_id FROM (SELECT t.post_id FROM timeline_entries t INNER JOIN posts p ON p.id = t.post_id
-             WHERE t.user_id = ?1 AND ${below("t.post_id")} AND ${feedShown} AND ${reachesEdge("t.post_id")}
+             WHERE t.user_id = ?1 AND ${below("t.post_id")} AND ${feedShown} AND ${reaches("t.post_id", pageEdge)}
              ORDER BY t.post_id DESC LIMIT ?3)
            UNION
            SELECT post_id FROM (SELECT m.post_id FROM merged_posts m
-             WHERE ${below("m.post_id")} AND ${reachesEdge("m.post_id")}
+             WHERE ${below("m.post_id")} AND ${reaches("m.post_id", mergeEdge)}
                AND EXISTS (SELECT 1 FROM follow_states f WHERE f.follower_id = ?1 AND f.followee_id = m.author_id AND f.following = 1)
                AND EXISTS (SELECT 1 FROM posts p WHERE p.id = m.post_id AND ${feedShown})
              ORDER BY m.post_id DESC LIMIT ?3))

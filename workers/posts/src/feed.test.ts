@@ -63,6 +63,29 @@ async function walk(reader: string, limit: number) {
 
 const newestFirst = (ids: string[]) => [...ids].sort().reverse();
 
+/** Posts by accounts the reader follows, fanned out to the reader's timeline, oldest first. */
+async function seedTimeline(reader: string, count: number): Promise<string[]> {
+  const seeded = Array.from({ length: count }, () => ({ id: newId(), authorId: userId() }));
+  const json = JSON.stringify(seeded);
+  const now = new Date().toISOString();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO posts (id, author_id, body, tags, created_at, updated_at)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId'), 'fanned', '[]', ?2, ?2
+       FROM json_each(?1)`,
+    ).bind(json, now),
+    env.DB.prepare(
+      `INSERT INTO timeline_entries (user_id, post_id, author_id)
+       SELECT ?2, json_extract(value, '$.id'), json_extract(value, '$.authorId') FROM json_each(?1)`,
+    ).bind(json, reader),
+  ]);
+  await follows(
+    reader,
+    seeded.map((post) => post.authorId),
+  );
+  return seeded.map((post) => post.id);
+}
+
 // Files run one database each: these celebrities are the only ones, and every test reads the same set.
 describe("the home feed's merge of celebrities", () => {
   it("answers with every followed celebrity's post, in order, with more than 1,000 celebrities", async () => {
@@ -101,5 +124,17 @@ describe("the home feed's merge of celebrities", () => {
     expect(seen).toEqual(newestFirst(followed.map((post) => post.id)));
     // Each page reads at most MERGE_SCAN merged posts: all of them take several short pages.
     expect(sizes.length).toBeGreaterThan(1);
+  });
+
+  it("gives a reader who follows no celebrity full pages, however many merged posts are newer than theirs", async () => {
+    const reader = userId();
+    const timeline = await seedTimeline(reader, 45);
+    // More merged posts than a page's merge reads, all newer than anything in the reader's timeline.
+    await seedCelebrities(MERGE_SCAN + 300);
+    const first = await homeFeed(scopeOf(reader), { limit: 20 });
+    expect(first.items.map((post) => post.id)).toEqual(newestFirst(timeline).slice(0, 20));
+    const { seen, sizes } = await walk(reader, 20);
+    expect(seen).toEqual(newestFirst(timeline));
+    expect(sizes).toEqual([20, 20, 5]);
   });
 });

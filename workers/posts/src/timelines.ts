@@ -223,14 +223,31 @@ function fannedOut(selection: FeedSelection, before: string | undefined): SQL | 
 }
 
 /**
- * The oldest merged post within `depth` of the window's start, or nothing when fewer remain: the
- * edge of what one page can merge. A bounded range of merged_posts' key.
+ * Whether the reader follows anyone whose posts are merged: only then can a merged post the page's
+ * merge did not reach belong in the reader's feed. One walk of the reader's follows, each an index
+ * probe of merged_posts, stopping at the first.
  */
-function mergeEdge(db: Db, before: string | undefined, depth: number) {
+function followsMerged(reader: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${reader} AND ${followStates.following} = 1 AND EXISTS (SELECT 1 FROM ${mergedPosts} WHERE ${mergedPosts.authorId} = ${followStates.followeeId}))`;
+}
+
+/**
+ * The oldest merged post within `depth` of the window's start, or nothing when fewer remain: the
+ * edge of what one page can merge. A bounded range of merged_posts' key. Given a reader, the edge
+ * a page must stop at: none when the reader follows no one whose posts are merged, since then
+ * nothing below the edge is missing from the page (a reader who follows no celebrity gets full
+ * pages however many celebrities post).
+ */
+function mergeEdge(db: Db, before: string | undefined, depth: number, reader?: string) {
   return db
     .select({ id: mergedPosts.postId })
     .from(mergedPosts)
-    .where(before ? lt(mergedPosts.postId, before) : undefined)
+    .where(
+      and(
+        before ? lt(mergedPosts.postId, before) : undefined,
+        reader ? followsMerged(reader) : undefined,
+      ),
+    )
     .orderBy(desc(mergedPosts.postId))
     .limit(1)
     .offset(depth - 1);
@@ -241,8 +258,11 @@ function mergeEdge(db: Db, before: string | undefined, depth: number) {
  * the merged posts whose author the reader follows, each an index range cut at `take`, as one set.
  */
 function feedIds(db: Db, selection: FeedSelection, window: FeedWindow, take: number) {
-  // A scalar subquery: SQLite reads the edge once for the whole statement.
+  // Scalar subqueries: SQLite reads each edge once for the whole statement. The merge reads down to
+  // its depth; the fanned-out rows stop where the page must (nowhere, for a reader who follows no
+  // one merged).
   const edge = sql`coalesce((${mergeEdge(db, window.before, window.depth)}), '')`;
+  const pageEdge = sql`coalesce((${mergeEdge(db, window.before, window.depth, selection.reader)}), '')`;
   const fanned = db
     .select({ id: timelineEntries.postId })
     .from(timelineEntries)
@@ -250,7 +270,7 @@ function feedIds(db: Db, selection: FeedSelection, window: FeedWindow, take: num
     .where(
       and(
         fannedOut(selection, window.before),
-        window.endAtEdge ? gte(timelineEntries.postId, edge) : undefined,
+        window.endAtEdge ? gte(timelineEntries.postId, pageEdge) : undefined,
       ),
     )
     .orderBy(desc(timelineEntries.postId))
@@ -290,7 +310,7 @@ async function feedPage(
 ): Promise<{ rows: PostRow[]; edge: string | null }> {
   const { db } = scope;
   const [edge, rows] = await db.batch([
-    mergeEdge(db, window.before, window.depth),
+    mergeEdge(db, window.before, window.depth, selection.reader),
     db
       .select()
       .from(posts)
