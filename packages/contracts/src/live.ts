@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CallContext, Id } from "./common";
+import { type CallContext, Id } from "./common";
 import type { Result } from "./errors";
 import { Notification } from "./notifications";
 import { Post } from "./posts";
@@ -31,6 +31,15 @@ export const LiveMessage = z
   ])
   .meta({ id: "LiveMessage" });
 export type LiveMessage = z.infer<typeof LiveMessage>;
+
+/**
+ * The user a ticket is for, or null when it is not shaped like a ticket. A ticket is
+ * `<user id>.<secret>`: the id only routes it to that user's object, which knows the secret's hash.
+ */
+export function ticketUser(ticket: string | null | undefined): Id | null {
+  const parsed = Id.safeParse(ticket?.split(".")[0]);
+  return parsed.success ? parsed.data : null;
+}
 
 /** A ticket as the live service issues it: the caller adds the URL. */
 export type IssuedTicket = { ticket: string; expiresAt: string };

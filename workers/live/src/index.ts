@@ -1,5 +1,5 @@
+import { ticketUser } from "@flock/contracts";
 import type { Env } from "./env";
-import { userOf } from "./user-live";
 
 export { LiveService } from "./service";
 export { UserLive } from "./user-live";
@@ -10,7 +10,7 @@ export { UserLive } from "./user-live";
  */
 export default {
   async fetch(request, env) {
-    const userId = userOf(new URL(request.url).searchParams.get("ticket"));
+    const userId = ticketUser(new URL(request.url).searchParams.get("ticket"));
     if (!userId) return new Response(null, { status: 401 });
     return env.USER_LIVE.getByName(userId).fetch(request);
   },

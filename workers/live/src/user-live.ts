@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type EndedSessions, Id, type IssuedTicket, LIVE_TICKET_MS } from "@flock/contracts";
+import { type EndedSessions, type IssuedTicket, LIVE_TICKET_MS } from "@flock/contracts";
 import type { Env } from "./env";
 
 /** The tag each socket carries: the session whose ticket opened it, so ending the session finds it. */
@@ -119,12 +119,6 @@ function randomSecret(): string {
 async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** The user id a ticket names, or null when it is not shaped like one. */
-export function userOf(ticket: string | null): string | null {
-  const parsed = Id.safeParse(ticket?.split(".")[0]);
-  return parsed.success ? parsed.data : null;
 }
 
 function secretOf(ticket: string | null): string | null {

@@ -28,6 +28,8 @@ import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
 import * as listings from "./listings";
+import type { Push } from "./live";
+import * as live from "./live";
 import * as posts from "./posts";
 import * as reports from "./reports";
 import type { Audience, Scope } from "./scope";
@@ -47,6 +49,18 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
       });
     },
   };
+}
+
+/** The live service as the posts domain pushes through it; a no-op where no live worker is bound. */
+export function livePush(env: Env, ctx: CallContext): Push {
+  const { LIVE } = env;
+  if (!LIVE) return async () => [];
+  return async (userIds, message) =>
+    (
+      await callService(ctx, "live", (call) => LIVE.push(call, userIds, message), {
+        idempotent: false,
+      })
+    ).connected;
 }
 
 /** The queues this service's events go to, by inbox. */
@@ -129,6 +143,9 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));
+  }
+  notePresence(ctx: CallContext, userId: string) {
+    return this.#service.read(ctx, (scope) => live.notePresence(scope, userId));
   }
   health() {
     return checkHealth("posts", this.env.DB);
