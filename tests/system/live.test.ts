@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestFlock, type TestFlock } from "../../scripts/test-flock.ts";
 import { client, eventually, type User } from "./client";
+import { TEST_JWT_SECRET } from "./harness";
 
 // Authors with two followers are celebrities here, so one test can watch a merged post arrive.
 let server: TestFlock;
@@ -10,7 +11,10 @@ let api: ReturnType<typeof client>;
 let origin: URL;
 
 beforeAll(async () => {
-  server = await startTestFlock({ "flock-posts": { CELEBRITY_FOLLOWERS: "2" } });
+  server = await startTestFlock({
+    "flock-gateway": { JWT_SECRET: TEST_JWT_SECRET },
+    "flock-posts": { CELEBRITY_FOLLOWERS: "2" },
+  });
   api = client(server);
   origin = (await server.listen()).url;
 });
@@ -104,6 +108,8 @@ describe("live tickets", () => {
     const leaving = await connect(ann);
     const staying = await connect(other);
     expect((await api.post("/v1/auth/logout", undefined, ann.token)).status).toBe(204);
+    // The close frame arrives at once; Node fires "close" only when the connection is down (~10 s here).
+    await eventually(async () => expect(leaving.socket.readyState).not.toBe(WebSocket.OPEN));
     expect(await leaving.closed).toBe(4001);
     expect(staying.socket.readyState).toBe(WebSocket.OPEN);
     staying.socket.close();

@@ -6,6 +6,7 @@ import {
   LiveMessage,
   type LiveRpc,
   type Result,
+  ticketUser,
 } from "@flock/contracts";
 import { AppError, actor, parseInput, toResult } from "@flock/kit";
 import { z } from "zod";
@@ -22,6 +23,11 @@ const Ended = z.union([
  * keeps its conventions: every method checks its call context and answers a Result.
  */
 export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
+  /** The upgrade of GET /v1/live, forwarded whole by the gateway. */
+  override fetch(request: Request): Promise<Response> {
+    return upgrade(request, this.env);
+  }
+
   issueTicket(ctx: CallContext) {
     return run(ctx, (call) => {
       const userId = actor({ ctx: call });
@@ -47,6 +53,16 @@ export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
       return { closed: await this.env.USER_LIVE.getByName(which.userId).endSessions(which) };
     });
   }
+}
+
+/**
+ * Routes an upgrade to the user its ticket names, whose object redeems the ticket and accepts the
+ * socket. Anything else is refused with a bare status; the gateway words the refusal.
+ */
+export async function upgrade(request: Request, env: Env): Promise<Response> {
+  const userId = ticketUser(new URL(request.url).searchParams.get("ticket"));
+  if (!userId) return new Response(null, { status: 401 });
+  return env.USER_LIVE.getByName(userId).fetch(request);
 }
 
 function run<T>(

@@ -45,7 +45,10 @@ export const live = router()
       request: { query: LiveQuery },
       responses: {
         // OpenAPI cannot describe a socket: its messages are documented as the upgrade's content.
-        101: json(LiveMessage, "Switching to the WebSocket protocol; each message is a LiveMessage"),
+        101: json(
+          LiveMessage,
+          "Switching to the WebSocket protocol; each message is a LiveMessage",
+        ),
         ...problems(400, 401, 503),
       },
     }),
