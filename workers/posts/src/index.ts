@@ -3,7 +3,7 @@ import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema
 import type { Env } from "./env";
 import { applyEvent } from "./events";
 import { pushNewPosts } from "./live";
-import { celebrityFollowers, livePush, service, usersAudience } from "./service";
+import { celebrityFollowers, livePorts, service, usersAudience } from "./service";
 
 export { PostsService } from "./service";
 
@@ -21,7 +21,7 @@ const { queue, scheduled } = serviceHandlers<Env>({
   settled: (env, events) =>
     pushNewPosts(
       createDb(env.DB),
-      livePush(env, { requestId: events[0]?.requestId ?? "live", actorId: null }),
+      livePorts(env, { requestId: events[0]?.requestId ?? "live", actorId: null }),
       events,
     ).catch((error) =>
       console.error(

@@ -1,4 +1,11 @@
-import { type Event, Id, type LiveMessage, type Post, publicPost } from "@flock/contracts";
+import {
+  type Event,
+  Id,
+  type LiveMessage,
+  type Post,
+  type ProfileSummary,
+  publicPost,
+} from "@flock/contracts";
 import { type Db, inList, nowIso, parseInput } from "@flock/kit";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { followStates, livePresence, posts } from "./db/schema";
@@ -8,6 +15,12 @@ import { notBlockedOrMuted } from "./visibility";
 
 /** Sends a message to these users' live sockets; answers those who had one open. */
 export type Push = (userIds: string[], message: LiveMessage) => Promise<string[]>;
+
+/** Profiles by id from the users service, for authors this service's replica does not know yet. */
+export type Profiles = (ids: string[]) => Promise<ProfileSummary[]>;
+
+/** What the pushes go through: the live service, and the users service for unknown authors. */
+export type LivePorts = { push: Push; profiles: Profiles };
 
 /** Readers pushed to per call to the live service. */
 const PUSH_GROUP = 500;
@@ -24,9 +37,9 @@ export async function notePresence(scope: Scope, userId: string): Promise<null> 
 }
 
 /** The live pushes for a batch of the posts inbox, once applied: each new post to its connected followers. */
-export async function pushNewPosts(db: Db, push: Push, events: Event[]): Promise<void> {
+export async function pushNewPosts(db: Db, ports: LivePorts, events: Event[]): Promise<void> {
   for (const event of events)
-    if (event.type === "post.created") await pushNewPost(db, push, event.data, event.requestId);
+    if (event.type === "post.created") await pushNewPost(db, ports, event.data, event.requestId);
 }
 
 /**
@@ -38,7 +51,7 @@ export async function pushNewPosts(db: Db, push: Push, events: Event[]): Promise
  */
 async function pushNewPost(
   db: Db,
-  push: Push,
+  { push, profiles }: LivePorts,
   created: { postId: string; authorId: string },
   requestId: string,
 ): Promise<void> {
@@ -69,7 +82,14 @@ async function pushNewPost(
   const [record] = await hydrate({ db, ctx: { requestId, actorId: null }, celebrityFollowers: 0 }, [
     row,
   ]);
-  const shown = record ? publicPost(record) : null;
+  if (!record) return;
+  // A new account's first posts may come before its profile reached the replica: ask users, as the
+  // gateway does when it composes a page.
+  const unknown = [record, ...(record.sharedPost ? [record.sharedPost] : [])]
+    .filter((known) => !known.author)
+    .map((known) => known.authorId);
+  const authors = unknown.length > 0 ? await profiles(unknown) : [];
+  const shown = publicPost(record, new Map(authors.map((author) => [author.id, author])));
   if (!shown) return;
   // Nobody has liked or shared a post this new; the original a share embeds is sent as a signed-out
   // reader sees it (no viewer state), which the next read of the feed completes.

@@ -13,7 +13,7 @@ import type {
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
-import { IdempotencyKey } from "@flock/contracts";
+import { IdempotencyKey, ProfileSummary } from "@flock/contracts";
 import {
   actor,
   callService,
@@ -23,12 +23,13 @@ import {
   type Inboxes,
   parseInput,
 } from "@flock/kit";
+import { z } from "zod";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
 import * as listings from "./listings";
-import type { Push } from "./live";
+import type { LivePorts } from "./live";
 import * as live from "./live";
 import * as posts from "./posts";
 import * as reports from "./reports";
@@ -51,16 +52,27 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
   };
 }
 
-/** The live service as the posts domain pushes through it; a no-op where no live worker is bound. */
-export function livePush(env: Env, ctx: CallContext): Push {
+/**
+ * The live service as the posts domain pushes through it (a no-op where no live worker is bound),
+ * and the users service's profiles for authors the replica does not know yet.
+ */
+export function livePorts(env: Env, ctx: CallContext): LivePorts {
   const { LIVE } = env;
-  if (!LIVE) return async () => [];
-  return async (userIds, message) =>
-    (
-      await callService(ctx, "live", (call) => LIVE.push(call, userIds, message), {
-        idempotent: false,
-      })
-    ).connected;
+  return {
+    push: LIVE
+      ? async (userIds, message) =>
+          (
+            await callService(ctx, "live", (call) => LIVE.push(call, userIds, message), {
+              idempotent: false,
+            })
+          ).connected
+      : async () => [],
+    profiles: (ids) =>
+      callService(ctx, "users", (call) => env.USERS.getProfiles(call, ids), {
+        idempotent: true,
+        schema: z.array(ProfileSummary),
+      }),
+  };
 }
 
 /** The queues this service's events go to, by inbox. */
