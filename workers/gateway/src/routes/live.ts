@@ -2,7 +2,7 @@ import { LiveMessage, LiveQuery, LiveTicket, ticketUser } from "@flock/contracts
 import { AppError, describeError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import { signedIn } from "../middleware";
-import { bearer, json, problems, router } from "../openapi";
+import { anyone, bearer, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
 
 const tags = ["live"];
@@ -42,6 +42,8 @@ export const live = router()
         '`{type: "unread", count}` or `{type: "post", post}` (a new post in your home timeline). ' +
         "Delivery is best effort; the REST lists stay the source of truth. A missing, unknown, used or " +
         "expired ticket is a 401. The server answers the text `ping` with `pong`.",
+      // The ticket, not a token, opens it: a browser cannot send a header with an upgrade.
+      security: anyone,
       request: { query: LiveQuery },
       responses: {
         // OpenAPI cannot describe a socket: its messages are documented as the upgrade's content.
