@@ -1,6 +1,7 @@
 import { LiveMessage, LiveQuery, LiveTicket, ticketUser } from "@flock/contracts";
 import { AppError, describeError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import { signedIn } from "../middleware";
 import { anyone, bearer, json, problems, router } from "../openapi";
 import { call, callContext } from "../rpc";
@@ -79,9 +80,21 @@ export const live = router()
           (error) => logFailure(ctx.requestId, "presence not noted", error),
         ),
       );
-      return new Response(null, { status: 101, webSocket: answer.webSocket });
+      return switched(answer.webSocket);
     },
   );
+
+/**
+ * The upgrade's answer: the socket itself. The route documents the socket's messages as the 101's
+ * JSON content, so OpenAPIHono types the answer as that JSON; a socket has no such body to type.
+ */
+function switched(webSocket: WebSocket) {
+  return new Response(null, { status: 101, webSocket }) as unknown as TypedResponse<
+    LiveMessage,
+    101,
+    "json"
+  >;
+}
 
 function logFailure(requestId: string, message: string, error: unknown) {
   console.error(JSON.stringify({ level: "warn", requestId, message, error: describeError(error) }));
