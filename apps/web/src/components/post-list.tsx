@@ -23,7 +23,8 @@ function useNewPosts(paged: Paged<Post>, enabled: boolean, homeFeed: boolean) {
   const newest = paged.items[0]?.id ?? null;
   const ready = paged.status !== "loading" && paged.status !== "error";
   // The live socket brings the home feed's new posts; other timelines, and a closed socket, poll.
-  const pushed = homeFeed && useStore(live).connected;
+  const { connected } = useStore(live);
+  const pushed = homeFeed && connected;
   useEffect(() => {
     if (!enabled || !ready) return;
     setWaiting(false);
