@@ -142,6 +142,21 @@ describe("live pushes", () => {
     expect(heard).toEqual([notification, post]);
   });
 
+  it("stores nothing for a user who never asked for a ticket", async () => {
+    const user = newId();
+    expect(await live.push(ctxOf(null), [user], unread(1))).toEqual({
+      ok: true,
+      value: { connected: [] },
+    });
+    await live.endSessions(ctxOf(null), { userId: user });
+    await runInDurableObject(env.USER_LIVE.getByName(user), (_, state) => {
+      const tables = state.storage.sql
+        .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tickets'")
+        .toArray();
+      expect(tables).toEqual([]);
+    });
+  });
+
   it("refuses a message of no known shape", async () => {
     const pushed = await live.push(ctxOf(null), [newId()], {
       type: "gossip",

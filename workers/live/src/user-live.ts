@@ -17,9 +17,6 @@ export const SESSION_ENDED = 4001;
 export class UserLive extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL)",
-    );
     // Keep-alives are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -28,6 +25,7 @@ export class UserLive extends DurableObject<Env> {
   async issueTicket(userId: string, sessionId: string): Promise<IssuedTicket> {
     const now = Date.now();
     const secret = randomSecret();
+    this.#createTickets();
     this.ctx.storage.sql.exec("DELETE FROM tickets WHERE expires_at <= ?", now);
     this.ctx.storage.sql.exec(
       "INSERT INTO tickets (hash, session_id, expires_at) VALUES (?, ?, ?)",
@@ -50,7 +48,7 @@ export class UserLive extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
       return new Response(null, { status: 426 });
     const secret = secretOf(new URL(request.url).searchParams.get("ticket"));
-    if (!secret) return new Response(null, { status: 401 });
+    if (!secret || !this.#hasTickets()) return new Response(null, { status: 401 });
     const [row] = this.ctx.storage.sql
       .exec<{ session_id: string; expires_at: number }>(
         "DELETE FROM tickets WHERE hash = ? RETURNING session_id, expires_at",
@@ -81,9 +79,11 @@ export class UserLive extends DurableObject<Env> {
   endSessions(ended: EndedSessions): number {
     const ends = (sessionId: string) =>
       "sessionId" in ended ? sessionId === ended.sessionId : sessionId !== ended.except;
-    if ("sessionId" in ended)
-      this.ctx.storage.sql.exec("DELETE FROM tickets WHERE session_id = ?", ended.sessionId);
-    else this.ctx.storage.sql.exec("DELETE FROM tickets WHERE session_id <> ?", ended.except ?? "");
+    if (this.#hasTickets())
+      this.ctx.storage.sql.exec(
+        `DELETE FROM tickets WHERE session_id ${"sessionId" in ended ? "=" : "<>"} ?`,
+        "sessionId" in ended ? ended.sessionId : (ended.except ?? ""),
+      );
     let closed = 0;
     for (const socket of this.ctx.getWebSockets()) {
       const tag = this.ctx.getTags(socket).find((name) => name.startsWith("session:")) ?? "";
@@ -92,6 +92,22 @@ export class UserLive extends DurableObject<Env> {
       closed += 1;
     }
     return closed;
+  }
+
+  // Made with the first ticket, not in the constructor: a push to a user who never connected (a
+  // notification) then wakes an object that stores nothing.
+  #createTickets(): void {
+    this.ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+    );
+  }
+
+  #hasTickets(): boolean {
+    return (
+      this.ctx.storage.sql
+        .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tickets'")
+        .toArray().length > 0
+    );
   }
 
   // Clients send nothing but keep-alives, which the auto-response answers; anything else is ignored.
