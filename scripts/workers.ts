@@ -6,6 +6,13 @@
  */
 export const workers = [
   {
+    // Binds no other worker, and posts, notifications and the gateway bind it: first.
+    name: "flock-live",
+    config: "workers/live/wrangler.toml",
+    database: null,
+    testEntry: "workers/live/test/entry.ts",
+  },
+  {
     name: "flock-users",
     config: "workers/users/wrangler.toml",
     database: "users-db",

@@ -36,8 +36,10 @@ type World = {
  * `owner` is only the owner of the object in the path. `path` fills the route's parameters from the
  * world; `body` is a valid body. `moderator` is only an account with the moderator role
  * (`npm run moderator -- grant`): every other account, the owner included, is refused with 403.
+ * `ticket` is opened with a single-use ticket, not a token: without one it is a 401 whoever asks
+ * (tests/system/live.test.ts tries the tickets themselves).
  */
-type Access = "public" | "self" | "signed-in" | "owner" | "moderator";
+type Access = "public" | "self" | "signed-in" | "owner" | "moderator" | "ticket";
 type Who = "signed out" | "bad token" | "stranger" | "owner" | "moderator";
 
 /**
@@ -68,6 +70,12 @@ const allowed: Record<Access, Array<[who: Who, ok: boolean]>> = {
     ["bad token", false],
     ["stranger", false],
     ["owner", true],
+  ],
+  ticket: [
+    ["signed out", false],
+    ["bad token", false],
+    ["stranger", false],
+    ["owner", false],
   ],
   moderator: [
     ["signed out", false],
@@ -243,6 +251,8 @@ const table: Record<
   "GET /v1/notifications": { access: "self" },
   "POST /v1/notifications/read": { access: "self", body: () => ({}) },
   "GET /v1/health": { access: "public" },
+  "POST /v1/live/ticket": { access: "self" },
+  "GET /v1/live": { access: "ticket" },
   "POST /v1/posts/{id}/report": {
     access: "signed-in",
     path: (w) => `/v1/posts/${w.postId}/report`,
@@ -365,7 +375,9 @@ describe("the authorization matrix", () => {
     const documented = operations
       .filter((operation) => operation.needsToken)
       .map(({ method, path }) => `${method} ${path}`);
-    const needing = routes.filter((route) => table[route]?.access !== "public");
+    const needing = routes.filter(
+      (route) => !["public", "ticket"].includes(table[route]?.access ?? "public"),
+    );
     expect(documented).toEqual(needing);
   });
 
@@ -380,7 +392,7 @@ describe("the authorization matrix", () => {
         if (route === "DELETE /v1/me/friend-requests/{id}" && who === "owner") continue;
         const reply = await attempt(route, world, tokenOf(who, world));
         const refusedAsExpected =
-          who === "signed out" || who === "bad token"
+          who === "signed out" || who === "bad token" || entry.access === "ticket"
             ? reply.status === 401
             : [403, 404].includes(reply.status);
         if (ok !== reply.status < 400 || (!ok && !refusedAsExpected))

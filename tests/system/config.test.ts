@@ -6,12 +6,21 @@ import { workers } from "../../scripts/workers.ts";
 import { bindings as commentsBindings } from "../../workers/comments/src/bindings.ts";
 import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
 import { EXAMPLE_JWT_SECRET } from "../../workers/gateway/src/example-secret.ts";
+import { bindings as liveBindings } from "../../workers/live/src/bindings.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
-type Kind = "d1" | "queue" | "service" | "var" | "secret" | "ratelimit" | "send_email";
+type Kind =
+  | "d1"
+  | "queue"
+  | "service"
+  | "var"
+  | "secret"
+  | "ratelimit"
+  | "send_email"
+  | "durable_object";
 
 /** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
 const declared: Record<string, Record<string, Kind>> = {
@@ -20,6 +29,7 @@ const declared: Record<string, Record<string, Kind>> = {
   "flock-posts": postsBindings,
   "flock-comments": commentsBindings,
   "flock-notifications": notificationsBindings,
+  "flock-live": liveBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")
@@ -39,6 +49,7 @@ describe("each worker's Env matches its wrangler.toml", () => {
       for (const limiter of config.ratelimits ?? []) actual[limiter.name] = "ratelimit";
       for (const mail of config.send_email ?? []) actual[mail.name] = "send_email";
       for (const name of Object.keys(config.vars)) actual[name] = "var";
+      for (const object of config.durable_objects.bindings) actual[object.name] = "durable_object";
       const expected = declared[worker.name] ?? {};
       for (const [name, kind] of Object.entries(expected)) {
         if (kind === "secret") {

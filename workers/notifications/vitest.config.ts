@@ -1,4 +1,4 @@
 import { workerTestConfig } from "@flock/testing/vitest";
 
-// The users service does not run in these tests: its binding answers like a service that is down.
-export default workerTestConfig(import.meta.dirname, { absentServices: ["USERS"] });
+// The users and live services do not run in these tests: their bindings answer like services that are down.
+export default workerTestConfig(import.meta.dirname, { absentServices: ["USERS", "LIVE"] });

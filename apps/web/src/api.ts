@@ -272,6 +272,7 @@ export const api = {
       }),
     ),
 
+  liveTicket: () => answer(client.POST("/v1/live/ticket")),
   notifications: (q: PageQuery = {}) =>
     answer(client.GET("/v1/notifications", { params: { query: page(q) }, signal: q.signal })),
   markRead: (body: Schemas["MarkReadInput"]) =>

@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { App } from "./app";
+import { startLive } from "./live";
 import { startSession } from "./session";
 import "./styles.css";
 
@@ -7,4 +8,5 @@ const root = document.getElementById("app");
 if (root) {
   render(<App />, root);
   void startSession();
+  startLive();
 }

@@ -91,6 +91,13 @@ export async function refreshUnread(): Promise<void> {
   }
 }
 
+let pollingPaused = () => false;
+
+/** Stops the unread poll while `paused` says so (the live socket brings the count then). */
+export function pauseUnreadPolling(paused: () => boolean): void {
+  pollingPaused = paused;
+}
+
 /** Checks a stored token once at start-up, then keeps the unread badge fresh. */
 export async function startSession(): Promise<void> {
   const { token } = session.get();
@@ -108,6 +115,8 @@ export async function startSession(): Promise<void> {
   } else {
     session.set((current) => ({ ...current, status: "ready" }));
   }
-  setInterval(() => void refreshUnread(), UNREAD_POLL_MS);
+  setInterval(() => {
+    if (!pollingPaused()) void refreshUnread();
+  }, UNREAD_POLL_MS);
   window.addEventListener("focus", () => void refreshUnread());
 }

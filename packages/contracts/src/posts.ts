@@ -129,6 +129,28 @@ export const Post = PostFields.extend({ sharedPost: orNull(SharedPost).optional(
 });
 export type Post = z.infer<typeof Post>;
 
+/** A profile as /v1 embeds it in posts, comments and notifications: nothing beyond the summary. */
+export function summaryOf({ id, handle, displayName, avatarUrl }: ProfileSummary): ProfileSummary {
+  return { id, handle, displayName, avatarUrl };
+}
+
+/**
+ * A post record as /v1 shows it: its author from the record, else from `authors`; null when the
+ * author is known to neither (an account just deleted: its posts are on their way out). The gateway
+ * composes every post through it, and the posts service its live pushes.
+ */
+export function publicPost(
+  record: PostRecord,
+  authors: ReadonlyMap<string, ProfileSummary> = new Map(),
+): Post | null {
+  const known = authors.get(record.authorId);
+  const author = record.author ?? (known ? summaryOf(known) : undefined);
+  if (!author) return null;
+  const { authorId: _, author: __, sharedPostId: ___, sharedPost, ...fields } = record;
+  const original = sharedPost ? publicPost(sharedPost, authors) : null;
+  return { ...fields, author, ...(record.sharedPostId ? { sharedPost: original } : {}) } as Post;
+}
+
 export const PostPage = Page(Post).meta({ id: "PostPage" });
 export type PostPage = z.infer<typeof PostPage>;
 
@@ -208,6 +230,8 @@ export type OffsetPage<T> = { items: T[]; total: number };
 
 /** The posts service as other workers call it. */
 export interface PostsRpc {
+  /** The gateway reports a live socket opened by this reader: new posts are pushed to connected followers. */
+  notePresence(ctx: CallContext, userId: string): Promise<Result<null>>;
   createPost(
     ctx: CallContext,
     input: CreatePostInput,

@@ -1,4 +1,5 @@
 import type { Event, Service } from "@flock/contracts";
+import { inArray } from "drizzle-orm";
 import { createDb, type Db, type Statement } from "./db";
 import {
   type DeadLettersTable,
@@ -30,6 +31,11 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
   handle: (db: Db, env: E, event: Event) => Promise<Statement[]>;
   /** Sends the outbox, for services that produce events. */
   relay?: (env: E) => Promise<unknown>;
+  /**
+   * Work that follows the events of a batch applied for the first time, once committed (the live
+   * pushes): handed to waitUntil, so it never holds the batch, and a failure there retries nothing.
+   */
+  settled?: (env: E, events: Event[]) => Promise<unknown>;
 }) {
   const { tables } = options;
   return {
@@ -42,14 +48,25 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         });
         return;
       }
+      const handled: Event[] = [];
       await consumeInbox(batch, {
         inbox: options.inbox,
         db,
         processed: tables.processed,
         failures: tables.failures,
-        handle: (event) => options.handle(db, env, event),
+        handle: (event) => {
+          handled.push(event);
+          return options.handle(db, env, event);
+        },
       });
       if (options.relay) ctx.waitUntil(options.relay(env));
+      const { settled } = options;
+      if (settled && handled.length > 0)
+        ctx.waitUntil(
+          committed(db, tables.processed, handled).then((events) =>
+            events.length > 0 ? settled(env, events) : undefined,
+          ),
+        );
     },
     /**
      * Every minute: re-send outbox events whose first send failed, replay dead letters marked for
@@ -62,4 +79,26 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
       await prune(db, tables);
     },
   };
+}
+
+/** Of the events handed to the handler, those whose batch committed: their processed record exists. */
+async function committed(
+  db: Db,
+  processed: ProcessedEventsTable,
+  events: Event[],
+): Promise<Event[]> {
+  const ids = new Set(
+    (
+      await db
+        .select({ id: processed.id })
+        .from(processed)
+        .where(
+          inArray(
+            processed.id,
+            events.map((event) => event.id),
+          ),
+        )
+    ).map((row) => row.id),
+  );
+  return events.filter((event) => ids.has(event.id));
 }

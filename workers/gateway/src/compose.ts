@@ -1,12 +1,13 @@
-import type {
-  Comment,
-  CommentRecord,
-  NotificationRecord,
-  Page,
-  Post,
-  PostRecord,
-  ProfileCard,
-  ProfileSummary,
+import {
+  type Comment,
+  type CommentRecord,
+  type NotificationRecord,
+  type Page,
+  type Post,
+  type PostRecord,
+  type ProfileCard,
+  publicPost,
+  summaryOf,
 } from "@flock/contracts";
 import type { Context } from "hono";
 import type { AppEnv } from "./env";
@@ -24,11 +25,6 @@ export async function profilesById(
   if (unique.length === 0) return new Map();
   const profiles = await read(c, "users", () => c.env.USERS.getProfiles(callContext(c), unique));
   return new Map(profiles.map((profile) => [profile.id, profile]));
-}
-
-/** A profile as /v1 embeds it in posts, comments and notifications. */
-function summaryOf({ id, handle, displayName, avatarUrl }: ProfileSummary): ProfileSummary {
-  return { id, handle, displayName, avatarUrl };
 }
 
 /**
@@ -49,16 +45,6 @@ export async function withAuthors<T extends { authorId: string }>(
   });
 }
 
-function toPost(record: PostRecord, authors: Map<string, ProfileCard>): Post | null {
-  const known = authors.get(record.authorId);
-  const author = record.author ?? (known ? summaryOf(known) : undefined);
-  // An author whose account was just deleted: their posts are on their way out.
-  if (!author) return null;
-  const { authorId: _, author: __, sharedPostId: ___, sharedPost, ...fields } = record;
-  const original = sharedPost ? toPost(sharedPost, authors) : null;
-  return { ...fields, author, ...(record.sharedPostId ? { sharedPost: original } : {}) } as Post;
-}
-
 /**
  * Turns post records into public posts with their authors. The posts service sends the authors it
  * knows (its replica of their profiles); only the ones it does not know yet cost a call to users.
@@ -69,7 +55,7 @@ export async function composePosts(c: Context<AppEnv>, records: PostRecord[]): P
     ...(record.sharedPost && !record.sharedPost.author ? [record.sharedPost.authorId] : []),
   ]);
   const authors = await profilesById(c, unknown);
-  return records.flatMap((record) => toPost(record, authors) ?? []);
+  return records.flatMap((record) => publicPost(record, authors) ?? []);
 }
 
 export async function composePost(c: Context<AppEnv>, record: PostRecord): Promise<Post | null> {

@@ -12,6 +12,7 @@ import { blocks, myBlocks } from "./routes/blocks";
 import { comments } from "./routes/comments";
 import { feed } from "./routes/feed";
 import { health } from "./routes/health";
+import { live } from "./routes/live";
 import { me } from "./routes/me";
 import { moderation } from "./routes/moderation";
 import { notifications } from "./routes/notifications";
@@ -61,6 +62,7 @@ app.route("/v1/comments", comments);
 app.route("/v1/notifications", notifications);
 app.route("/v1/moderation", moderation);
 app.route("/v1/health", health);
+app.route("/v1/live", live);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",

@@ -3,4 +3,5 @@ export const bindings = {
   DB: "d1",
   NOTIFICATIONS_INBOX: "queue",
   USERS: "service",
+  LIVE: "service",
 } as const;

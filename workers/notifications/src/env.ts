@@ -1,4 +1,4 @@
-import type { UsersRpc } from "@flock/contracts";
+import type { LiveRpc, UsersRpc } from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The notifications worker's bindings. Each is listed in bindings.ts. */
@@ -6,6 +6,8 @@ export type Env = {
   DB: D1Database;
   NOTIFICATIONS_INBOX: Queue;
   USERS: Service & UsersRpc;
+  /** Live pushes of new notifications; absent where no live worker runs (the bench's monolith): no pushes. */
+  LIVE?: Service & LiveRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -1,8 +1,9 @@
-import { serviceHandlers } from "@flock/kit";
+import { createDb, describeError, serviceHandlers } from "@flock/kit";
 import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
-import { handleResolver } from "./users";
+import { pushNotifications } from "./live";
+import { handleResolver, livePush, profileLookup } from "./users";
 
 export { NotificationsService } from "./service";
 
@@ -12,6 +13,20 @@ const { queue, scheduled } = serviceHandlers<Env>({
   tables: { processed: processedEvents, failures: inboxFailures, deadLetters },
   ownInbox: (env) => env.NOTIFICATIONS_INBOX,
   handle: (db, env, event) => applyEvent(db, event, handleResolver(env.USERS, event.requestId)),
+  // Best effort, after the batch: a failed push is logged, never retried (the list has it).
+  settled: (env, events) => {
+    const requestId = events[0]?.requestId ?? "live";
+    return pushNotifications(
+      createDb(env.DB),
+      livePush(env, requestId),
+      profileLookup(env.USERS, requestId),
+      events,
+    ).catch((error) =>
+      console.error(
+        JSON.stringify({ level: "warn", message: "live push failed", error: describeError(error) }),
+      ),
+    );
+  },
 });
 
 export default { queue, scheduled } satisfies ExportedHandler<Env>;

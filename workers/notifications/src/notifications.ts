@@ -14,7 +14,8 @@ import { actor, type Scope } from "./scope";
 
 type NotificationRow = typeof notifications.$inferSelect;
 
-function toRecord(row: NotificationRow): NotificationRecord {
+/** A stored notification as the service answers it. */
+export function toRecord(row: NotificationRow): NotificationRecord {
   return {
     id: row.id,
     type: row.type,

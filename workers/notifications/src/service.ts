@@ -4,6 +4,7 @@ import { checkHealth, defineService } from "@flock/kit";
 import type { Env } from "./env";
 import * as notifications from "./notifications";
 import type { Scope } from "./scope";
+import { livePush } from "./users";
 
 // No outbox: the notifications service produces no events, so a write has nothing to send afterwards.
 export const service = defineService<Env, Scope>({
@@ -18,8 +19,18 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
   list(ctx: CallContext, query: ListQuery) {
     return this.#service.read(ctx, (scope) => notifications.listNotifications(scope, query));
   }
-  markRead(ctx: CallContext, input: MarkReadInput) {
-    return this.#service.write(ctx, (scope) => notifications.markRead(scope, input));
+  async markRead(ctx: CallContext, input: MarkReadInput) {
+    const result = await this.#service.write(ctx, (scope) => notifications.markRead(scope, input));
+    const reader = ctx.actorId;
+    // The reader's other devices hear the new count; after the answer, and never failing it.
+    if (result.ok && reader)
+      this.ctx.waitUntil(
+        livePush(this.env, ctx.requestId)([reader], {
+          type: "unread",
+          count: result.value.unreadCount,
+        }).catch(() => undefined),
+      );
+    return result;
   }
   health() {
     return checkHealth("notifications", this.env.DB);

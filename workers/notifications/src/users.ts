@@ -3,8 +3,33 @@ import { callService } from "@flock/kit";
 import { z } from "zod";
 import type { Env } from "./env";
 import type { ResolveHandles } from "./events";
+import type { Profiles as LookUpProfiles, Push } from "./live";
 
 const Profiles = z.array(ProfileSummary);
+
+/** The profiles of users by id, for the actors of live pushes. A failure throws (the push sends none). */
+export function profileLookup(users: Env["USERS"], requestId: string): LookUpProfiles {
+  return (ids) =>
+    callService({ requestId, actorId: null }, "users", (call) => users.getProfiles(call, ids), {
+      idempotent: true,
+      schema: Profiles,
+    });
+}
+
+/** The live service as the notifications domain pushes through it; a no-op where no live worker is bound. */
+export function livePush(env: Env, requestId: string): Push {
+  const { LIVE } = env;
+  if (!LIVE) return async () => [];
+  return async (userIds, message) =>
+    (
+      await callService(
+        { requestId, actorId: null },
+        "live",
+        (call) => LIVE.push(call, userIds, message),
+        { idempotent: false },
+      )
+    ).connected;
+}
 
 /**
  * Resolves handles through the users service. A failure throws, so the queue retries the event

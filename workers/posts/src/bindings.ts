@@ -7,4 +7,5 @@ export const bindings = {
   POSTS_INBOX: "queue",
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
+  LIVE: "service",
 } as const;

@@ -1,4 +1,4 @@
-import type { UsersRpc } from "@flock/contracts";
+import type { LiveRpc, UsersRpc } from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The posts worker's bindings. Each is listed in bindings.ts. */
@@ -10,6 +10,8 @@ export type Env = {
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  /** Live pushes of new posts; absent where no live worker runs (the bench's monolith): no pushes. */
+  LIVE?: Service & LiveRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

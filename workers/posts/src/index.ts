@@ -1,8 +1,9 @@
-import { serviceHandlers } from "@flock/kit";
+import { createDb, describeError, serviceHandlers } from "@flock/kit";
 import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
-import { celebrityFollowers, service, usersAudience } from "./service";
+import { pushNewPosts } from "./live";
+import { celebrityFollowers, livePorts, service, usersAudience } from "./service";
 
 export { PostsService } from "./service";
 
@@ -16,6 +17,17 @@ const { queue, scheduled } = serviceHandlers<Env>({
       celebrityFollowers: celebrityFollowers(env),
     }),
   relay: service.relay,
+  // Best effort, after the batch: a failed push is logged and retried never (the feed has the post).
+  settled: (env, events) =>
+    pushNewPosts(
+      createDb(env.DB),
+      livePorts(env, { requestId: events[0]?.requestId ?? "live", actorId: null }),
+      events,
+    ).catch((error) =>
+      console.error(
+        JSON.stringify({ level: "warn", message: "live push failed", error: describeError(error) }),
+      ),
+    ),
 });
 
 export default { queue, scheduled } satisfies ExportedHandler<Env>;

@@ -13,7 +13,7 @@ import type {
   ShareInput,
   UpdatePostInput,
 } from "@flock/contracts";
-import { IdempotencyKey } from "@flock/contracts";
+import { IdempotencyKey, ProfileSummary } from "@flock/contracts";
 import {
   actor,
   callService,
@@ -23,11 +23,14 @@ import {
   type Inboxes,
   parseInput,
 } from "@flock/kit";
+import { z } from "zod";
 import { outbox } from "./db/schema";
 import type { Env } from "./env";
 import { SYNC_FANOUT } from "./fanout";
 import * as likes from "./likes";
 import * as listings from "./listings";
+import type { LivePorts } from "./live";
+import * as live from "./live";
 import * as posts from "./posts";
 import * as reports from "./reports";
 import type { Audience, Scope } from "./scope";
@@ -46,6 +49,29 @@ export function usersAudience(env: Env, ctx: CallContext): Audience {
         idempotent: true,
       });
     },
+  };
+}
+
+/**
+ * The live service as the posts domain pushes through it (a no-op where no live worker is bound),
+ * and the users service's profiles for authors the replica does not know yet.
+ */
+export function livePorts(env: Env, ctx: CallContext): LivePorts {
+  const { LIVE } = env;
+  return {
+    push: LIVE
+      ? async (userIds, message) =>
+          (
+            await callService(ctx, "live", (call) => LIVE.push(call, userIds, message), {
+              idempotent: false,
+            })
+          ).connected
+      : async () => [],
+    profiles: (ids) =>
+      callService(ctx, "users", (call) => env.USERS.getProfiles(call, ids), {
+        idempotent: true,
+        schema: z.array(ProfileSummary),
+      }),
   };
 }
 
@@ -129,6 +155,9 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));
+  }
+  notePresence(ctx: CallContext, userId: string) {
+    return this.#service.read(ctx, (scope) => live.notePresence(scope, userId));
   }
   health() {
     return checkHealth("posts", this.env.DB);

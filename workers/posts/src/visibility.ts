@@ -25,7 +25,7 @@ export function notBlocked(reader: string | null, post: PostColumns): SQL | unde
 }
 
 /** `notBlocked`, and for the home feed also nothing by, or sharing, an account the reader mutes. */
-export function notBlockedOrMuted(reader: string, post: PostColumns): SQL {
+export function notBlockedOrMuted(reader: string | SQL, post: PostColumns): SQL {
   return sql`NOT ${blockedBetween(reader, shownAuthors(post))} AND NOT ${mutedBy(reader, shownAuthors(post))}`;
 }
 

@@ -793,6 +793,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/live/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use ticket (valid 60 s) to open the live socket for this session
+         * @description Browsers cannot send a bearer token with a WebSocket upgrade, so the socket is opened with this ticket instead: `GET /v1/live?ticket=…` (the `url` answered). Ending the session closes its sockets.
+         */
+        post: operations["createLiveTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Upgrade to the live WebSocket with a ticket from POST /v1/live/ticket
+         * @description Each message is one JSON text `LiveMessage`: `{type: "notification", notification}`, `{type: "unread", count}` or `{type: "post", post}` (a new post in your home timeline). Delivery is best effort; the REST lists stay the source of truth. A missing, unknown, used or expired ticket is a 401. The server answers the text `ping` with `pong`.
+         */
+        get: operations["openLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1151,6 +1191,47 @@ export interface components {
             service: string;
             ok: boolean;
             detail?: string;
+        };
+        LiveTicket: {
+            /** @description Single use, valid 60 s, bound to the session that asked for it */
+            ticket: string;
+            /** @description The WebSocket URL to open, the ticket included */
+            url: string;
+        };
+        LiveMessage: {
+            /** @enum {string} */
+            type: "notification";
+            notification: components["schemas"]["Notification"];
+        } | {
+            /** @enum {string} */
+            type: "unread";
+            count: number;
+        } | {
+            /** @enum {string} */
+            type: "post";
+            /** @description A new post in your home timeline, as GET /v1/feed shows it */
+            post: {
+                id: string;
+                author: components["schemas"]["ProfileSummary"];
+                body: string;
+                title: string | null;
+                description: string | null;
+                tags: string[];
+                /**
+                 * @description `held` or `hidden` only ever reaches the post's author
+                 * @enum {string}
+                 */
+                status: "visible" | "held" | "hidden";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                likeCount: number;
+                commentCount: number;
+                shareCount: number;
+                viewer?: components["schemas"]["PostViewer"];
+                sharedPost?: components["schemas"]["SharedPost"] | null;
+            };
         };
     };
     responses: never;
@@ -4498,6 +4579,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+        };
+    };
+    createLiveTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A ticket and the URL to open */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveTicket"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openLive: {
+        parameters: {
+            query?: {
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol; each message is a LiveMessage */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveMessage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

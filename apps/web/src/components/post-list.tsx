@@ -1,7 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Post } from "../api";
+import { live, onLive } from "../live";
 import type { Paged } from "../paged";
+import { useStore } from "../store";
 import { PagedList, PostPlaceholders } from "./paged-list";
 import { PostCard } from "./post-card";
 
@@ -16,14 +18,34 @@ function updateOne(paged: Paged<Post>, id: string) {
  * Watches the top of a timeline and offers the posts that arrived since it was loaded. It never
  * inserts them by itself: the list does not move under the reader's eyes.
  */
-function useNewPosts(paged: Paged<Post>, enabled: boolean) {
+function useNewPosts(paged: Paged<Post>, enabled: boolean, homeFeed: boolean) {
   const [waiting, setWaiting] = useState(false);
   const newest = paged.items[0]?.id ?? null;
   const ready = paged.status !== "loading" && paged.status !== "error";
+  // The live socket brings the home feed's new posts; other timelines, and a closed socket, poll.
+  const { connected } = useStore(live);
+  const pushed = homeFeed && connected;
   useEffect(() => {
     if (!enabled || !ready) return;
     setWaiting(false);
     let stopped = false;
+    if (pushed) {
+      const later = (post: Post) => newest === null || post.id > newest;
+      // A check for what arrived while the socket was down, then only what it brings.
+      void (async () => {
+        try {
+          const top = (await paged.load({ limit: 1 })).items[0];
+          if (!stopped && top && later(top)) setWaiting(true);
+        } catch {
+          // Only a hint.
+        }
+      })();
+      const unsubscribe = onLive({ post: (post) => later(post) && setWaiting(true) });
+      return () => {
+        stopped = true;
+        unsubscribe();
+      };
+    }
     async function check() {
       if (document.visibilityState === "hidden") return;
       try {
@@ -45,7 +67,7 @@ function useNewPosts(paged: Paged<Post>, enabled: boolean) {
       window.removeEventListener("focus", onFocus);
       document.removeEventListener("visibilitychange", onFocus);
     };
-  }, [enabled, ready, newest]);
+  }, [enabled, ready, newest, pushed]);
   return [waiting, () => setWaiting(false)] as const;
 }
 
@@ -54,10 +76,12 @@ export function PostList(props: {
   label: string;
   empty: ComponentChildren;
   watchNew?: boolean;
+  /** The home feed: the live socket pushes its new posts, so it does not poll while that is open. */
+  homeFeed?: boolean;
   onShared?: (share: Post) => void;
 }) {
   const { paged } = props;
-  const [waiting, seen] = useNewPosts(paged, props.watchNew ?? false);
+  const [waiting, seen] = useNewPosts(paged, props.watchNew ?? false, props.homeFeed ?? false);
   const top = useRef<HTMLDivElement>(null);
   function showNew() {
     seen();

@@ -20,6 +20,7 @@ function HomeFeed({ user }: { user: User }) {
         paged={paged}
         label="Your feed"
         watchNew
+        homeFeed
         onShared={prepend}
         empty={
           <>

@@ -1,5 +1,6 @@
 import { AuthResponse, LoginInput, RegisterInput } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
+import { closeLive } from "../live";
 import { signedIn } from "../middleware";
 import { anyone, bearer, body, json, problems, router } from "../openapi";
 import { limitSignInsTo } from "../ratelimit";
@@ -71,6 +72,7 @@ export const auth = router()
       const { userId, sessionId } = currentSession(c);
       await call(c, "users", c.env.USERS.endSession(callContext(c), sessionId));
       forgetSession(userId, sessionId);
+      await closeLive(c, { userId, sessionId });
       return c.body(null, 204);
     },
   );

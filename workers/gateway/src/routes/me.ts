@@ -10,6 +10,7 @@ import {
   User,
 } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
+import { closeLive } from "../live";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
@@ -53,7 +54,11 @@ export const me = router()
     async (c) => {
       const input = c.req.valid("json");
       const user = await call(c, "users", c.env.USERS.updateMe(callContext(c), input));
-      if (input.password !== undefined) forgetSessionsOf(user.id, currentSession(c).sessionId);
+      if (input.password !== undefined) {
+        const except = currentSession(c).sessionId;
+        forgetSessionsOf(user.id, except);
+        await closeLive(c, { userId: user.id, except });
+      }
       return c.json(user, 200);
     },
   )
@@ -73,7 +78,9 @@ export const me = router()
     }),
     async (c) => {
       await call(c, "users", c.env.USERS.deleteMe(callContext(c), c.req.valid("json")));
-      forgetSessionsOf(currentSession(c).userId);
+      const { userId } = currentSession(c);
+      forgetSessionsOf(userId);
+      await closeLive(c, { userId });
       return c.body(null, 204);
     },
   )
@@ -106,6 +113,7 @@ export const me = router()
       const { userId, sessionId } = currentSession(c);
       await call(c, "users", c.env.USERS.endOtherSessions(callContext(c)));
       forgetSessionsOf(userId, sessionId);
+      await closeLive(c, { userId, except: sessionId });
       return c.body(null, 204);
     },
   )
@@ -124,7 +132,9 @@ export const me = router()
     async (c) => {
       const { id } = c.req.valid("param");
       await call(c, "users", c.env.USERS.endSession(callContext(c), id));
-      forgetSession(currentSession(c).userId, id);
+      const { userId } = currentSession(c);
+      forgetSession(userId, id);
+      await closeLive(c, { userId, sessionId: id });
       return c.body(null, 204);
     },
   )

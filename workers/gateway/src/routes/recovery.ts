@@ -7,6 +7,7 @@ import {
   VerifyEmailInput,
 } from "@flock/contracts";
 import { createRoute } from "@hono/zod-openapi";
+import { closeLive } from "../live";
 import { signedIn } from "../middleware";
 import { anyone, bearer, body, json, problems, router } from "../openapi";
 import { limitMailsTo } from "../ratelimit";
@@ -71,6 +72,7 @@ export const recovery = router()
         c.env.USERS.confirmPasswordReset(callContext(c), c.req.valid("json")),
       );
       forgetSessionsOf(userId);
+      await closeLive(c, { userId });
       return c.body(null, 204);
     },
   )

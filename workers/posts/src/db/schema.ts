@@ -237,3 +237,14 @@ export const suspendedUsers = suspendedUsersTable();
 
 /** Resolutions of reports on posts, each written in the batch that resolved them. */
 export const moderationAudit = moderationAuditTable();
+
+/**
+ * Readers with a live socket open, as the gateway reported at each upgrade (decision 0014). A new
+ * post is pushed to the connected followers found here, celebrity or not, so nothing is written or
+ * woken per offline follower. A row outlives its socket until a push finds nobody connected and
+ * drops it: a stale row costs one wasted push, never a missed one.
+ */
+export const livePresence = sqliteTable("live_presence", {
+  userId: text("user_id").primaryKey(),
+  seenAt: text("seen_at").notNull(),
+});

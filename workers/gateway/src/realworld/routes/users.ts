@@ -2,6 +2,7 @@ import type { SignIn, UpdateAccountInput } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../env";
+import { closeLive } from "../../live";
 import { signedIn } from "../../middleware";
 import { limitAuthAttempts, limitSignInsTo } from "../../ratelimit";
 import { call, callContext, read } from "../../rpc";
@@ -71,7 +72,10 @@ export const users = new Hono<AppEnv>()
     const { userId, sessionId, standing } = currentSession(c);
     const user = await call(c, "users", c.env.USERS.updateAccount(callContext(c), changes));
     // RealWorld's spec asks no current password here; a new password still ends the other sessions.
-    if (password !== undefined) forgetSessionsOf(userId, sessionId);
+    if (password !== undefined) {
+      forgetSessionsOf(userId, sessionId);
+      await closeLive(c, { userId, except: sessionId });
+    }
     // The username may have changed, and the token names it: a fresh one, for the same session.
     return c.json(await withNewToken(c, { user, sessionId, standing }), 200);
   });

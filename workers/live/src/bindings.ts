@@ -1,0 +1,4 @@
+/** The bindings wrangler.toml gives this worker, by kind; tests/system/config.test.ts holds the two equal. */
+export const bindings = {
+  USER_LIVE: "durable_object",
+} as const;

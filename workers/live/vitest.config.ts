@@ -1,0 +1,3 @@
+import { workerTestConfig } from "@flock/testing/vitest";
+
+export default workerTestConfig(import.meta.dirname);
