@@ -1,5 +1,5 @@
 import type { Event, Service } from "@flock/contracts";
-import { createDb, type Db, type Statement } from "./db";
+import { type Db, openSession, type Statement } from "./db";
 import {
   type DeadLettersTable,
   type InboxFailuresTable,
@@ -34,7 +34,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
   const { tables } = options;
   return {
     async queue(batch: MessageBatch, env: E, ctx: ExecutionContext): Promise<void> {
-      const db = createDb(env.DB);
+      // A consumer writes what it reads its database for: at the primary (decision 0015).
+      const { db } = openSession(env.DB, "first-primary");
       if (batch.queue.endsWith("-dlq")) {
         await storeDeadLetters(batch, db, {
           deadLetters: tables.deadLetters,
@@ -56,7 +57,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
      * replay, and forget bookkeeping older than a week.
      */
     async scheduled(_controller: ScheduledController, env: E): Promise<void> {
-      const db = createDb(env.DB);
+      const { db } = openSession(env.DB, "first-primary");
       if (options.relay) await options.relay(env);
       await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));
       await prune(db, tables);

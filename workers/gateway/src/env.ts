@@ -1,4 +1,11 @@
-import type { CommentsRpc, NotificationsRpc, PostsRpc, Standing, UsersRpc } from "@flock/contracts";
+import type {
+  Bookmarks,
+  CommentsRpc,
+  NotificationsRpc,
+  PostsRpc,
+  Standing,
+  UsersRpc,
+} from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
@@ -45,5 +52,7 @@ export type AppEnv = {
     sessionId: string | null;
     /** The signed-in account's role, age and suspension, as its session check found them. */
     standing: Standing | null;
+    /** The newest bookmark of each database the client and this request have seen (bookmarks.ts). */
+    bookmarks: Bookmarks;
   };
 };

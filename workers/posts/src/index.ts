@@ -1,4 +1,4 @@
-import { serviceHandlers } from "@flock/kit";
+import { eventContext, serviceHandlers } from "@flock/kit";
 import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
@@ -12,7 +12,7 @@ const { queue, scheduled } = serviceHandlers<Env>({
   ownInbox: (env) => env.POSTS_INBOX,
   handle: (db, env, event) =>
     applyEvent(db, event, {
-      audience: usersAudience(env, { requestId: event.requestId, actorId: null }),
+      audience: usersAudience(env, eventContext(event)),
       celebrityFollowers: celebrityFollowers(env),
     }),
   relay: service.relay,

@@ -128,7 +128,8 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
   }
   postAuthor(ctx: CallContext, postId: string) {
-    return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));
+    // At the primary: a comment is accepted on its answer, however new the post (decision 0015).
+    return this.#service.readPrimary(ctx, (scope) => posts.postAuthor(scope, postId));
   }
   health() {
     return checkHealth("posts", this.env.DB);

@@ -59,8 +59,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.read(ctx, (scope) => accounts.login(scope, input, device));
   }
   checkSession(ctx: CallContext, sessionId: string) {
-    // Touching lastUsedAt is its only write, and it produces no events: nothing to relay.
-    return this.#service.read(ctx, (scope) =>
+    // Touching lastUsedAt is its only write, and it produces no events: nothing to relay. At the
+    // primary: a replica behind a logout would let an ended session through (decision 0015).
+    return this.#service.readPrimary(ctx, (scope) =>
       sessions.checkSession(scope, parseInput(SessionId, sessionId)),
     );
   }
@@ -163,7 +164,8 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "mutes", query));
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
-    return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
+    // At the primary: a post fans out to these, and a follow a replica has not seen would miss it.
+    return this.#service.readPrimary(ctx, (scope) => follows.followerIds(scope, userId, query));
   }
   getModeratedAccount(ctx: CallContext, handle: string) {
     return this.#service.read(ctx, (scope) => moderation.getModeratedAccount(scope, handle));
