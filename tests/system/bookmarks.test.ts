@@ -157,7 +157,7 @@ describe("read-your-writes with Flock-Bookmark over a lagging replica", () => {
       `${payload}.${flip(tag)}`,
       `${flip(payload)}.${tag}`,
       `${forged}.${tag}`,
-      Buffer.from("not json").toString("base64url") + `.${tag}`,
+      `${Buffer.from("not json").toString("base64url")}.${tag}`,
       "x".repeat(10_000),
       `${good},`.repeat(20),
       "\u00ff\u00fe.\u00e9",

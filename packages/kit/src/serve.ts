@@ -69,10 +69,11 @@ export function defineService<E extends { DB: D1Database }, S>(
           );
         },
         /**
-         * A read whose answer another write or a security check relies on (a session check, the
-         * followers a post fans out to): at the primary, whatever the caller has seen.
+         * At the primary, whatever the caller has seen, with no outbox to send: a read that a write
+         * or a security check relies on (a session check, the followers a post fans out to), or a
+         * write that produces no events (a sign-in).
          */
-        readPrimary<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+        atPrimary<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
           return run(ctx, () => "first-primary", operation);
         },
         /**

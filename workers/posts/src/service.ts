@@ -129,7 +129,7 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   postAuthor(ctx: CallContext, postId: string) {
     // At the primary: a comment is accepted on its answer, however new the post (decision 0015).
-    return this.#service.readPrimary(ctx, (scope) => posts.postAuthor(scope, postId));
+    return this.#service.atPrimary(ctx, (scope) => posts.postAuthor(scope, postId));
   }
   health() {
     return checkHealth("posts", this.env.DB);
