@@ -27,12 +27,14 @@ export type ReplicaPlan = z.infer<typeof ReplicaPlan>;
 type Query = { sql: string; params: unknown[] };
 type Write = { queries: Query[]; bookmark: string; at: number };
 
-/** The copy of one database: the writes it has not replayed yet and the state it has reached. */
+/**
+ * The copy of one database: the writes it has not replayed yet, the replays under way (in the order
+ * they were claimed) and the state it has reached.
+ */
 type Copy = {
-  d1: D1Database;
   pending: Write[];
+  replays: Array<{ bookmark: string; done: boolean }>;
   reached: string | null;
-  replaying: Promise<void>;
   /** Replays the copy refused: it no longer equals the primary as of its bookmark. */
   diverged: number;
 };
@@ -56,18 +58,38 @@ function later(a: string | null, b: string | null): string | null {
   return a >= b ? a : b;
 }
 
-/** Replays into the copy the writes that are old enough, in the primary's order. */
-function catchUp(copy: Copy, plan: ReplicaPlan): Promise<void> {
-  copy.replaying = copy.replaying.then(async () => {
-    copy.pending.sort((a, b) => (a.bookmark < b.bookmark ? -1 : 1));
-    const now = Date.now();
-    for (;;) {
-      const next = copy.pending[0];
-      if (!next || copy.pending.length <= plan.lagWrites || now - next.at < plan.lagMs) break;
-      copy.pending.shift();
+/**
+ * Replays into the copy the writes that are old enough, in the primary's order, as one batch. The
+ * request that finds them due claims them and replays them itself: a promise of another request's
+ * I/O must not be awaited (workerd cancels it with that request), so requests never wait on each
+ * other's replays. The copy has reached a write once every replay claimed before it is done too.
+ */
+async function catchUp(copy: Copy, replica: D1Database, plan: ReplicaPlan): Promise<void> {
+  copy.pending.sort((a, b) => (a.bookmark < b.bookmark ? -1 : 1));
+  const now = Date.now();
+  const due: Write[] = [];
+  while (copy.pending.length > plan.lagWrites) {
+    const next = copy.pending[0];
+    if (!next || now - next.at < plan.lagMs) break;
+    due.push(next);
+    copy.pending.shift();
+  }
+  const last = due.at(-1);
+  if (!last) return;
+  const replay = { bookmark: last.bookmark, done: false };
+  copy.replays.push(replay);
+  try {
+    await replica.batch(
+      due.flatMap((write) =>
+        write.queries.map(({ sql, params }) => replica.prepare(sql).bind(...params)),
+      ),
+    );
+  } catch {
+    // One batch is one transaction: replay them one by one, so that one refused write costs only itself.
+    for (const write of due) {
       try {
-        await copy.d1.batch(
-          next.queries.map(({ sql, params }) => copy.d1.prepare(sql).bind(...params)),
+        await replica.batch(
+          write.queries.map(({ sql, params }) => replica.prepare(sql).bind(...params)),
         );
       } catch (error) {
         copy.diverged += 1;
@@ -75,10 +97,14 @@ function catchUp(copy: Copy, plan: ReplicaPlan): Promise<void> {
           JSON.stringify({ level: "warn", message: "replica replay failed", error: String(error) }),
         );
       }
-      copy.reached = later(copy.reached, next.bookmark);
     }
-  });
-  return copy.replaying;
+  } finally {
+    replay.done = true;
+    while (copy.replays[0]?.done) {
+      copy.reached = later(copy.reached, copy.replays[0].bookmark);
+      copy.replays.shift();
+    }
+  }
 }
 
 type Target = { d1: D1Database | D1DatabaseSession; fromPrimary: boolean };
@@ -86,6 +112,7 @@ type Target = { d1: D1Database | D1DatabaseSession; fromPrimary: boolean };
 /** One simulated D1 session over the primary and its lagging copy. */
 function session(
   primary: D1Database,
+  replica: D1Database,
   copy: Copy,
   plan: ReplicaPlan,
   start: string | undefined,
@@ -97,11 +124,11 @@ function session(
   let firstAtPrimary = start === "first-primary";
 
   async function target(queries: Query[]): Promise<Target> {
-    await catchUp(copy, plan);
+    await catchUp(copy, replica, plan);
     const kinds = queries.map(({ sql }) => kindOf(sql));
     const fresh = floor === null || (copy.reached !== null && copy.reached >= floor);
     if (kinds.every((kind) => kind === "read") && !firstAtPrimary && !alwaysAtPrimary && fresh)
-      return { d1: copy.d1, fromPrimary: false };
+      return { d1: replica, fromPrimary: false };
     return { d1: atPrimary, fromPrimary: true };
   }
 
@@ -173,14 +200,13 @@ export function laggingD1(
 ): D1Database {
   let copy = copies.get(name);
   if (!copy) {
-    copy = { d1: replica, pending: [], reached: null, replaying: Promise.resolve(), diverged: 0 };
+    copy = { pending: [], replays: [], reached: null, diverged: 0 };
     copies.set(name, copy);
   }
-  copy.d1 = replica;
   const known = copy;
-  const direct = session(primary, known, plan, "first-primary", true);
+  const direct = session(primary, replica, known, plan, "first-primary", true);
   const wrapped = {
-    withSession: (start?: string) => session(primary, known, plan, start),
+    withSession: (start?: string) => session(primary, replica, known, plan, start),
     prepare: (sql: string) => direct.prepare(sql),
     batch: (list: D1PreparedStatement[]) => direct.batch(list),
     exec: (sql: string) => primary.exec(sql),
