@@ -46,9 +46,11 @@ const statements = new WeakMap<object, Query>();
 
 function kindOf(sql: string): "read" | "write" | "other" {
   const text = sql.trim().toLowerCase();
-  const dml = /\b(insert|update|delete|replace)\b/.test(text);
-  if (/^(select|with)\b/.test(text) && !dml) return "read";
-  if (dml || /^(create|drop|alter)\b/.test(text)) return "write";
+  // By the leading keyword: a SELECT may name replace() or a deleted_at column and still only read.
+  if (/^select\b/.test(text)) return "read";
+  if (/^with\b/.test(text))
+    return /\)\s*(insert|update|delete|replace)\b/.test(text) ? "write" : "read";
+  if (/^(insert|update|delete|replace|create|drop|alter)\b/.test(text)) return "write";
   return "other";
 }
 
