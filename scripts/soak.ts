@@ -70,6 +70,7 @@ await Promise.all(
         tag: `s${flags.seed}_${client}_${round}`,
         // `npm start`'s gateway keeps a session for up to a minute (SESSION_RECHECK_MS).
         sessionWindowMs: 60_000,
+        keepBookmarks: true,
         async grantModerator(handle) {
           d1Execute(
             { database: "users-db", config: "workers/users/wrangler.toml", remote: false },

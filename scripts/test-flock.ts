@@ -29,11 +29,23 @@ export function testConfig(
   const file = path.join(root, worker.config);
   const dir = path.dirname(file);
   const config = parse(readFileSync(file, "utf8")) as RawConfig;
+  // A REPLICA plan reads through a lagging copy, a second local database (packages/testing/src/replica.ts).
+  const copies =
+    vars.REPLICA === undefined
+      ? []
+      : (config.d1_databases ?? [])
+          .filter((database) => database.binding === "DB")
+          .map((database) => ({
+            ...database,
+            binding: "DB_REPLICA",
+            database_name: `${database.database_name}-replica`,
+            database_id: `${database.database_id}-replica`,
+          }));
   return {
     ...config,
     main: path.join(root, worker.testEntry),
     vars: { ...config.vars, ...vars },
-    d1_databases: config.d1_databases?.map((database) => ({
+    d1_databases: [...(config.d1_databases ?? []), ...copies].map((database) => ({
       ...database,
       migrations_dir: path.resolve(dir, database.migrations_dir ?? "migrations"),
     })),
@@ -63,7 +75,10 @@ export async function startTestFlock(vars: TestVars = {}) {
   const server = createTestHarness(testFlockOptions(vars));
   await server.listen();
   for (const worker of workers) {
-    if (worker.database) await server.getWorker(worker.name).applyD1Migrations("DB");
+    if (!worker.database) continue;
+    await server.getWorker(worker.name).applyD1Migrations("DB");
+    if (vars[worker.name]?.REPLICA !== undefined)
+      await server.getWorker(worker.name).applyD1Migrations("DB_REPLICA");
   }
   return server;
 }

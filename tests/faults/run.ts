@@ -10,6 +10,11 @@
 //   npm run test:faults -- --runs 20        more runs; --steps N, --clients N, --people N
 //   npm run test:faults -- --seed 7         replay one run: the seed fixes the faults and every
 //                                           client's choices (not how the clients interleave)
+//   npm run test:faults -- --replica-lag-ms 0    reads straight from the primaries, no lagging
+//                                           replica (by default each database's reads go to a copy
+//                                           trailing it by 250 ms, decision 0015); --replica-lag-writes N
+//   npm run test:faults -- --drop-bookmarks the services ignore the clients' bookmarks: the run must
+//                                           then report stale reads (the check can fail)
 import { parseArgs } from "node:util";
 import { roleChange } from "../../scripts/moderator.ts";
 import { startTestFlock } from "../../scripts/test-flock.ts";
@@ -37,8 +42,23 @@ const { values: flags } = parseArgs({
     clients: { type: "string", default: "6" },
     people: { type: "string", default: "10" },
     "no-faults": { type: "boolean" },
+    "replica-lag-ms": { type: "string", default: "250" },
+    "replica-lag-writes": { type: "string", default: "0" },
+    "drop-bookmarks": { type: "boolean" },
   },
 });
+/**
+ * The lagging replica every service reads through (packages/testing/src/replica.ts), or none when
+ * both lags are 0. Lagging by time, not only by writes, lets the copies catch up once the run
+ * settles, so the settled reads and invariants see every write.
+ */
+const replica = {
+  lagMs: Number(flags["replica-lag-ms"]),
+  lagWrites: Number(flags["replica-lag-writes"]),
+  dropBookmarks: flags["drop-bookmarks"] ?? false,
+};
+const replicaVars: Record<string, string> =
+  replica.lagMs > 0 || replica.lagWrites > 0 ? { REPLICA: JSON.stringify(replica) } : {};
 /** Steps a run in CI (3 runs in about 3 minutes on two shared cores), and with --full. */
 const CI_STEPS = 400;
 const FULL_STEPS = 1_000;
@@ -105,16 +125,21 @@ for (const seed of seeds) {
         worker.name,
         worker.name === "flock-gateway"
           ? { ...planVars, JWT_SECRET: SECRET, SESSION_RECHECK_MS: String(SESSION_WINDOW_MS) }
-          : planVars,
+          : { ...planVars, ...replicaVars },
       ]),
     ),
   );
   const { url } = await server.listen();
   const databases = {} as Record<Database, DbHandle>;
+  let usersCopy: DbHandle | undefined;
   for (const worker of workers) {
     if (!worker.database) continue;
-    const env = (await server.getWorker(worker.name).getEnv()) as { DB: DbHandle };
+    const env = (await server.getWorker(worker.name).getEnv()) as {
+      DB: DbHandle;
+      DB_REPLICA?: DbHandle;
+    };
     databases[worker.database.replace("-db", "") as Database] = env.DB;
+    if (worker.database === "users-db") usersCopy = env.DB_REPLICA;
   }
   const sql: Sql = async (database, query) =>
     (await databases[database].prepare(query).all()).results;
@@ -138,9 +163,14 @@ for (const seed of seeds) {
       tag: String(seed),
       sessionWindowMs: SESSION_WINDOW_MS,
       async grantModerator(handle) {
-        for (const statement of roleChange(handle, "moderator", "fault run"))
+        // Straight into the database, as an operator would: into its copy too, which replays only
+        // what went through the service.
+        for (const statement of roleChange(handle, "moderator", "fault run")) {
           await databases.users.prepare(statement).all();
+          await usersCopy?.prepare(statement).all();
+        }
       },
+      keepBookmarks: true,
     },
   );
   for (const worker of workers) {
@@ -174,6 +204,11 @@ for (const seed of seeds) {
   violations.push(
     ...(await checkReads(sql, (path, token) => http("GET", path, token), result.people)),
   );
+  // Read-your-writes: each author read their new post back at once, by id and in their feed.
+  for (const stale of result.staleReads)
+    violations.push({ invariant: "an author reads their new post at once", detail: stale });
+  if (result.readBacks === 0)
+    violations.push({ invariant: "some posts are read back by their authors", detail: {} });
   // No ended session's token is accepted after the window: neither during the run (a write tried
   // with one) nor now, once every isolate has had the window to learn of the ending.
   for (const stale of result.staleAccepted)
@@ -230,8 +265,11 @@ for (const seed of seeds) {
   const writes = writeKinds
     .map((kind) => `${kind}:${result.succeeded[kind]}/${floor[kind]}`)
     .join(" ");
+  const lag = replicaVars.REPLICA
+    ? ` replica=${replica.lagMs}ms/${replica.lagWrites}w${replica.dropBookmarks ? " bookmarks-dropped" : ""}`
+    : " replica=none";
   console.log(
-    `run seed=${seed} faults=${faults} clients=${clients} steps=${steps} races=${result.races} requests=${result.requests} [${statuses}] ended-sessions=${result.ended.length} writes=[${writes}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `run seed=${seed} faults=${faults}${lag} read-backs=${result.readBacks} stale-reads=${result.staleReads.length} clients=${clients} steps=${steps} races=${result.races} requests=${result.requests} [${statuses}] ended-sessions=${result.ended.length} writes=[${writes}] 500s=${internal} violations=${violations.length} ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   for (const violation of violations)
     console.log(`  ✗ ${violation.invariant}: ${JSON.stringify(violation.detail)}`);

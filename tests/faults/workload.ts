@@ -15,7 +15,10 @@ export type Http = (
   token?: string,
   body?: unknown,
   headers?: Record<string, string>,
-) => Promise<{ status: number; body: unknown }>;
+) => Promise<{ status: number; body: unknown; bookmark?: string | null }>;
+
+/** The header a client keeps and sends back for read-your-writes (decision 0015). */
+export const BOOKMARK_HEADER = "flock-bookmark";
 
 /** The public gateway at `base` as the workload calls it: JSON in, parsed JSON (or text) out. */
 export function gatewayHttp(base: string): Http {
@@ -30,10 +33,15 @@ export function gatewayHttp(base: string): Http {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
+    const bookmark = response.headers.get(BOOKMARK_HEADER);
     try {
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+      return {
+        status: response.status,
+        body: text ? (JSON.parse(text) as unknown) : null,
+        bookmark,
+      };
     } catch {
-      return { status: response.status, body: text };
+      return { status: response.status, body: text, bookmark };
     }
   };
 }
@@ -94,6 +102,9 @@ export type WorkloadResult = {
   staleAccepted: Array<{ why: EndedSession["why"]; status: number; endedMsAgo: number }>;
   /** How many times each step was drawn. */
   drawn: Record<StepName, number>;
+  /** Posts read back by their author at once (by id and in their feed), and those the read missed. */
+  readBacks: number;
+  staleReads: Array<{ postId: string; byId: number; inFeed: boolean }>;
   /** The people still standing at the end, with their newest tokens, for the reads the invariants make. */
   people: Person[];
 };
@@ -189,7 +200,13 @@ function stepsFor(
   world: World,
   random: ReturnType<typeof rng>,
   call: Call,
-  options: { tag: string; sessionWindowMs: number; staleAccepted: WorkloadResult["staleAccepted"] },
+  options: {
+    tag: string;
+    sessionWindowMs: number;
+    staleAccepted: WorkloadResult["staleAccepted"];
+    readBacks: { count: number };
+    staleReads: WorkloadResult["staleReads"];
+  },
 ) {
   const { tag } = options;
   const someone = () => random.pick(world.people);
@@ -229,14 +246,28 @@ function stepsFor(
     call("unlike", "DELETE", `/v1/posts/${post.id}/like`, who.token);
   const ended = (token: string, why: EndedSession["why"]) =>
     world.ended.push({ token, endedAt: Date.now(), why });
-  const writePost = async (author: Person, token = author.token) => {
+  const writePost = async (author: Person, token = author.token, readBack = false) => {
     // Some posts reuse a key: a retried create must answer the first post, not write another.
     const key: Record<string, string> =
       random.next() < 0.3 ? { "idempotency-key": `k${Math.floor(random.next() * 20)}` } : {};
     const body = { body: `post by ${author.handle} @${someone()?.handle ?? "nobody"}` };
     const reply = await call("post", "POST", "/v1/posts", token, body, key);
     const id = ok(reply.status) ? (reply.body as { id: string }).id : null;
+    // Read-your-writes: a new post (not a keyed retry, which may answer an older one) is there for
+    // its author at once, by id and in their feed, before any other client knows of it to delete it.
+    if (id && readBack && !key["idempotency-key"]) await readOwnPost(token, id);
     if (id && !world.posts.some((post) => post.id === id)) world.posts.push({ id, author });
+  };
+  const readOwnPost = async (token: string, postId: string) => {
+    const byId = await call("read", "GET", `/v1/posts/${postId}`, token);
+    const feed = await call("read", "GET", "/v1/feed?limit=20", token);
+    // A 401 or 503 (a session another step ended, an injected outage) tells nothing either way.
+    if ([byId.status, feed.status].some((status) => status === 401 || status >= 500)) return;
+    options.readBacks.count += 1;
+    const items = feed.status === 200 ? (feed.body as { items: Array<{ id: string }> }).items : [];
+    const inFeed = items.some((item) => item.id === postId);
+    if (byId.status !== 200 || !inFeed)
+      options.staleReads.push({ postId, byId: byId.status, inFeed });
   };
   const share = async (sharer: Person, post: PostRef) => {
     const reply = await call("share", "POST", `/v1/posts/${post.id}/shares`, sharer.token, {});
@@ -382,7 +413,7 @@ function stepsFor(
     register,
     follow: byPair(follow),
     unfollow: byPair(unfollow),
-    post: on(someone, writePost),
+    post: on(someone, (author) => writePost(author, author.token, true)),
     share: onPost(share),
     like: onPost(like),
     unlike: onPost(unlike),
@@ -497,6 +528,8 @@ export async function runWorkload(
     sessionWindowMs: number;
     /** Gives an account the moderator role, as `npm run moderator -- grant` does. */
     grantModerator: (handle: string) => Promise<void>;
+    /** Each device (token) keeps the Flock-Bookmark it was last answered with and sends it back. */
+    keepBookmarks: boolean;
   },
 ): Promise<WorkloadResult> {
   const world: World = {
@@ -518,9 +551,30 @@ export async function runWorkload(
     staleAccepted: [],
     drawn: Object.fromEntries(stepNames.map((name) => [name, 0])) as Record<StepName, number>,
     people: [],
+    readBacks: 0,
+    staleReads: [],
   };
+  const readBacks = { count: 0 };
+  // What each device (token) keeps of Flock-Bookmark: the tokens of its answers not yet sent back.
+  // An answer covers every token its request sent, so those are dropped for it; answers to requests
+  // sent at once are all kept, and sent back together (the gateway merges them).
+  const jars = new Map<string, string[]>();
   const call: Call = async (kind, method, path, token, body, headers) => {
-    const reply = await http(method, path, token, body, headers);
+    const sent = (token && jars.get(token)) || [];
+    const carried: Record<string, string> =
+      options.keepBookmarks && sent.length > 0
+        ? { [BOOKMARK_HEADER]: sent.slice(-4).join(", ") }
+        : {};
+    const reply = await http(method, path, token, body, { ...headers, ...carried });
+    if (options.keepBookmarks && reply.bookmark) {
+      const issued = (reply.body as { token?: unknown } | null)?.token;
+      // A sign-in's answer starts the new token's jar.
+      const device = typeof issued === "string" ? issued : token;
+      if (device) {
+        const kept = (jars.get(device) ?? []).filter((entry) => !sent.includes(entry));
+        jars.set(device, [...kept, reply.bookmark].slice(-4));
+      }
+    }
     result.requests += 1;
     result.byStatus[reply.status] = (result.byStatus[reply.status] ?? 0) + 1;
     if (reply.status >= 500) result.serverErrors += 1;
@@ -538,6 +592,8 @@ export async function runWorkload(
       tag: options.tag,
       sessionWindowMs: options.sessionWindowMs,
       staleAccepted: result.staleAccepted,
+      readBacks,
+      staleReads: result.staleReads,
     });
     return { random, share, steps };
   });
@@ -556,7 +612,7 @@ export async function runWorkload(
       }
     }),
   );
-  return { ...result, people: world.people };
+  return { ...result, people: world.people, readBacks: readBacks.count };
 }
 
 /** The run's moderator: registered, granted the role, and signed in again to carry it. */

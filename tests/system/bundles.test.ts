@@ -8,9 +8,12 @@ import { describe, expect, it } from "vitest";
 import { workers } from "../../scripts/workers.ts";
 import { root } from "./harness.ts";
 
-/** Names that exist only in test hooks (packages/testing/src/faults.ts, hooks.ts and mail.ts). */
+/** Names that exist only in test hooks (packages/testing/src/faults.ts, hooks.ts, mail.ts, replica.ts). */
 const TEST_ONLY = [
   "FAULTS",
+  "DB_REPLICA",
+  "replica replay failed",
+  "laggingD1",
   "D1_METER",
   "InjectedFault",
   "d1_round_trips",

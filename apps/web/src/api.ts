@@ -61,12 +61,49 @@ export function configureAuth(next: Auth): void {
 
 const client = createClient<paths>({ headers: { accept: "application/json" } });
 
+/**
+ * Read-your-writes (decision 0015): the gateway answers with Flock-Bookmark, opaque, and a request
+ * that sends it back reads at least as fresh as the writes it covers. The app keeps the answers'
+ * bookmarks not yet sent back (requests made at once each add one; the gateway merges what it is
+ * sent) for this tab, across reloads.
+ */
+const BOOKMARK = "Flock-Bookmark";
+const BOOKMARK_KEY = "flock.bookmark";
+const MAX_BOOKMARKS = 4;
+
+function storedBookmarks(): string[] {
+  try {
+    const stored: unknown = JSON.parse(sessionStorage.getItem(BOOKMARK_KEY) ?? "[]");
+    return Array.isArray(stored) ? stored.filter((item) => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+let bookmarks = storedBookmarks();
+
+function keepBookmark(received: string, sent: string[]): void {
+  bookmarks = [...bookmarks.filter((kept) => !sent.includes(kept)), received].slice(-MAX_BOOKMARKS);
+  try {
+    sessionStorage.setItem(BOOKMARK_KEY, JSON.stringify(bookmarks));
+  } catch {
+    // Storage full or refused: the bookmark is kept for this page only.
+  }
+}
+
+const sentBookmarks = new WeakMap<Request, string[]>();
+
 client.use({
   onRequest({ request }) {
     const token = auth.token();
     if (token) request.headers.set("authorization", `Bearer ${token}`);
+    if (bookmarks.length > 0) request.headers.set(BOOKMARK, bookmarks.join(", "));
+    sentBookmarks.set(request, bookmarks);
+    return request;
   },
   onResponse({ request, response }) {
+    const received = response.headers.get(BOOKMARK);
+    if (received) keepBookmark(received, sentBookmarks.get(request) ?? []);
     if (response.status === 401 && request.headers.has("authorization")) auth.onExpired();
   },
 });

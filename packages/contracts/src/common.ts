@@ -59,6 +59,21 @@ export const Standing = z.object({
 });
 export type Standing = z.infer<typeof Standing>;
 
+/**
+ * A D1 bookmark: the state of one database at a point in time (`0000007b-0000b26e-00001538-<hash>`).
+ * Bookmarks of one database compare as strings: the later one is the newer state (see
+ * docs/decisions/0015-global-reads.md).
+ */
+export const Bookmark = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{1,64}$/);
+export type Bookmark = z.infer<typeof Bookmark>;
+
+/** The bookmarks a caller has seen, by the service whose database each is of. */
+export const Bookmarks = z.partialRecord(
+  z.enum(["users", "posts", "comments", "notifications"]),
+  Bookmark,
+);
+export type Bookmarks = z.infer<typeof Bookmarks>;
+
 /** What every RPC call carries: who acts (already authenticated by the gateway), the request id and the deadline. */
 export const CallContext = z.object({
   requestId: z.string(),
@@ -72,6 +87,11 @@ export const CallContext = z.object({
    * workers before then, so that it answers, or fails, while its caller still listens.
    */
   deadline: z.number().int().positive().optional(),
+  /**
+   * The newest state of each service's database the caller has seen (its own writes among them): a
+   * service reads its database at least that fresh, and anywhere (a replica) when it has none.
+   */
+  bookmarks: Bookmarks.optional(),
 });
 export type CallContext = z.infer<typeof CallContext>;
 

@@ -66,5 +66,11 @@ export const ServiceError = z.object({
 });
 export type ServiceError = z.infer<typeof ServiceError>;
 
-/** What every RPC method returns: a value, or a failure the caller can map to a status. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceError };
+/**
+ * What every RPC method returns: a value, or a failure the caller can map to a status. `bookmark` is
+ * the state of the service's database after the call (its write, or what it read), for the caller to
+ * pass on so that its next read is at least as fresh.
+ */
+export type Result<T> = ({ ok: true; value: T } | { ok: false; error: ServiceError }) & {
+  bookmark?: string;
+};

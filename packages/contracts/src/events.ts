@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CommentStatus } from "./comments";
-import { Id, Timestamp } from "./common";
+import { Bookmark, Id, Timestamp } from "./common";
 
 export const Service = z.enum(["users", "posts", "comments", "notifications"]);
 export type Service = z.infer<typeof Service>;
@@ -13,6 +13,11 @@ function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D
     occurredAt: Timestamp,
     producer: Service,
     requestId: z.string(),
+    /**
+     * The producer's database as of this event's write, or later: stamped by the relay (the outbox
+     * row is committed before it is sent), so a consumer reading the producer back reads that fresh.
+     */
+    bookmark: Bookmark.optional(),
     data: z.object(data),
   });
 }

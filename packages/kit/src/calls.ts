@@ -1,4 +1,4 @@
-import type { CallContext, Result } from "@flock/contracts";
+import type { CallContext, Event, Result } from "@flock/contracts";
 import type { z } from "zod";
 import { AppError, describeError, unwrap } from "./errors";
 
@@ -131,4 +131,19 @@ export function callService<T>(
     requestId: ctx.requestId,
     deadlineMs,
   });
+}
+
+/**
+ * The context of the calls a queue consumer makes while applying an event: no actor, the event's
+ * request id, and the producer's bookmark, so that reading the producer back sees at least the write
+ * that made the event (decision 0015).
+ */
+export function eventContext(
+  event: Pick<Event, "requestId" | "producer" | "bookmark">,
+): CallContext {
+  return {
+    requestId: event.requestId,
+    actorId: null,
+    ...(event.bookmark ? { bookmarks: { [event.producer]: event.bookmark } } : {}),
+  };
 }

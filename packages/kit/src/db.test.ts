@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDb, D1_LIMITS, insertGroups, runBatch } from "./db";
+import { eventContext } from "./calls";
+import { createDb, D1_LIMITS, insertGroups, newerBookmark, openSession, runBatch } from "./db";
 import { isUniqueViolation } from "./errors";
-import { enqueueAll, makeEvent, outboxTable } from "./outbox";
+import { enqueueAll, makeEvent, outboxTable, stampBookmark } from "./outbox";
 
 declare global {
   namespace Cloudflare {
@@ -97,5 +98,40 @@ describe("isUniqueViolation", () => {
     expect(isUniqueViolation(error, "wide")).toBe(true);
     expect(isUniqueViolation(error, "outbox")).toBe(false);
     expect(isUniqueViolation(new Error("D1_ERROR: Network connection lost"))).toBe(false);
+  });
+});
+
+describe("sessions and bookmarks", () => {
+  it("runs drizzle over a D1 session, whose bookmark moves forward with each write", async () => {
+    const session = openSession(env.DB, "first-primary");
+    expect(session.bookmark()).toBeNull();
+    await session.db.insert(wide).values({ id: "s1", a: "a", b: "b", c: 1, d: 1, e: "e", f: "f" });
+    const first = session.bookmark();
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]+$/);
+    await session.db.insert(wide).values({ id: "s2", a: "a", b: "b", c: 2, d: 2, e: "e", f: "f" });
+    const second = session.bookmark() ?? "";
+    expect(second > (first ?? "")).toBe(true);
+    expect(newerBookmark(first ?? undefined, second)).toBe(second);
+    expect(newerBookmark(second, first ?? undefined)).toBe(second);
+    expect(newerBookmark(undefined, second)).toBe(second);
+    // A session opened at that bookmark sees both rows.
+    const later = openSession(env.DB, second);
+    const rows = await later.db.select().from(wide).all();
+    expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining(["s1", "s2"]));
+  });
+
+  it("stamps an event with its producer's bookmark, and a consumer's calls carry it", () => {
+    const event = makeEvent("posts", "req", "user.deleted", {
+      userId: "01JD0000000000000000000001",
+    });
+    expect(stampBookmark(event, null)).toBe(event);
+    const stamped = stampBookmark(event, "00000000-00000002-00000000-abc");
+    expect(stamped.bookmark).toBe("00000000-00000002-00000000-abc");
+    expect(eventContext(stamped)).toEqual({
+      requestId: "req",
+      actorId: null,
+      bookmarks: { posts: "00000000-00000002-00000000-abc" },
+    });
+    expect(eventContext(event)).toEqual({ requestId: "req", actorId: null });
   });
 });

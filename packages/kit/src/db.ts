@@ -11,6 +11,40 @@ export function createDb(d1: D1Database) {
 }
 
 /**
+ * Where a D1 session starts: anywhere (a replica, `first-unconstrained`), at the primary
+ * (`first-primary`), or at a replica at least as fresh as a bookmark.
+ */
+export type SessionStart = "first-unconstrained" | "first-primary" | (string & {});
+
+/** A service's database opened through D1's Sessions API, with the bookmark it has reached. */
+export type Session = {
+  db: Db;
+  /** The state of the database the session's queries have seen or made; null before the first. */
+  bookmark(): string | null;
+};
+
+/**
+ * Opens a database through D1's Sessions API (docs/decisions/0015-global-reads.md): every query of
+ * the session sees every earlier one's effects, and the first one is served by a copy at least as
+ * fresh as `start`. drizzle's D1 driver only prepares statements and batches them, which a session
+ * does as the database does.
+ */
+export function openSession(d1: D1Database, start: SessionStart): Session {
+  const session = d1.withSession(start);
+  return {
+    db: drizzle(session as unknown as D1Database),
+    bookmark: () => session.getBookmark(),
+  };
+}
+
+/** The newer of two bookmarks of one database: D1's bookmarks compare as strings. */
+export function newerBookmark(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a >= b ? a : b;
+}
+
+/**
  * D1's limits that bulk writes must stay within: bound parameters per statement, and queries per
  * Worker invocation on the paid plan (each statement of a batch counts as one).
  */

@@ -1,6 +1,6 @@
 import type { Event, Service } from "@flock/contracts";
 import { inArray } from "drizzle-orm";
-import { createDb, type Db, type Statement } from "./db";
+import { type Db, openSession, type Statement } from "./db";
 import {
   type DeadLettersTable,
   type InboxFailuresTable,
@@ -35,12 +35,13 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
    * Work that follows the events of a batch applied for the first time, once committed (the live
    * pushes): handed to waitUntil, so it never holds the batch, and a failure there retries nothing.
    */
-  settled?: (env: E, events: Event[]) => Promise<unknown>;
+  settled?: (db: Db, env: E, events: Event[]) => Promise<unknown>;
 }) {
   const { tables } = options;
   return {
     async queue(batch: MessageBatch, env: E, ctx: ExecutionContext): Promise<void> {
-      const db = createDb(env.DB);
+      // A consumer writes what it reads its database for: at the primary (decision 0015).
+      const { db } = openSession(env.DB, "first-primary");
       if (batch.queue.endsWith("-dlq")) {
         await storeDeadLetters(batch, db, {
           deadLetters: tables.deadLetters,
@@ -64,7 +65,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
       if (settled && handled.length > 0)
         ctx.waitUntil(
           committed(db, tables.processed, handled).then((events) =>
-            events.length > 0 ? settled(env, events) : undefined,
+            events.length > 0 ? settled(db, env, events) : undefined,
           ),
         );
     },
@@ -73,7 +74,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
      * replay, and forget bookkeeping older than a week.
      */
     async scheduled(_controller: ScheduledController, env: E): Promise<void> {
-      const db = createDb(env.DB);
+      const { db } = openSession(env.DB, "first-primary");
       if (options.relay) await options.relay(env);
       await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));
       await prune(db, tables);

@@ -76,6 +76,15 @@ export function enqueueIfChanged(db: Db, outbox: OutboxTable, event: Event): Sta
 }
 
 /**
+ * The event as the relay sends it: with the producer's bookmark, taken once its outbox row has been
+ * read back, so at least as fresh as the write that made it (decision 0015). Without a bookmark (a
+ * database with no sessions), as it was written.
+ */
+export function stampBookmark(event: Event, bookmark: string | null): Event {
+  return bookmark ? { ...event, bookmark } : event;
+}
+
+/**
  * Sends unsent outbox events to every subscribed inbox and marks them sent. A send that fails leaves
  * its event unsent for the next relay (the cron trigger); consumers are idempotent, so resending to
  * an inbox that already has the event is harmless.
@@ -84,7 +93,7 @@ export async function relayOutbox(
   db: Db,
   outbox: OutboxTable,
   inboxes: Inboxes,
-  options: { limit?: number } = {},
+  options: { limit?: number; bookmark?: () => string | null } = {},
 ): Promise<{ sent: number; failed: number }> {
   const rows = await db
     .select()
@@ -106,7 +115,10 @@ export async function relayOutbox(
     const queue = inboxes[inbox];
     try {
       if (!queue) throw new Error(`no queue binding for the ${inbox} inbox`);
-      await queue.sendBatch(entries.map(({ event }) => ({ body: event, contentType: "json" })));
+      const bookmark = options.bookmark?.() ?? null;
+      await queue.sendBatch(
+        entries.map(({ event }) => ({ body: stampBookmark(event, bookmark), contentType: "json" })),
+      );
     } catch (error) {
       for (const { id } of entries) failed.add(id);
       console.error(

@@ -1,5 +1,5 @@
 import { CallContext, type Result, type Service } from "@flock/contracts";
-import { createDb, type Db } from "./db";
+import { type Db, openSession, type Session, type SessionStart } from "./db";
 import { toResult } from "./errors";
 import { type Inboxes, type OutboxTable, relayOutbox } from "./outbox";
 import { parseInput } from "./validation";
@@ -18,8 +18,9 @@ export type ServiceDefinition<E extends { DB: D1Database }, S> = {
 
 /**
  * The plumbing of a service's WorkerEntrypoint, written once: `read` checks the call context, opens
- * the service's database, runs the operation and reports its outcome as a Result; `write` does the
- * same and then sends the outbox once the answer is on its way; `relay` sends the outbox.
+ * the service's database through a D1 session, runs the operation and reports its outcome as a
+ * Result with the session's bookmark; `write` does the same at the primary and then sends the outbox
+ * once the answer is on its way; `relay` sends the outbox.
  *
  * Every method on an entrypoint's prototype chain is callable over RPC, so these are not methods of
  * a base class: an entrypoint keeps `attach(this.env, this.ctx)` in a #private field.
@@ -29,23 +30,58 @@ export function defineService<E extends { DB: D1Database }, S>(
 ) {
   const { outbox } = definition;
   async function relay(env: E): Promise<void> {
-    if (outbox) await relayOutbox(createDb(env.DB), outbox.table, outbox.inboxes(env));
+    if (!outbox) return;
+    // At the primary: the rows it reads are committed, so the session's bookmark covers them.
+    const session = openSession(env.DB, "first-primary");
+    await relayOutbox(session.db, outbox.table, outbox.inboxes(env), {
+      bookmark: session.bookmark,
+    });
   }
   return {
     relay,
     /** The read and write helpers of one entrypoint instance, over its env and execution context. */
     attach(env: E, execution: ExecutionContext) {
-      function read<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
-        return toResult(ctx?.requestId ?? "unknown", async () => {
+      /**
+       * Runs an operation over a D1 session opened where `start` says, and answers its Result with
+       * the bookmark the session reached (docs/decisions/0015-global-reads.md).
+       */
+      async function run<T>(
+        ctx: CallContext,
+        start: (call: CallContext) => SessionStart,
+        operation: (scope: S) => Promise<T>,
+      ): Promise<Result<T>> {
+        let session: Session | null = null;
+        const result = await toResult(ctx?.requestId ?? "unknown", async () => {
           const call = parseInput(CallContext, ctx);
-          return operation(definition.scope(createDb(env.DB), call, env, execution));
+          session = openSession(env.DB, start(call));
+          return operation(definition.scope(session.db, call, env, execution));
         });
+        const bookmark = (session as Session | null)?.bookmark();
+        return bookmark ? { ...result, bookmark } : result;
       }
       return {
-        read,
-        /** A write may have put events in the outbox: they are sent once the answer is on its way. */
+        /** A read: at a replica at least as fresh as the caller's bookmark, or at any one without. */
+        read<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+          return run(
+            ctx,
+            (call) => call.bookmarks?.[definition.service] ?? "first-unconstrained",
+            operation,
+          );
+        },
+        /**
+         * At the primary, whatever the caller has seen, with no outbox to send: a read that a write
+         * or a security check relies on (a session check, the followers a post fans out to), or a
+         * write that produces no events (a sign-in).
+         */
+        atPrimary<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+          return run(ctx, () => "first-primary", operation);
+        },
+        /**
+         * A write reads what it decides on at the primary, where it writes. It may have put events
+         * in the outbox: they are sent once the answer is on its way.
+         */
         async write<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
-          const result = await read(ctx, operation);
+          const result = await run(ctx, () => "first-primary", operation);
           if (result.ok && outbox) execution.waitUntil(relay(env));
           return result;
         },

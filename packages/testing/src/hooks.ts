@@ -8,6 +8,7 @@ import { retryDelay } from "@flock/kit";
 import { type BindingKinds, type Faults, faultsOf, withFaults } from "./faults";
 import { interceptD1 } from "./intercept";
 import { withRecordedMail } from "./mail";
+import { laggingD1, replicaPlanOf } from "./replica";
 
 /** Round trips so far, and how many there were when the call's answer went out (its waitUntil). */
 type Meter = { roundTrips: number; answered: number | null };
@@ -16,11 +17,22 @@ type Meter = { roundTrips: number; answered: number | null };
 const meters = new WeakMap<object, Meter>();
 
 /**
- * A worker's env as its tests run it: with the faults of its plan, its mail noted (see ./mail.ts)
- * and, if asked for, a D1 meter.
+ * The env with its DB read through a lagging copy (./replica.ts) when it has a REPLICA plan and the
+ * DB_REPLICA database that scripts/test-flock.ts adds with it.
+ */
+function withReplica<E extends object>(env: E): E {
+  const plan = replicaPlanOf(env);
+  const { DB, DB_REPLICA } = env as { DB?: D1Database; DB_REPLICA?: D1Database };
+  if (!plan || !DB || !DB_REPLICA) return env;
+  return { ...env, DB: laggingD1("DB", DB, DB_REPLICA, plan) };
+}
+
+/**
+ * A worker's env as its tests run it: with the faults of its plan, its mail noted (see ./mail.ts),
+ * its reads served by a lagging replica when it has a REPLICA plan and, if asked for, a D1 meter.
  */
 export function testEnv<E extends object>(env: E, bindings: BindingKinds): E {
-  const faulty = withRecordedMail(withFaults(env, bindings), bindings);
+  const faulty = withReplica(withRecordedMail(withFaults(env, bindings), bindings));
   const db = (faulty as { DB?: D1Database }).DB;
   if (!(env as { D1_METER?: unknown }).D1_METER || !db) return faulty;
   const meter: Meter = { roundTrips: 0, answered: null };

@@ -1,8 +1,12 @@
 /**
  * A D1 binding that calls `before` with the SQL of each round trip (a statement's first/all/run/raw,
- * or a whole batch) before it goes out. Fault injection and the benchmark's query meter use it.
+ * or a whole batch) before it goes out, in the sessions it opens (`withSession`) as well. Fault
+ * injection and the benchmark's query meter use it.
  */
-export function interceptD1(d1: D1Database, before: (statements: string[]) => void): D1Database {
+export function interceptD1<D extends D1Database | D1DatabaseSession>(
+  d1: D,
+  before: (statements: string[]) => void,
+): D {
   const real = new WeakMap<object, { statement: D1PreparedStatement; sql: string }>();
   const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const wrapped = new Proxy(statement, {
@@ -28,6 +32,8 @@ export function interceptD1(d1: D1Database, before: (statements: string[]) => vo
   };
   return new Proxy(d1, {
     get(target, property) {
+      if (property === "withSession" && "withSession" in target)
+        return (start?: string) => interceptD1(target.withSession(start), before);
       if (property === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
       if (property === "batch") {
         return (statements: D1PreparedStatement[]) => {

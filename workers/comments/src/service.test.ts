@@ -65,7 +65,7 @@ describe("the CommentsService entrypoint", () => {
     const author = newUser();
     const comment = await createComment(scopeOf(author), newPost(), { body: "hello" });
     const deleted = await rpc.deleteComment(as(author), comment.id);
-    expect(deleted).toEqual({ ok: true, value: null });
+    expect(deleted).toEqual({ ok: true, value: null, bookmark: expect.any(String) });
     await settled();
     expect(
       await count(

@@ -1,4 +1,5 @@
 import type {
+  Bookmarks,
   CommentsRpc,
   LiveRpc,
   NotificationsRpc,
@@ -54,5 +55,7 @@ export type AppEnv = {
     sessionId: string | null;
     /** The signed-in account's role, age and suspension, as its session check found them. */
     standing: Standing | null;
+    /** The newest bookmark of each database the client and this request have seen (bookmarks.ts). */
+    bookmarks: Bookmarks;
   };
 };

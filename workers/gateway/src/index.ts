@@ -1,5 +1,6 @@
 import { AppError } from "@flock/kit";
 import { bodyLimit } from "hono/body-limit";
+import { bookmarks } from "./bookmarks";
 import { docsPage, docsPolicy } from "./docs";
 import type { Env } from "./env";
 import { authenticate, corsPolicy, refuseSuspended, requestIds } from "./middleware";
@@ -29,6 +30,7 @@ const app = router();
 app.use("*", requestIds);
 app.use("*", refuseExampleSecret);
 app.use("*", corsPolicy);
+app.use("*", bookmarks);
 app.use(
   "*",
   bodyLimit({

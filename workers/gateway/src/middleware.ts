@@ -88,8 +88,14 @@ export function allowedOrigin(origin: string, setting: string): string | null {
 /** CORS for the API and the web app: bearer tokens, never cookies, so no credentials. */
 export const corsPolicy = cors({
   origin: (origin, c: Context<AppEnv>) => allowedOrigin(origin, c.env.CORS_ORIGINS),
-  allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+  allowHeaders: [
+    "Authorization",
+    "Content-Type",
+    "Flock-Bookmark",
+    "Idempotency-Key",
+    "X-Request-Id",
+  ],
   allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-  exposeHeaders: ["X-Request-Id", "Retry-After"],
+  exposeHeaders: ["X-Request-Id", "Retry-After", "Flock-Bookmark"],
   maxAge: 600,
 });

@@ -18,6 +18,9 @@ export const documentation = {
     description:
       "A social-posts application on a mesh of Cloudflare Workers. Errors are application/problem+json. " +
       "A token that is not valid is refused with 401 on every route, public ones included. " +
+      "Every response that read or wrote data carries an opaque Flock-Bookmark header: send the last " +
+      "one back as a request header (several, comma-separated, are merged) to read at least as fresh " +
+      "as your own writes wherever reads are served by replicas; a header that is not valid is ignored. " +
       "The RealWorld (Conduit) API under /api follows its own specification and is not described here.",
     license: { name: "MIT", identifier: "MIT" },
   },

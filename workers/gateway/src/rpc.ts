@@ -1,6 +1,7 @@
 import type { CallContext, Result } from "@flock/contracts";
 import { awaitService, DEFAULT_DEADLINE_MS } from "@flock/kit";
 import type { Context } from "hono";
+import { noteBookmark } from "./bookmarks";
 import type { AppEnv, Env } from "./env";
 
 /**
@@ -10,11 +11,13 @@ import type { AppEnv, Env } from "./env";
 export function callContext(c: Context<AppEnv>): CallContext {
   const sessionId = c.get("sessionId");
   const standing = c.get("standing");
+  const bookmarks = c.get("bookmarks");
   return {
     requestId: c.get("requestId"),
     actorId: c.get("userId"),
     ...(sessionId ? { sessionId } : {}),
     ...(standing ? { standing } : {}),
+    ...(bookmarks && Object.keys(bookmarks).length > 0 ? { bookmarks: { ...bookmarks } } : {}),
     deadline: Date.now() + deadlineMs(c.env),
   };
 }
@@ -23,6 +26,17 @@ export function callContext(c: Context<AppEnv>): CallContext {
 export function deadlineMs(env: Pick<Env, "RPC_DEADLINE_MS">): number {
   const ms = Number(env.RPC_DEADLINE_MS);
   return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_DEADLINE_MS;
+}
+
+/** The answer of a call, its bookmark noted for the calls after it and the response. */
+async function noted<T>(
+  c: Context<AppEnv>,
+  service: string,
+  pending: Promise<Result<T>>,
+): Promise<Result<T>> {
+  const result = await pending;
+  noteBookmark(c, service, result);
+  return result;
 }
 
 /**
@@ -34,7 +48,7 @@ export function call<T>(
   service: string,
   pending: Promise<Result<T>>,
 ): Promise<T> {
-  return awaitService(service, () => pending, {
+  return awaitService(service, () => noted(c, service, pending), {
     requestId: c.get("requestId"),
     deadlineMs: deadlineMs(c.env),
     idempotent: false,
@@ -51,7 +65,7 @@ export function read<T>(
   service: string,
   attempt: () => Promise<Result<T>>,
 ): Promise<T> {
-  return awaitService(service, attempt, {
+  return awaitService(service, () => noted(c, service, attempt()), {
     requestId: c.get("requestId"),
     deadlineMs: deadlineMs(c.env),
     idempotent: true,

@@ -1,4 +1,4 @@
-import { createDb, describeError, serviceHandlers } from "@flock/kit";
+import { describeError, eventContext, serviceHandlers } from "@flock/kit";
 import { deadLetters, inboxFailures, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
@@ -12,12 +12,12 @@ const { queue, scheduled } = serviceHandlers<Env>({
   inbox: "notifications",
   tables: { processed: processedEvents, failures: inboxFailures, deadLetters },
   ownInbox: (env) => env.NOTIFICATIONS_INBOX,
-  handle: (db, env, event) => applyEvent(db, event, handleResolver(env.USERS, event.requestId)),
+  handle: (db, env, event) => applyEvent(db, event, handleResolver(env.USERS, eventContext(event))),
   // Best effort, after the batch: a failed push is logged, never retried (the list has it).
-  settled: (env, events) => {
+  settled: (db, env, events) => {
     const requestId = events[0]?.requestId ?? "live";
     return pushNotifications(
-      createDb(env.DB),
+      db,
       livePush(env, requestId),
       profileLookup(env.USERS, requestId),
       events,

@@ -11,7 +11,16 @@ describe("the NotificationsService entrypoint", () => {
     await apply(eventOf("user.followed", { followerId: newUserId(), followeeId: me }));
     const listed = await service.list(as(me), { limit: 20 });
     expect(listed).toMatchObject({ ok: true, value: { unreadCount: 1, nextCursor: null } });
-    expect(await service.markRead(as(me), {})).toEqual({ ok: true, value: { unreadCount: 0 } });
+    const marked = await service.markRead(as(me), {});
+    expect(marked).toEqual({ ok: true, value: { unreadCount: 0 }, bookmark: expect.any(String) });
+    // Each answer carries its database's bookmark (decision 0015): the write's is the newer.
+    expect((marked.bookmark ?? "") > (listed.bookmark ?? "~")).toBe(true);
+    // A read at that bookmark sees the write.
+    const again = await service.list(
+      { ...as(me), bookmarks: { notifications: marked.bookmark ?? "" } },
+      { limit: 20 },
+    );
+    expect(again).toMatchObject({ ok: true, value: { unreadCount: 0 } });
   });
 
   it("answers failures as Results with a code, never a throw", async () => {

@@ -1,4 +1,4 @@
-import { ProfileSummary } from "@flock/contracts";
+import { type CallContext, ProfileSummary } from "@flock/contracts";
 import { callService } from "@flock/kit";
 import { z } from "zod";
 import type { Env } from "./env";
@@ -35,10 +35,10 @@ export function livePush(env: Env, requestId: string): Push {
  * Resolves handles through the users service. A failure throws, so the queue retries the event
  * rather than applying it without its mentions.
  */
-export function handleResolver(users: Env["USERS"], requestId: string): ResolveHandles {
+export function handleResolver(users: Env["USERS"], ctx: CallContext): ResolveHandles {
   return async (handles) => {
     const profiles = await callService(
-      { requestId, actorId: null },
+      ctx,
       "users",
       (call) => users.getProfilesByHandles(call, handles),
       { idempotent: true, schema: Profiles },

@@ -1,4 +1,4 @@
-import { createDb, describeError, serviceHandlers } from "@flock/kit";
+import { describeError, eventContext, serviceHandlers } from "@flock/kit";
 import { deadLetters, inboxFailures, outbox, processedEvents } from "./db/schema";
 import type { Env } from "./env";
 import { applyEvent } from "./events";
@@ -13,14 +13,14 @@ const { queue, scheduled } = serviceHandlers<Env>({
   ownInbox: (env) => env.POSTS_INBOX,
   handle: (db, env, event) =>
     applyEvent(db, event, {
-      audience: usersAudience(env, { requestId: event.requestId, actorId: null }),
+      audience: usersAudience(env, eventContext(event)),
       celebrityFollowers: celebrityFollowers(env),
     }),
   relay: service.relay,
   // Best effort, after the batch: a failed push is logged and retried never (the feed has the post).
-  settled: (env, events) =>
+  settled: (db, env, events) =>
     pushNewPosts(
-      createDb(env.DB),
+      db,
       livePorts(env, { requestId: events[0]?.requestId ?? "live", actorId: null }),
       events,
     ).catch((error) =>

@@ -154,7 +154,8 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
   }
   postAuthor(ctx: CallContext, postId: string) {
-    return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));
+    // At the primary: a comment is accepted on its answer, however new the post (decision 0015).
+    return this.#service.atPrimary(ctx, (scope) => posts.postAuthor(scope, postId));
   }
   notePresence(ctx: CallContext, userId: string) {
     return this.#service.read(ctx, (scope) => live.notePresence(scope, userId));

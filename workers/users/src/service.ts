@@ -55,12 +55,14 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.write(ctx, (scope) => accounts.register(scope, input, device));
   }
   login(ctx: CallContext, input: LoginInput, device: Device) {
-    // A write (it opens a session) that produces no events: nothing to relay.
-    return this.#service.read(ctx, (scope) => accounts.login(scope, input, device));
+    // A write (it opens a session) that produces no events: nothing to relay. At the primary, where
+    // the newest password is (decision 0015).
+    return this.#service.atPrimary(ctx, (scope) => accounts.login(scope, input, device));
   }
   checkSession(ctx: CallContext, sessionId: string) {
-    // Touching lastUsedAt is its only write, and it produces no events: nothing to relay.
-    return this.#service.read(ctx, (scope) =>
+    // Touching lastUsedAt is its only write, and it produces no events: nothing to relay. At the
+    // primary: a replica behind a logout would let an ended session through (decision 0015).
+    return this.#service.atPrimary(ctx, (scope) =>
       sessions.checkSession(scope, parseInput(SessionId, sessionId)),
     );
   }
@@ -77,16 +79,16 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   requestPasswordReset(ctx: CallContext, input: PasswordResetRequest) {
     // It mails, and produces no events: nothing to relay.
-    return this.#service.read(ctx, (scope) => emailTokens.requestPasswordReset(scope, input));
+    return this.#service.atPrimary(ctx, (scope) => emailTokens.requestPasswordReset(scope, input));
   }
   confirmPasswordReset(ctx: CallContext, input: PasswordResetConfirm) {
-    return this.#service.read(ctx, (scope) => emailTokens.confirmPasswordReset(scope, input));
+    return this.#service.atPrimary(ctx, (scope) => emailTokens.confirmPasswordReset(scope, input));
   }
   verifyEmail(ctx: CallContext, input: VerifyEmailInput) {
-    return this.#service.read(ctx, (scope) => emailTokens.verifyEmail(scope, input));
+    return this.#service.atPrimary(ctx, (scope) => emailTokens.verifyEmail(scope, input));
   }
   resendVerification(ctx: CallContext) {
-    return this.#service.read(ctx, emailTokens.resendVerification);
+    return this.#service.atPrimary(ctx, emailTokens.resendVerification);
   }
   getMe(ctx: CallContext) {
     return this.#service.read(ctx, accounts.getMe);
@@ -163,7 +165,8 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.read(ctx, (scope) => blocks.listRestricted(scope, "mutes", query));
   }
   followerIds(ctx: CallContext, userId: string, query: ListQuery) {
-    return this.#service.read(ctx, (scope) => follows.followerIds(scope, userId, query));
+    // At the primary: a post fans out to these, and a follow a replica has not seen would miss it.
+    return this.#service.atPrimary(ctx, (scope) => follows.followerIds(scope, userId, query));
   }
   getModeratedAccount(ctx: CallContext, handle: string) {
     return this.#service.read(ctx, (scope) => moderation.getModeratedAccount(scope, handle));
