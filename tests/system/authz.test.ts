@@ -3,6 +3,7 @@
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
 import { createHash, randomBytes } from "node:crypto";
+import { image } from "@flock/testing/images";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
@@ -22,6 +23,8 @@ type World = {
   commentId: string;
   heldCommentId: string;
   requestId: string;
+  /** An image the owner uploaded. */
+  mediaId: string;
   /**
    * Live mailed tokens of a third person (so using one signs neither owner nor stranger out), one
    * per attempt (each is built, refused or not): each works once.
@@ -97,7 +100,13 @@ function tokenOf(
 }
 const table: Record<
   string,
-  { access: Access; path?: (w: World) => string; body?: (w: World) => unknown }
+  {
+    access: Access;
+    path?: (w: World) => string;
+    body?: (w: World) => unknown;
+    /** A raw body with its content type, for a route that takes bytes rather than JSON. */
+    raw?: () => { contentType: string; bytes: Uint8Array };
+  }
 > = {
   "POST /v1/auth/register": {
     access: "public",
@@ -243,6 +252,11 @@ const table: Record<
   "GET /v1/notifications": { access: "self" },
   "POST /v1/notifications/read": { access: "self", body: () => ({}) },
   "GET /v1/health": { access: "public" },
+  "POST /v1/media": {
+    access: "self",
+    raw: () => ({ contentType: "image/png", bytes: image("png") }),
+  },
+  "GET /media/{id}": { access: "public", path: (w) => `/media/${w.mediaId}` },
   "POST /v1/posts/{id}/report": {
     access: "signed-in",
     path: (w) => `/v1/posts/${w.postId}/report`,
@@ -309,7 +323,24 @@ async function makeWorld(): Promise<World> {
     await api.post(`/v1/users/${owner.handle}/friend-request`, undefined, sender.token)
   ).body.id;
   const mailed = await mintMailedTokens(sender, 4);
-  return { owner, stranger, moderator, postId, commentId, heldCommentId, requestId, mailed };
+  const mediaId = (
+    await api.request("POST", "/v1/media", {
+      token: owner.token,
+      headers: { "content-type": "image/png" },
+      raw: image("png"),
+    })
+  ).body.id;
+  return {
+    owner,
+    stranger,
+    moderator,
+    postId,
+    commentId,
+    heldCommentId,
+    requestId,
+    mediaId,
+    mailed,
+  };
 }
 
 /**
@@ -353,6 +384,13 @@ async function attempt(route: string, world: World, token: string | undefined): 
   const [method = "GET", template = ""] = route.split(" ");
   const entry = table[route];
   const path = entry?.path ? entry.path(world) : template;
+  const raw = entry?.raw?.();
+  if (raw)
+    return api.request(method, path, {
+      token,
+      headers: { "content-type": raw.contentType },
+      raw: raw.bytes,
+    });
   return api.request(method, path, { token, body: entry?.body?.(world) });
 }
 

@@ -6,12 +6,13 @@ import { workers } from "../../scripts/workers.ts";
 import { bindings as commentsBindings } from "../../workers/comments/src/bindings.ts";
 import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
 import { EXAMPLE_JWT_SECRET } from "../../workers/gateway/src/example-secret.ts";
+import { bindings as mediaBindings } from "../../workers/media/src/bindings.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
-type Kind = "d1" | "queue" | "service" | "var" | "secret" | "ratelimit" | "send_email";
+type Kind = "d1" | "queue" | "service" | "var" | "secret" | "ratelimit" | "send_email" | "r2";
 
 /** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
 const declared: Record<string, Record<string, Kind>> = {
@@ -20,6 +21,7 @@ const declared: Record<string, Record<string, Kind>> = {
   "flock-posts": postsBindings,
   "flock-comments": commentsBindings,
   "flock-notifications": notificationsBindings,
+  "flock-media": mediaBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")
@@ -34,6 +36,7 @@ describe("each worker's Env matches its wrangler.toml", () => {
       expect(config.name).toBe(worker.name);
       const actual: Record<string, Kind> = {};
       for (const d1 of config.d1_databases) actual[d1.binding] = "d1";
+      for (const bucket of config.r2_buckets) actual[bucket.binding] = "r2";
       for (const queue of config.queues.producers ?? []) actual[queue.binding] = "queue";
       for (const service of config.services ?? []) actual[service.binding] = "service";
       for (const limiter of config.ratelimits ?? []) actual[limiter.name] = "ratelimit";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CommentStatus } from "./comments";
 import { Id, Timestamp } from "./common";
 
-export const Service = z.enum(["users", "posts", "comments", "notifications"]);
+export const Service = z.enum(["users", "posts", "comments", "notifications", "media"]);
 export type Service = z.infer<typeof Service>;
 
 function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D) {

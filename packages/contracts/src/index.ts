@@ -2,6 +2,7 @@ export * from "./comments";
 export * from "./common";
 export * from "./errors";
 export * from "./events";
+export * from "./media";
 export * from "./moderation";
 export * from "./notifications";
 export * from "./posts";

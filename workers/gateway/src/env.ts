@@ -1,4 +1,11 @@
-import type { CommentsRpc, NotificationsRpc, PostsRpc, Standing, UsersRpc } from "@flock/contracts";
+import type {
+  CommentsRpc,
+  MediaRpc,
+  NotificationsRpc,
+  PostsRpc,
+  Standing,
+  UsersRpc,
+} from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
@@ -30,6 +37,8 @@ export type Env = {
   POSTS: Service & PostsRpc;
   COMMENTS: Service & CommentsRpc;
   NOTIFICATIONS: Service & NotificationsRpc;
+  /** Uploads (RPC) and GET /media/:id (its fetch handler). */
+  MEDIA: Service & MediaRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

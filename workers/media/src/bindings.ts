@@ -1,0 +1,5 @@
+/** The bindings wrangler.toml gives this worker, by kind; tests/system/config.test.ts holds the two equal. */
+export const bindings = {
+  DB: "d1",
+  BUCKET: "r2",
+} as const;
