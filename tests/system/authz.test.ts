@@ -428,6 +428,39 @@ describe("the authorization matrix", () => {
     expect(failures).toEqual([]);
   }, 240_000);
 
+  it("lets only the uploader attach an upload, to a post or as an avatar", async () => {
+    const world = await makeWorld();
+    const attach = (token: string | undefined) =>
+      api.post("/v1/posts", { body: "x", media: [{ id: world.mediaId, alt: "" }] }, token);
+    const avatar = (token: string | undefined) =>
+      api.patch("/v1/me", { avatarMediaId: world.mediaId }, token);
+    expect((await attach(undefined)).status).toBe(401);
+    expect((await attach(BAD_TOKEN)).status).toBe(401);
+    expect((await attach(world.stranger.token)).status).toBe(403);
+    expect((await avatar(world.stranger.token)).status).toBe(403);
+    expect((await api.get(`/v1/users/${world.stranger.handle}`)).body.avatarUrl).toBeNull();
+    expect((await attach(world.owner.token)).status).toBe(201);
+  });
+
+  it("lets only the author delete a post, and its images go with it", async () => {
+    const world = await makeWorld();
+    const post = (
+      await api.post(
+        "/v1/posts",
+        { body: "pictured", media: [{ id: world.mediaId, alt: "" }] },
+        world.owner.token,
+      )
+    ).body;
+    expect([403, 404]).toContain(
+      (await api.del(`/v1/posts/${post.id}`, world.stranger.token)).status,
+    );
+    expect((await api.get(`/media/${world.mediaId}`)).status).toBe(200);
+    expect((await api.del(`/v1/posts/${post.id}`, world.owner.token)).status).toBe(204);
+    await eventually(async () =>
+      expect((await api.get(`/media/${world.mediaId}`)).status).toBe(404),
+    );
+  });
+
   it("lets only the sender cancel a friend request", async () => {
     const owner = await api.signUp("owner");
     const sender = await api.signUp("sender");

@@ -1,3 +1,3 @@
 import { workerTestConfig } from "@flock/testing/vitest";
 
-export default workerTestConfig(import.meta.dirname, { absentServices: ["USERS"] });
+export default workerTestConfig(import.meta.dirname, { absentServices: ["USERS", "MEDIA"] });

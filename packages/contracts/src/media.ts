@@ -30,6 +30,16 @@ export const Upload = z
   .meta({ id: "Upload" });
 export type Upload = z.infer<typeof Upload>;
 
+/** What an upload is attached to: a post (by its id) or its uploader's avatar. */
+export const MediaHolder = z.object({
+  kind: z.enum(["post", "avatar"]),
+  id: Id.describe("The post's id, or the uploader's own id for an avatar"),
+});
+export type MediaHolder = z.infer<typeof MediaHolder>;
+
+/** An upload as its holder keeps a copy of it: enough to show it without asking the media service. */
+export type ClaimedMedia = { id: string; url: string; width: number; height: number };
+
 /** The media service as other workers call it; GET /media/:id is forwarded to its fetch handler. */
 export interface MediaRpc {
   /**
@@ -41,5 +51,12 @@ export interface MediaRpc {
     contentType: string,
     body: ReadableStream<Uint8Array>,
   ): Promise<Result<Upload>>;
+  /**
+   * Attaches the caller's uploads to a holder, in the order given: only the uploader may, an upload
+   * held by anything else is a conflict, and attaching again to the same holder changes nothing. The
+   * holder's own event (post.created, user.updated) confirms it; an attachment never confirmed is
+   * released with the upload a day later, like an upload never attached.
+   */
+  claim(ctx: CallContext, holder: MediaHolder, ids: string[]): Promise<Result<ClaimedMedia[]>>;
   health(): Promise<Health>;
 }

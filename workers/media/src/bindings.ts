@@ -2,4 +2,5 @@
 export const bindings = {
   DB: "d1",
   BUCKET: "r2",
+  MEDIA_INBOX: "queue",
 } as const;

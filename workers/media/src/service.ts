@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type { CallContext, MediaRpc } from "@flock/contracts";
+import type { CallContext, MediaHolder, MediaRpc } from "@flock/contracts";
 import { checkHealth, defineService } from "@flock/kit";
+import * as attachments from "./attachments";
 import type { Env } from "./env";
 import * as media from "./media";
 import type { Scope } from "./scope";
@@ -17,6 +18,9 @@ export class MediaService extends WorkerEntrypoint<Env> implements MediaRpc {
 
   upload(ctx: CallContext, contentType: string, body: ReadableStream<Uint8Array>) {
     return this.#service.write(ctx, (scope) => media.upload(scope, contentType, body));
+  }
+  claim(ctx: CallContext, holder: MediaHolder, ids: string[]) {
+    return this.#service.write(ctx, (scope) => attachments.claim(scope, holder, ids));
   }
   /** GET /media/:id, forwarded whole by the gateway. */
   override fetch(request: Request) {

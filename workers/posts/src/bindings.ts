@@ -2,9 +2,11 @@
 export const bindings = {
   DB: "d1",
   USERS: "service",
+  MEDIA: "service",
   CELEBRITY_FOLLOWERS: "var",
   USERS_INBOX: "queue",
   POSTS_INBOX: "queue",
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
+  MEDIA_INBOX: "queue",
 } as const;

@@ -100,6 +100,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     shareCount: row.shareCount,
     sharedPostId: row.sharedPostId,
     sharedPost,
+    media: row.media,
     ...(scope.ctx.actorId
       ? { viewer: { liked: liked.has(row.id), shared: shared.has(row.id) } }
       : {}),

@@ -899,12 +899,14 @@ export interface components {
         UpdateMeInput: {
             displayName?: string;
             bio?: string | null;
-            /** Format: uri */
-            avatarUrl?: string | null;
             email?: string;
             password?: string;
             /** @description Your current password: required to change `email` or `password` */
             currentPassword?: string;
+            /** @description One of your uploads (POST /v1/media) to show as your avatar; null removes it */
+            avatarMediaId?: string | null;
+            /** @description Not accepted: use avatarMediaId */
+            avatarUrl?: unknown;
         };
         DeleteMeInput: {
             /** @description Your password: required (403 without it) */
@@ -996,8 +998,16 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
             sharedPost?: components["schemas"]["SharedPost"] | null;
+        };
+        PostMedia: {
+            id: string;
+            url: string;
+            alt: string;
+            width: number;
+            height: number;
         };
         PostViewer: {
             liked: boolean;
@@ -1022,6 +1032,7 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
         };
         CreatePostInput: {
@@ -1029,6 +1040,14 @@ export interface components {
             title?: string;
             description?: string;
             tags?: string[];
+            /** @description Up to 4 of your uploads, in the order shown */
+            media?: components["schemas"]["PostMediaInput"][];
+        };
+        PostMediaInput: {
+            /** @description An upload of yours (POST /v1/media) */
+            id: string;
+            /** @default  */
+            alt: string;
         };
         PostDetail: {
             id: string;
@@ -1049,6 +1068,7 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
             sharedPost?: components["schemas"]["SharedPost"] | null;
             /** @description The first page of comments, with ?include=comments */
@@ -1730,6 +1750,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state */
             409: {
                 headers: {
@@ -1753,6 +1782,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3028,6 +3066,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid fields, one entry per field */
             422: {
                 headers: {
@@ -3042,6 +3107,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

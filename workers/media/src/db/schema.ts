@@ -1,3 +1,4 @@
+import { deadLettersTable, inboxFailuresTable, processedEventsTable } from "@flock/kit";
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -20,6 +21,8 @@ export const media = sqliteTable(
     /** What holds the upload: a post or an account's avatar, once attached. */
     attachedKind: text("attached_kind").$type<"post" | "avatar">(),
     attachedTo: text("attached_to"),
+    /** When it was last attached: an attachment gets a day of its own to be confirmed. */
+    claimedAt: integer("claimed_at"),
     /** When the holder's own event confirmed the attachment (a claim alone does not keep an upload). */
     confirmedAt: integer("confirmed_at"),
     deletingAt: integer("deleting_at"),
@@ -31,3 +34,7 @@ export const media = sqliteTable(
     index("media_deleting").on(table.deletingAt).where(sql`deleting_at IS NOT NULL`),
   ],
 );
+
+export const processedEvents = processedEventsTable();
+export const inboxFailures = inboxFailuresTable();
+export const deadLetters = deadLettersTable();
