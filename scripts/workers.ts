@@ -37,6 +37,12 @@ export const workers = [
     testEntry: "workers/notifications/test/entry.ts",
   },
   {
+    name: "flock-media",
+    config: "workers/media/wrangler.toml",
+    database: "media-db",
+    testEntry: "workers/media/test/entry.ts",
+  },
+  {
     name: "flock-gateway",
     config: "wrangler.toml",
     database: null,

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { image } from "@flock/testing/images";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -170,6 +171,44 @@ describe("two people on flock", () => {
     await alice.page.getByRole("button", { name: /New posts/ }).click();
     await postBy(alice.page, bob.name).getByText("Hello <script>").waitFor();
     await expectNoInjection(alice.page, alice.incidents);
+  });
+
+  it("posts an image with alt text, previewed, removable, and shown in the post with its size", async () => {
+    const { page } = bob;
+    await page.goto("/");
+    await settled(page);
+    await page.getByLabel("What's happening?").fill("a picture");
+    const picker = page.getByLabel(/Add images/);
+    await picker.setInputFiles([
+      { name: "one.png", mimeType: "image/png", buffer: Buffer.from(image("png")) },
+      { name: "two.gif", mimeType: "image/gif", buffer: Buffer.from(image("gif")) },
+    ]);
+    await page.getByLabel(/Image 2: describe it/).waitFor();
+    // The second one is removed before posting; the first is described.
+    await page.getByRole("button", { name: "Remove image 2" }).click();
+    expect(await page.getByLabel(/Image 2: describe it/).count()).toBe(0);
+    await page.getByText(/No description yet/).waitFor();
+    await page.getByLabel(/Image 1: describe it/).fill("An orange square");
+    await page.getByRole("button", { name: "Post", exact: true }).click();
+    const shown = postBy(page, bob.name).first().getByRole("img", { name: "An orange square" });
+    await shown.waitFor();
+    expect(await shown.getAttribute("width")).toBe("12");
+    expect(await shown.getAttribute("height")).toBe("10");
+    expect(await shown.getAttribute("loading")).toBe("lazy");
+    await shown.scrollIntoViewIfNeeded();
+    // Rendered: the CSP lets flock's own images in, and the bytes decode.
+    await expect
+      .poll(() => shown.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBe(12);
+    await expectNoInjection(page, bob.incidents);
+    // The steps that follow expect Bob's first post alone: this one goes, with its image.
+    const permalink = await postBy(page, bob.name)
+      .first()
+      .locator("a.permalink")
+      .getAttribute("href");
+    await apiCall("DELETE", `/v1/posts/${permalink?.split("/").pop()}`, await tokenIn(page));
+    await page.reload();
+    await settled(page);
   });
 
   it("explains a post that mentions more than 50 people with the body's field error", async () => {
@@ -371,20 +410,32 @@ describe("two people on flock", () => {
   it("changes settings, shown as text, with the server's reasons when refused", async () => {
     const { page } = alice;
     await page.goto("/settings");
-    await page.getByLabel("Avatar URL").fill("javascript:alert(1)");
-    await page.getByRole("button", { name: "Save changes" }).click();
-    await page.getByText("must be an http(s) URL").waitFor();
+    // An avatar is an upload, checked by its bytes: a text file is refused with the server's reason.
+    await page.getByLabel("Avatar").setInputFiles({
+      name: "alice.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("<svg onload=alert(1)>"),
+    });
+    await page.getByText("Only JPEG, PNG, WebP and GIF images can be uploaded.").waitFor();
 
     const name = `Alice <i>${XSS.svg}`.slice(0, 50);
     const bio = `${XSS.script} I like #edge and @${bob.handle}`;
     await page.getByLabel("Display name").fill(name);
     await page.getByLabel("Bio").fill(bio);
-    await page.getByLabel("Avatar URL").fill("https://example.invalid/alice.png");
+    await page.getByLabel("Avatar").setInputFiles({
+      name: "alice.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(image("png")),
+    });
+    await page.getByRole("img", { name: "Your avatar" }).waitFor();
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Your settings were saved.").waitFor();
 
     await page.getByRole("link", { name: "Profile", exact: true }).click();
     await page.getByRole("heading", { level: 1, name }).waitFor();
+    expect(await page.locator("img.avatar").first().getAttribute("src")).toMatch(
+      /^\/media\/[0-9A-Z]{26}$/,
+    );
     expect(await page.locator(".bio").textContent()).toBe(bio);
     expect(await page.locator(".bio a.hashtag").getAttribute("href")).toBe("/t/edge");
     await expectNoInjection(page, alice.incidents);

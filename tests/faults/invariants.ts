@@ -1,6 +1,6 @@
 // The promises flock makes, checked against the databases themselves once every outbox is drained
 // and every inbox is quiet. Each check returns the rows that break it; none is the only good answer.
-export type Database = "users" | "posts" | "comments" | "notifications";
+export type Database = "users" | "posts" | "comments" | "notifications" | "media";
 export type Sql = (database: Database, query: string) => Promise<Array<Record<string, unknown>>>;
 
 const count = async (sql: Sql, database: Database, query: string) =>
@@ -24,7 +24,7 @@ export async function drain(
       )
     ).reduce((a, b) => a + b, 0);
     const processed = await Promise.all(
-      (["users", "posts", "comments", "notifications"] as const).map((db) =>
+      (["users", "posts", "comments", "notifications", "media"] as const).map((db) =>
         count(sql, db, "SELECT count(*) AS n FROM processed_events"),
       ),
     );
@@ -53,7 +53,15 @@ export const POISON_MARK = '"poison":true';
  */
 export async function checkInvariants(
   sql: Sql,
-  options: { celebrityFollowers: number; poisonPerInbox: number },
+  options: {
+    celebrityFollowers: number;
+    poisonPerInbox: number;
+    /**
+     * The keys of every object in the media bucket, where the caller can list it (the soak, which
+     * reads a running `npm start` through wrangler's CLI, cannot: it checks the rows alone).
+     */
+    objects?: string[];
+  },
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
   const report = (invariant: string, rows: unknown[]) => {
@@ -343,9 +351,39 @@ export async function checkInvariants(
     ...follows.filter((f) => after(usersSince, f.follower_id, f.created_at)),
   ]);
 
+  // Media: no stored object without its row, no image shown (a post's, an avatar) without its
+  // object, and nothing left half-deleted once the sweeps have run.
+  const [mediaRows, postMedia, avatars] = await Promise.all([
+    read("media", "SELECT id, deleting_at FROM media"),
+    read(
+      "posts",
+      "SELECT posts.id AS post_id, json_extract(item.value, '$.id') AS media_id FROM posts, json_each(posts.media) AS item",
+    ),
+    read("users", "SELECT id, avatar_url FROM users WHERE avatar_url LIKE '/media/%'"),
+  ]);
+  const rowIds = new Set(mediaRows.map((row) => String(row.id)));
+  const objects = new Set(options.objects ?? rowIds);
+  report(
+    "no stored object without a metadata row",
+    [...objects].filter((key) => !rowIds.has(key)).map((key) => ({ key })),
+  );
+  const shown = (id: string) => objects.has(id) && rowIds.has(id);
+  report(
+    "no post shows an image without its object and row",
+    postMedia.filter((row) => !shown(String(row.media_id))),
+  );
+  report(
+    "no avatar is an image without its object and row",
+    avatars.filter((row) => !shown(String(row.avatar_url).slice("/media/".length))),
+  );
+  report(
+    "no upload is left half-deleted",
+    mediaRows.filter((row) => row.deleting_at !== null),
+  );
+
   // Dead letters: each inbox keeps exactly the poison it was sent, and nothing a consumer should
   // have applied. A missing table fails here like any other unreadable one.
-  for (const db of ["users", "posts", "comments", "notifications"] as const) {
+  for (const db of ["users", "posts", "comments", "notifications", "media"] as const) {
     const letters = await read(
       db,
       `SELECT id, queue, instr(body, '${POISON_MARK}') > 0 AS poison FROM dead_letters`,

@@ -194,10 +194,29 @@ for (const seed of seeds) {
   } catch (error) {
     violations.push({ invariant: "the mesh drains", detail: String(error) });
   }
+  const bucket = (
+    (await server.getWorker("flock-media").getEnv()) as {
+      BUCKET: {
+        list(options: { cursor?: string }): Promise<{
+          objects: Array<{ key: string }>;
+          truncated: boolean;
+          cursor?: string;
+        }>;
+      };
+    }
+  ).BUCKET;
+  const objects: string[] = [];
+  for (let cursor: string | undefined, more = true; more; ) {
+    const listed = await bucket.list(cursor ? { cursor } : {});
+    objects.push(...listed.objects.map((object) => object.key));
+    more = listed.truncated;
+    cursor = listed.cursor;
+  }
   violations.push(
     ...(await checkInvariants(sql, {
       celebrityFollowers: CELEBRITY_FOLLOWERS,
       poisonPerInbox: POISON_PER_INBOX,
+      objects,
     })),
   );
   const floor = floors(result.drawn);

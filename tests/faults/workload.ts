@@ -9,6 +9,8 @@
 // comments. A refusal (4xx) is fine and a 5xx is counted; every write that succeeded is counted by
 // kind, so that a run can demand a floor of each: a workload that was refused everything proves
 // nothing.
+import { image } from "../../packages/testing/src/images.ts";
+
 export type Http = (
   method: string,
   path: string,
@@ -23,14 +25,21 @@ export const BOOKMARK_HEADER = "flock-bookmark";
 /** The public gateway at `base` as the workload calls it: JSON in, parsed JSON (or text) out. */
 export function gatewayHttp(base: string): Http {
   return async (method, path, token, body, headers) => {
+    // Bytes (an upload) go as they are, with the content type the caller gives; the rest as JSON.
+    const raw = body instanceof Uint8Array;
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(body === undefined || raw ? {} : { "content-type": "application/json" }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : raw
+            ? (body as Uint8Array<ArrayBuffer>)
+            : JSON.stringify(body),
     });
     const text = await response.text();
     const bookmark = response.headers.get(BOOKMARK_HEADER);
@@ -85,6 +94,9 @@ export const writeKinds = [
   "reportPost",
   "suspend",
   "unsuspend",
+  "upload",
+  "attach",
+  "avatar",
 ] as const;
 export type WriteKind = (typeof writeKinds)[number];
 
@@ -119,6 +131,7 @@ export type EndedSession = {
 export type Person = { handle: string; token: string };
 type PostRef = { id: string; author: Person };
 type CommentRef = { id: string; postId: string; author: Person };
+type UploadRef = { id: string; owner: Person };
 
 /**
  * What all clients share: the live people, posts and comments, as the answers told them, and the
@@ -128,6 +141,8 @@ type World = {
   people: Person[];
   posts: PostRef[];
   comments: CommentRef[];
+  /** Uploads not attached yet. */
+  uploads: UploadRef[];
   registered: number;
   ended: EndedSession[];
   moderator: Person | null;
@@ -164,6 +179,9 @@ const weights = {
   reportPost: 3,
   suspend: 1,
   unsuspend: 3,
+  upload: 4,
+  attach: 3,
+  avatar: 2,
   read: 5,
   "write with an ended session's token": 2,
   "like against unlike": 5,
@@ -288,6 +306,33 @@ function stepsFor(
         author: writer,
       });
   };
+  const someUpload = () => random.pick(world.uploads);
+  const upload = async (who: Person) => {
+    const reply = await call("upload", "POST", "/v1/media", who.token, image("png"), {
+      "content-type": "image/png",
+    });
+    if (ok(reply.status)) world.uploads.push({ id: (reply.body as { id: string }).id, owner: who });
+  };
+  const attached = (target: UploadRef) => {
+    world.uploads = world.uploads.filter((item) => item !== target);
+  };
+  // Mostly by the uploader, who may; now and then by someone else, who must be refused.
+  const attach = async (target: UploadRef) => {
+    const author = random.next() < 0.9 ? target.owner : (someone() ?? target.owner);
+    const reply = await call("attach", "POST", "/v1/posts", author.token, {
+      body: `a picture by ${author.handle}`,
+      media: [{ id: target.id, alt: "a picture" }],
+    });
+    if (!ok(reply.status)) return;
+    attached(target);
+    world.posts.push({ id: (reply.body as { id: string }).id, author });
+  };
+  const avatar = async (target: UploadRef) => {
+    const reply = await call("avatar", "PATCH", "/v1/me", target.owner.token, {
+      avatarMediaId: target.id,
+    });
+    if (ok(reply.status)) attached(target);
+  };
   const reportPost = (who: Person, target: PostRef) =>
     call("reportPost", "POST", `/v1/posts/${target.id}/report`, who.token, { reason: "fault" });
   // By the run's moderator; a suspended person stays in the world, and every write of theirs is
@@ -336,6 +381,7 @@ function stepsFor(
     world.people = world.people.filter((person) => person !== leaving);
     for (const post of world.posts.filter((p) => p.author === leaving)) forgetPost(post.id);
     world.comments = world.comments.filter((c) => c.author !== leaving);
+    world.uploads = world.uploads.filter((item) => item.owner !== leaving);
   };
   // Logging out ends the session; the person signs back in (counted with the step) for a new token.
   const logOut = async (who: Person) => {
@@ -435,6 +481,9 @@ function stepsFor(
       deletePost(post, random.next() < 0.85 ? post.author : someone()),
     ),
     deleteAccount: on(leaver, deleteAccount),
+    upload: on(someone, upload),
+    attach: on(someUpload, attach),
+    avatar: on(someUpload, avatar),
     logout: on(someone, logOut),
     changePassword: on(someone, (who) => changePassword(who)),
     read: on(someone, (reader) => call("read", "GET", "/v1/feed?limit=20", reader.token)),
@@ -496,7 +545,8 @@ const FLOOR_SHARE = 0.25;
  * Kinds whose targets the racing clients often take away first: a report names any comment the
  * client has seen, and most of those are deleted with their post or account by the time it is sent.
  */
-const FLOOR_SHARES: Partial<Record<WriteKind, number>> = { report: 0.1 };
+// Attaching needs an upload still free and its owner still standing: a tenth, like reports.
+const FLOOR_SHARES: Partial<Record<WriteKind, number>> = { report: 0.1, attach: 0.1, avatar: 0.1 };
 
 /**
  * The fewest writes of each kind a run must see succeed: a quarter of the times its plain step was
@@ -536,6 +586,7 @@ export async function runWorkload(
     people: [],
     posts: [],
     comments: [],
+    uploads: [],
     registered: 0,
     ended: [],
     moderator: null,

@@ -3,6 +3,7 @@
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
 import { createHash, randomBytes } from "node:crypto";
+import { image } from "@flock/testing/images";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
@@ -22,6 +23,8 @@ type World = {
   commentId: string;
   heldCommentId: string;
   requestId: string;
+  /** An image the owner uploaded. */
+  mediaId: string;
   /**
    * Live mailed tokens of a third person (so using one signs neither owner nor stranger out), one
    * per attempt (each is built, refused or not): each works once.
@@ -105,7 +108,13 @@ function tokenOf(
 }
 const table: Record<
   string,
-  { access: Access; path?: (w: World) => string; body?: (w: World) => unknown }
+  {
+    access: Access;
+    path?: (w: World) => string;
+    body?: (w: World) => unknown;
+    /** A raw body with its content type, for a route that takes bytes rather than JSON. */
+    raw?: () => { contentType: string; bytes: Uint8Array };
+  }
 > = {
   "POST /v1/auth/register": {
     access: "public",
@@ -253,6 +262,11 @@ const table: Record<
   "GET /v1/health": { access: "public" },
   "POST /v1/live/ticket": { access: "self" },
   "GET /v1/live": { access: "ticket" },
+  "POST /v1/media": {
+    access: "self",
+    raw: () => ({ contentType: "image/png", bytes: image("png") }),
+  },
+  "GET /media/{id}": { access: "public", path: (w) => `/media/${w.mediaId}` },
   "POST /v1/posts/{id}/report": {
     access: "signed-in",
     path: (w) => `/v1/posts/${w.postId}/report`,
@@ -319,7 +333,24 @@ async function makeWorld(): Promise<World> {
     await api.post(`/v1/users/${owner.handle}/friend-request`, undefined, sender.token)
   ).body.id;
   const mailed = await mintMailedTokens(sender, 4);
-  return { owner, stranger, moderator, postId, commentId, heldCommentId, requestId, mailed };
+  const mediaId = (
+    await api.request("POST", "/v1/media", {
+      token: owner.token,
+      headers: { "content-type": "image/png" },
+      raw: image("png"),
+    })
+  ).body.id;
+  return {
+    owner,
+    stranger,
+    moderator,
+    postId,
+    commentId,
+    heldCommentId,
+    requestId,
+    mediaId,
+    mailed,
+  };
 }
 
 /**
@@ -363,6 +394,13 @@ async function attempt(route: string, world: World, token: string | undefined): 
   const [method = "GET", template = ""] = route.split(" ");
   const entry = table[route];
   const path = entry?.path ? entry.path(world) : template;
+  const raw = entry?.raw?.();
+  if (raw)
+    return api.request(method, path, {
+      token,
+      headers: { "content-type": raw.contentType },
+      raw: raw.bytes,
+    });
   return api.request(method, path, { token, body: entry?.body?.(world) });
 }
 
@@ -401,6 +439,39 @@ describe("the authorization matrix", () => {
     }
     expect(failures).toEqual([]);
   }, 240_000);
+
+  it("lets only the uploader attach an upload, to a post or as an avatar", async () => {
+    const world = await makeWorld();
+    const attach = (token: string | undefined) =>
+      api.post("/v1/posts", { body: "x", media: [{ id: world.mediaId, alt: "" }] }, token);
+    const avatar = (token: string | undefined) =>
+      api.patch("/v1/me", { avatarMediaId: world.mediaId }, token);
+    expect((await attach(undefined)).status).toBe(401);
+    expect((await attach(BAD_TOKEN)).status).toBe(401);
+    expect((await attach(world.stranger.token)).status).toBe(403);
+    expect((await avatar(world.stranger.token)).status).toBe(403);
+    expect((await api.get(`/v1/users/${world.stranger.handle}`)).body.avatarUrl).toBeNull();
+    expect((await attach(world.owner.token)).status).toBe(201);
+  });
+
+  it("lets only the author delete a post, and its images go with it", async () => {
+    const world = await makeWorld();
+    const post = (
+      await api.post(
+        "/v1/posts",
+        { body: "pictured", media: [{ id: world.mediaId, alt: "" }] },
+        world.owner.token,
+      )
+    ).body;
+    expect([403, 404]).toContain(
+      (await api.del(`/v1/posts/${post.id}`, world.stranger.token)).status,
+    );
+    expect((await api.get(`/media/${world.mediaId}`)).status).toBe(200);
+    expect((await api.del(`/v1/posts/${post.id}`, world.owner.token)).status).toBe(204);
+    await eventually(async () =>
+      expect((await api.get(`/media/${world.mediaId}`)).status).toBe(404),
+    );
+  });
 
   it("lets only the sender cancel a friend request", async () => {
     const owner = await api.signUp("owner");

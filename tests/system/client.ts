@@ -21,12 +21,12 @@ export function client(server: Flock) {
       token?: string;
       body?: unknown;
       headers?: Record<string, string>;
-      raw?: string;
+      raw?: string | Uint8Array;
     } = {},
   ): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);

@@ -7,6 +7,7 @@ import { bindings as commentsBindings } from "../../workers/comments/src/binding
 import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.ts";
 import { EXAMPLE_JWT_SECRET } from "../../workers/gateway/src/example-secret.ts";
 import { bindings as liveBindings } from "../../workers/live/src/bindings.ts";
+import { bindings as mediaBindings } from "../../workers/media/src/bindings.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
@@ -20,7 +21,8 @@ type Kind =
   | "secret"
   | "ratelimit"
   | "send_email"
-  | "durable_object";
+  | "durable_object"
+  | "r2";
 
 /** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
 const declared: Record<string, Record<string, Kind>> = {
@@ -30,6 +32,7 @@ const declared: Record<string, Record<string, Kind>> = {
   "flock-comments": commentsBindings,
   "flock-notifications": notificationsBindings,
   "flock-live": liveBindings,
+  "flock-media": mediaBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")
@@ -44,6 +47,7 @@ describe("each worker's Env matches its wrangler.toml", () => {
       expect(config.name).toBe(worker.name);
       const actual: Record<string, Kind> = {};
       for (const d1 of config.d1_databases) actual[d1.binding] = "d1";
+      for (const bucket of config.r2_buckets) actual[bucket.binding] = "r2";
       for (const queue of config.queues.producers ?? []) actual[queue.binding] = "queue";
       for (const service of config.services ?? []) actual[service.binding] = "service";
       for (const limiter of config.ratelimits ?? []) actual[limiter.name] = "ratelimit";

@@ -115,17 +115,20 @@ describe("your own account", () => {
     expect(me.status).toBe(200);
     expect(me.body.handle).toBe(handle);
 
+    // An avatar is no longer any URL on /v1 (tests/system/media.test.ts sets one from an upload).
+    const external = await flock.api.patch(
+      "/v1/me",
+      { avatarUrl: "https://example.com/a.png" },
+      token,
+    );
+    expectProblem(external, 422);
     const updated = await flock.api.patch(
       "/v1/me",
-      { displayName: "Selfie", bio: "about me", avatarUrl: "https://example.com/a.png" },
+      { displayName: "Selfie", bio: "about me", avatarMediaId: null },
       token,
     );
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({
-      displayName: "Selfie",
-      bio: "about me",
-      avatarUrl: "https://example.com/a.png",
-    });
+    expect(updated.body).toMatchObject({ displayName: "Selfie", bio: "about me", avatarUrl: null });
 
     expect((await flock.api.deleteAccount(token)).status).toBe(204);
     // Its sessions ended with it: the token is refused.
@@ -372,7 +375,7 @@ describe("the gateway itself", () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       ok: true,
-      services: ["users", "posts", "comments", "notifications"].map((service) => ({
+      services: ["users", "posts", "comments", "notifications", "media"].map((service) => ({
         service,
         ok: true,
       })),

@@ -1,3 +1,5 @@
 import { workerTestConfig } from "@flock/testing/vitest";
 
-export default workerTestConfig(import.meta.dirname, { absentServices: ["USERS", "LIVE"] });
+export default workerTestConfig(import.meta.dirname, {
+  absentServices: ["USERS", "LIVE", "MEDIA"],
+});

@@ -21,6 +21,8 @@ export type ProfileSummary = Schemas["ProfileSummary"];
 export type SignedInDevice = Schemas["Session"];
 export type UpdateMeInput = Schemas["UpdateMeInput"];
 export type User = Schemas["User"];
+export type Upload = Schemas["Upload"];
+export type PostMedia = Schemas["PostMedia"];
 
 export type Direction = NonNullable<
   NonNullable<operations["listFriendRequests"]["parameters"]["query"]>["direction"]
@@ -172,6 +174,16 @@ export const api = {
 
   me: (signal?: AbortSignal) => answer(client.GET("/v1/me", { signal })),
   updateMe: (body: UpdateMeInput) => answer(client.PATCH("/v1/me", { body })),
+  /** Uploads an image as it is: the server reads its type from the bytes and strips its metadata. */
+  uploadMedia: (file: Blob) =>
+    answer(
+      client.POST("/v1/media", {
+        // The document types a binary body as a string; the Blob goes out untouched.
+        body: file as unknown as string,
+        bodySerializer: (body) => body,
+        headers: { "content-type": file.type },
+      }),
+    ),
   deleteMe: (password: string) => done(client.DELETE("/v1/me", { body: { password } })),
   friendRequests: (direction: Direction, q: PageQuery = {}) =>
     answer(

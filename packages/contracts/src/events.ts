@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CommentStatus } from "./comments";
 import { Bookmark, Id, Timestamp } from "./common";
 
-export const Service = z.enum(["users", "posts", "comments", "notifications"]);
+export const Service = z.enum(["users", "posts", "comments", "notifications", "media"]);
 export type Service = z.infer<typeof Service>;
 
 function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D) {
@@ -89,14 +89,14 @@ export type EventData<T extends EventType> = EventOf<T>["data"];
 /** Which inboxes receive each event type. A producer sends every event to each inbox listed. */
 export const subscriptions = {
   "user.registered": ["posts"],
-  "user.updated": ["posts"],
-  "user.deleted": ["posts", "comments", "notifications"],
+  "user.updated": ["posts", "media"],
+  "user.deleted": ["posts", "comments", "notifications", "media"],
   "user.followed": ["posts", "notifications"],
   "user.unfollowed": ["posts"],
   "friend.requested": ["notifications"],
   "friend.accepted": ["notifications"],
-  "post.created": ["posts", "users", "notifications"],
-  "post.deleted": ["posts", "users", "comments", "notifications"],
+  "post.created": ["posts", "users", "notifications", "media"],
+  "post.deleted": ["posts", "users", "comments", "notifications", "media"],
   "post.liked": ["notifications"],
   "post.unliked": ["notifications"],
   "comment.created": ["posts", "notifications"],

@@ -3,6 +3,7 @@ export * from "./common";
 export * from "./errors";
 export * from "./events";
 export * from "./live";
+export * from "./media";
 export * from "./moderation";
 export * from "./notifications";
 export * from "./posts";

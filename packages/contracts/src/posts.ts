@@ -44,12 +44,44 @@ export const IdempotencyHeaders = z.object({
   ),
 });
 
+/** An upload to attach to a post, with its alt text (what it shows, for those who cannot see it). */
+export const PostMediaInput = z
+  .object({
+    id: Id.describe("An upload of yours (POST /v1/media)"),
+    alt: z.string().trim().max(1000).default(""),
+  })
+  .meta({ id: "PostMediaInput" });
+export type PostMediaInput = z.input<typeof PostMediaInput>;
+
+/** The most images one post may show. */
+export const MEDIA_PER_POST = 4;
+
+/** An image as a post shows it. */
+export const PostMedia = z
+  .object({
+    id: Id,
+    url: z.string(),
+    alt: z.string(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+  })
+  .meta({ id: "PostMedia" });
+export type PostMedia = z.infer<typeof PostMedia>;
+
 export const CreatePostInput = z
   .object({
     body: PostBody,
     title: Title.optional(),
     description: Description.optional(),
     tags: Tags.optional(),
+    media: z
+      .array(PostMediaInput)
+      .max(MEDIA_PER_POST)
+      .refine((items) => new Set(items.map((item) => item.id)).size === items.length, {
+        message: "must not name an upload twice",
+      })
+      .optional()
+      .describe(`Up to ${MEDIA_PER_POST} of your uploads, in the order shown`),
   })
   .meta({ id: "CreatePostInput" });
 export type CreatePostInput = z.infer<typeof CreatePostInput>;
@@ -101,6 +133,7 @@ export type PostRecord = {
   shareCount: number;
   sharedPostId: string | null;
   sharedPost: PostRecord | null;
+  media: PostMedia[];
   viewer?: { liked: boolean; shared: boolean };
 };
 
@@ -117,6 +150,7 @@ const PostFields = z.object({
   likeCount: z.number().int(),
   commentCount: z.number().int(),
   shareCount: z.number().int(),
+  media: z.array(PostMedia),
   viewer: PostViewer.optional(),
 });
 

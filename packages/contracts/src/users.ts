@@ -13,7 +13,14 @@ const Email = z
 const Password = z.string().min(8, "must be at least 8 characters").max(200);
 const DisplayName = z.string().trim().min(1).max(50);
 const Bio = z.string().trim().max(500);
-const AvatarUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500);
+/**
+ * An avatar: an image flock hosts (`/media/<id>`, set through PATCH /v1/me's avatarMediaId) or, for
+ * RealWorld's `image`, any http(s) URL its spec allows.
+ */
+const AvatarUrl = z.union([
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500),
+  z.string().regex(/^\/media\/[0-9A-HJKMNP-TV-Z]{26}$/),
+]);
 
 export const RegisterInput = z
   .object({
@@ -41,15 +48,36 @@ const AccountChanges = z.object({
   password: Password.optional(),
 });
 
-/** What PATCH /v1/me takes: a new email or password also needs the current password. */
+/** What the users service's updateMe takes: a new email or password also needs the current password. */
 export const UpdateMeInput = AccountChanges.extend({
   currentPassword: z
     .string()
     .max(200)
     .optional()
     .describe("Your current password: required to change `email` or `password`"),
-}).meta({ id: "UpdateMeInput" });
+});
 export type UpdateMeInput = z.infer<typeof UpdateMeInput>;
+
+/**
+ * What PATCH /v1/me takes: the account changes, with the avatar as one of your uploads rather than
+ * a URL (an image anyone could point at a tracker is not accepted on /v1).
+ */
+export const UpdateMeRequest = UpdateMeInput.omit({ avatarUrl: true })
+  .extend({
+    avatarMediaId: Id.nullable()
+      .optional()
+      .describe("One of your uploads (POST /v1/media) to show as your avatar; null removes it"),
+    // Unknown fields are ignored, but an older client's avatarUrl is told it is refused.
+    avatarUrl: z
+      .unknown()
+      .refine((value) => value === undefined, {
+        message: "is not accepted: upload the image (POST /v1/media) and send avatarMediaId",
+      })
+      .optional()
+      .describe("Not accepted: use avatarMediaId"),
+  })
+  .meta({ id: "UpdateMeInput" });
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
 
 /** What DELETE /v1/me takes: the account's password, so a stolen token alone cannot delete it. */
 export const DeleteMeInput = z

@@ -20,6 +20,7 @@ type PostRow = {
   title: string | null;
   description: string | null;
   tags: string;
+  media: string;
   shared_post_id: string | null;
   status: Post["status"];
   like_count: number;
@@ -188,6 +189,7 @@ function toPost(
     title: row.title,
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
+    media: JSON.parse(row.media) as Post["media"],
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -399,6 +401,7 @@ async function compose(env: Env, authorId: string, request: Request) {
     title: input.title,
     description: input.description,
     tags: JSON.stringify(input.tags),
+    media: "[]",
     shared_post_id: null,
     // The durable minimum: no moderation rules run (the column's default is "visible").
     status: "visible",

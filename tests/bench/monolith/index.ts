@@ -5,6 +5,8 @@
 import comments from "../../../workers/comments/src/index";
 import { CommentsService } from "../../../workers/comments/src/service";
 import gateway from "../../../workers/gateway/src/index";
+import media from "../../../workers/media/src/index";
+import { MediaService } from "../../../workers/media/src/service";
 import notifications from "../../../workers/notifications/src/index";
 import { NotificationsService } from "../../../workers/notifications/src/service";
 import posts from "../../../workers/posts/src/index";
@@ -25,6 +27,9 @@ type Env = {
   POSTS_DB: D1Database;
   COMMENTS_DB: D1Database;
   NOTIFICATIONS_DB: D1Database;
+  MEDIA_DB: D1Database;
+  MEDIA_BUCKET: R2Bucket;
+  MEDIA_INBOX: Queue;
   USERS_INBOX: Queue;
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
@@ -41,6 +46,7 @@ function compose(env: Env, ctx: ExecutionContext) {
     POSTS_INBOX: env.POSTS_INBOX,
     COMMENTS_INBOX: env.COMMENTS_INBOX,
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
+    MEDIA_INBOX: env.MEDIA_INBOX,
   };
   const usersEnv = {
     DB: env.USERS_DB,
@@ -52,9 +58,12 @@ function compose(env: Env, ctx: ExecutionContext) {
   const usersService = new UsersService(ctx, usersEnv);
   // The services type their neighbours as service bindings; in one worker they are the objects themselves.
   const asBinding = <T>(service: T) => service as unknown as Service & T;
+  const mediaEnv = { DB: env.MEDIA_DB, BUCKET: env.MEDIA_BUCKET, MEDIA_INBOX: env.MEDIA_INBOX };
+  const mediaService = new MediaService(ctx, mediaEnv);
   const postsEnv = {
     DB: env.POSTS_DB,
     USERS: asBinding(usersService),
+    MEDIA: asBinding(mediaService),
     CELEBRITY_FOLLOWERS: env.CELEBRITY_FOLLOWERS,
     ...inboxes,
   };
@@ -71,6 +80,7 @@ function compose(env: Env, ctx: ExecutionContext) {
       posts: postsEnv,
       comments: commentsEnv,
       notifications: notificationsEnv,
+      media: mediaEnv,
     },
     gatewayEnv: {
       JWT_SECRET: env.JWT_SECRET,
@@ -84,6 +94,7 @@ function compose(env: Env, ctx: ExecutionContext) {
       POSTS: asBinding(postsService),
       COMMENTS: asBinding(new CommentsService(ctx, commentsEnv)),
       NOTIFICATIONS: asBinding(new NotificationsService(ctx, notificationsEnv)),
+      MEDIA: asBinding(mediaService),
     },
   };
 }
@@ -103,6 +114,8 @@ export default {
         return comments.queue(batch, envs.comments, ctx);
       case "monolith-notifications-inbox":
         return notifications.queue(batch, envs.notifications, ctx);
+      case "monolith-media-inbox":
+        return media.queue(batch, envs.media, ctx);
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -14,4 +14,5 @@ export const bindings = {
   COMMENTS: "service",
   NOTIFICATIONS: "service",
   LIVE: "service",
+  MEDIA: "service",
 } as const;

@@ -2,6 +2,7 @@ import type {
   Bookmarks,
   CommentsRpc,
   LiveRpc,
+  MediaRpc,
   NotificationsRpc,
   PostsRpc,
   Standing,
@@ -40,6 +41,8 @@ export type Env = {
   NOTIFICATIONS: Service & NotificationsRpc;
   /** Holds the live sockets: the upgrade of GET /v1/live is forwarded to it whole. */
   LIVE: Service & LiveRpc;
+  /** Uploads (RPC) and GET /media/:id (its fetch handler). */
+  MEDIA: Service & MediaRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -15,6 +15,7 @@ import { feed } from "./routes/feed";
 import { health } from "./routes/health";
 import { live } from "./routes/live";
 import { me } from "./routes/me";
+import { images, uploads } from "./routes/media";
 import { moderation } from "./routes/moderation";
 import { notifications } from "./routes/notifications";
 import { postReports } from "./routes/post-reports";
@@ -31,19 +32,22 @@ app.use("*", requestIds);
 app.use("*", refuseExampleSecret);
 app.use("*", corsPolicy);
 app.use("*", bookmarks);
-app.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError(
-        "payload_too_large",
-        `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
-      );
-    },
-  }),
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AppError(
+      "payload_too_large",
+      `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
+    );
+  },
+});
+// An upload is the one body allowed past 64 KiB: its route streams it to the media service.
+app.use("*", (c, next) =>
+  c.req.method === "POST" && c.req.path === "/v1/media" ? next() : limitBody(c, next),
 );
 app.use("/v1/*", authenticate);
+// Images need no token, but one that is not valid is refused here as on every route.
+app.use("/media/*", authenticate);
 // Limits come after authentication (writes are counted per user) and before any body is parsed.
 app.use("/v1/*", limitWrites);
 app.use("/v1/*", refuseSuspended);
@@ -65,6 +69,8 @@ app.route("/v1/notifications", notifications);
 app.route("/v1/moderation", moderation);
 app.route("/v1/health", health);
 app.route("/v1/live", live);
+app.route("/v1/media", uploads);
+app.route("/media", images);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",

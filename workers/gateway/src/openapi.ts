@@ -35,6 +35,7 @@ export const documentation = {
     { name: "comments", description: "Comments on posts, their moderation and reports" },
     { name: "notifications", description: "The signed-in user's notifications" },
     { name: "live", description: "A WebSocket of new notifications and posts, as they happen" },
+    { name: "media", description: "Uploaded images, for posts and avatars" },
     { name: "health", description: "Whether every service is up" },
     {
       name: "moderation",
@@ -50,6 +51,7 @@ const problemDescriptions: Record<number, string> = {
   404: "Not found",
   409: "Conflict with the current state",
   413: "Request too large",
+  415: "Not an image of a supported type, or not the type declared",
   422: "Invalid fields, one entry per field",
   429: "Too many requests",
   503: "A service is unavailable",

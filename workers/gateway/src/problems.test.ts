@@ -1,23 +1,9 @@
 import { AppError } from "@flock/kit";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
-import { gateway, jsonBody, throwing } from "../test/helpers";
+import { expectProblem, gateway, jsonBody, problemOf, throwing } from "../test/helpers";
 import { onError } from "./problems";
 import { RateLimited } from "./ratelimit";
-
-async function problemOf(response: Response) {
-  expect(response.headers.get("content-type")).toBe("application/problem+json");
-  return (await response.json()) as Record<string, unknown>;
-}
-
-/** Asserts a problem+json answer with the given fields (status among them). */
-async function expectProblem(
-  response: Response,
-  expected: { status: number; [field: string]: unknown },
-) {
-  expect(response.status).toBe(expected.status);
-  expect(await problemOf(response)).toMatchObject(expected);
-}
 
 describe("problem+json on /v1", () => {
   it("answers invalid fields with a 422 naming each field", async () => {

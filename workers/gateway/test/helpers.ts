@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import type { Standing } from "@flock/contracts";
 import { newId } from "@flock/kit";
 import { Hono } from "hono";
+import { expect } from "vitest";
 import type { AppEnv } from "../src/env";
 import worker from "../src/index";
 import { issueSession } from "../src/session";
@@ -66,4 +67,19 @@ export function gatewayWith(
       createExecutionContext(),
     ),
   );
+}
+
+/** A problem+json answer's body. */
+export async function problemOf(response: Response) {
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Asserts a problem+json answer with the given fields (status among them). */
+export async function expectProblem(
+  response: Response,
+  expected: { status: number; [field: string]: unknown },
+) {
+  expect(response.status).toBe(expected.status);
+  expect(await problemOf(response)).toMatchObject(expected);
 }

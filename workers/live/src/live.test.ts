@@ -127,6 +127,7 @@ describe("live pushes", () => {
         title: null,
         description: null,
         tags: [],
+        media: [],
         status: "visible",
         createdAt: now,
         updatedAt: now,

@@ -2,10 +2,12 @@
 export const bindings = {
   DB: "d1",
   USERS: "service",
+  MEDIA: "service",
   CELEBRITY_FOLLOWERS: "var",
   USERS_INBOX: "queue",
   POSTS_INBOX: "queue",
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
   LIVE: "service",
+  MEDIA_INBOX: "queue",
 } as const;

@@ -1,10 +1,11 @@
-import type { LiveRpc, UsersRpc } from "@flock/contracts";
+import type { LiveRpc, MediaRpc, UsersRpc } from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The posts worker's bindings. Each is listed in bindings.ts. */
 export type Env = {
   DB: D1Database;
   USERS: Service & UsersRpc;
+  MEDIA: Service & MediaRpc;
   CELEBRITY_FOLLOWERS: string;
   USERS_INBOX: Queue;
   POSTS_INBOX: Queue;
@@ -12,6 +13,7 @@ export type Env = {
   NOTIFICATIONS_INBOX: Queue;
   /** Live pushes of new posts; absent where no live worker runs (the bench's monolith): no pushes. */
   LIVE?: Service & LiveRpc;
+  MEDIA_INBOX: Queue;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

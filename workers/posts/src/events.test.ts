@@ -359,6 +359,7 @@ describe("the deletion of a prolific account", () => {
       title: null,
       description: null,
       tags: [],
+      media: [],
       sharedPostId: null,
       status: "visible",
       likeCount: 0,

@@ -79,9 +79,7 @@ async function pushNewPost(
       }),
     );
   if (readers.length === 0) return;
-  const [record] = await hydrate({ db, ctx: { requestId, actorId: null }, celebrityFollowers: 0 }, [
-    row,
-  ]);
+  const [record] = await hydrate({ db, ctx: { requestId, actorId: null } }, [row]);
   if (!record) return;
   // A new account's first posts may come before its profile reached the replica: ask users, as the
   // gateway does when it composes a page.

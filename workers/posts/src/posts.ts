@@ -110,6 +110,7 @@ export async function createPost(
       description: input.description ?? null,
       tags: input.tags ?? [],
       shared: null,
+      media: input.media ?? [],
     },
     options,
   );
@@ -127,7 +128,14 @@ export async function sharePost(
   const original = target.sharedPostId ? await findPost(scope, target.sharedPostId) : target;
   return insertPost(
     scope,
-    { body: input.body ?? "", title: null, description: null, tags: [], shared: original },
+    {
+      body: input.body ?? "",
+      title: null,
+      description: null,
+      tags: [],
+      shared: original,
+      media: [],
+    },
     options,
   );
 }
@@ -144,6 +152,7 @@ async function insertPost(
     description: string | null;
     tags: string[];
     shared: PostRow | null;
+    media: Array<{ id: string; alt: string }>;
   },
   options: PublishOptions,
 ): Promise<PostRecord> {
@@ -151,13 +160,15 @@ async function insertPost(
   const authorId = actor(scope);
   const now = nowIso();
   const verdict = moderate(moderatedText(post));
+  const id = newId();
   const row: PostRow = {
-    id: newId(),
+    id,
     authorId,
     body: post.body,
     title: post.title,
     description: post.description,
     tags: post.tags,
+    media: await attachMedia(scope, id, post.media),
     sharedPostId: post.shared?.id ?? null,
     status: verdict.status,
     likeCount: 0,
@@ -206,6 +217,31 @@ async function insertPost(
   const [record] = await hydrate(scope, [row]);
   if (!record) throw new AppError("internal", "The new post could not be read back.");
   return record;
+}
+
+/**
+ * The images of a new post, attached by the media service before the post is written (it checks they
+ * are the author's own). Should the write fail after, the attachment is never confirmed by a
+ * post.created event and the media service releases it a day later.
+ */
+async function attachMedia(
+  scope: Scope,
+  postId: string,
+  items: Array<{ id: string; alt: string }>,
+): Promise<PostRecord["media"]> {
+  if (items.length === 0) return [];
+  const claimed = new Map(
+    (
+      await scope.media.claim(
+        postId,
+        items.map((item) => item.id),
+      )
+    ).map((media) => [media.id, media]),
+  );
+  return items.flatMap(({ id, alt }) => {
+    const media = claimed.get(id);
+    return media ? [{ ...media, alt }] : [];
+  });
 }
 
 export async function updatePost(

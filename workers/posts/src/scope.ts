@@ -1,4 +1,4 @@
-import type { CallContext, ListQuery, Page } from "@flock/contracts";
+import type { CallContext, ClaimedMedia, ListQuery, Page } from "@flock/contracts";
 import type { Db } from "@flock/kit";
 
 /**
@@ -10,12 +10,19 @@ export type Audience = {
   followerIds(authorId: string, query: ListQuery): Promise<Page<string> & { total: number }>;
 };
 
+/** The uploads a post attaches, as the media service hands them over (it owns them and checks who may). */
+export type MediaClaims = {
+  /** Attaches the caller's uploads to a post: ownership, existence and being free are checked there. */
+  claim(postId: string, ids: string[]): Promise<ClaimedMedia[]>;
+};
+
 /** What every posts operation works with. */
 export type Scope = {
   db: Db;
   ctx: CallContext;
   /** Authors with at least this many followers are merged at read time instead of fanned out. */
   celebrityFollowers: number;
+  media: MediaClaims;
 };
 
 export { actor } from "@flock/kit";

@@ -33,7 +33,7 @@ import type { LivePorts } from "./live";
 import * as live from "./live";
 import * as posts from "./posts";
 import * as reports from "./reports";
-import type { Audience, Scope } from "./scope";
+import type { Audience, MediaClaims, Scope } from "./scope";
 import * as timelines from "./timelines";
 
 export function celebrityFollowers(env: Env): number {
@@ -75,6 +75,20 @@ export function livePorts(env: Env, ctx: CallContext): LivePorts {
   };
 }
 
+/** The media service, as the posts domain asks it to attach uploads: a write, within the call's deadline. */
+export function mediaClaims(env: Env, ctx: CallContext): MediaClaims {
+  return {
+    claim(postId, ids) {
+      return callService(
+        ctx,
+        "media",
+        (call) => env.MEDIA.claim(call, { kind: "post", id: postId }, ids),
+        { idempotent: false },
+      );
+    },
+  };
+}
+
 /** The queues this service's events go to, by inbox. */
 export function inboxes(env: Env): Inboxes {
   return {
@@ -82,12 +96,18 @@ export function inboxes(env: Env): Inboxes {
     posts: env.POSTS_INBOX,
     comments: env.COMMENTS_INBOX,
     notifications: env.NOTIFICATIONS_INBOX,
+    media: env.MEDIA_INBOX,
   };
 }
 
 export const service = defineService<Env, Scope>({
   service: "posts",
-  scope: (db, ctx, env) => ({ db, ctx, celebrityFollowers: celebrityFollowers(env) }),
+  scope: (db, ctx, env) => ({
+    db,
+    ctx,
+    celebrityFollowers: celebrityFollowers(env),
+    media: mediaClaims(env, ctx),
+  }),
   outbox: { table: outbox, inboxes },
 });
 

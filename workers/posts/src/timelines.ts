@@ -39,7 +39,10 @@ import { notBlocked, notBlockedOrMuted, shownTo } from "./visibility";
  * Turns post rows into records: embeds each share's original and, for a signed-in viewer, whether
  * they liked or shared each post. One D1 round trip for the whole page, whatever its size.
  */
-export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord[]> {
+export async function hydrate(
+  scope: Pick<Scope, "db" | "ctx">,
+  rows: PostRow[],
+): Promise<PostRecord[]> {
   if (rows.length === 0) return [];
   const { db } = scope;
   const viewer = scope.ctx.actorId ?? "";
@@ -100,6 +103,7 @@ export async function hydrate(scope: Scope, rows: PostRow[]): Promise<PostRecord
     shareCount: row.shareCount,
     sharedPostId: row.sharedPostId,
     sharedPost,
+    media: row.media,
     ...(scope.ctx.actorId
       ? { viewer: { liked: liked.has(row.id), shared: shared.has(row.id) } }
       : {}),

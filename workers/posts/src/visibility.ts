@@ -33,7 +33,7 @@ export function notBlockedOrMuted(reader: string | SQL, post: PostColumns): SQL 
  * The posts a viewer may see: visible ones, and their own whatever their status (a held or hidden
  * post is shown to its author alone, marked as such). Every read of posts applies it.
  */
-export function shownTo(scope: Scope): SQL {
+export function shownTo(scope: Pick<Scope, "ctx">): SQL {
   const viewer = scope.ctx.actorId;
   const visible = eq(posts.status, "visible");
   return viewer ? (or(visible, eq(posts.authorId, viewer)) ?? visible) : visible;

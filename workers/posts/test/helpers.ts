@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import type { ListQuery, Standing } from "@flock/contracts";
 import { createDb, encodeCursor, newId } from "@flock/kit";
 import type { Audience, Scope } from "../src/scope";
+import { mediaClaims } from "../src/service";
 
 export const CELEBRITY = 5;
 
@@ -17,11 +18,9 @@ export const ESTABLISHED: Standing = {
  * vouch for: by default an established member's.
  */
 export function scopeOf(actorId: string | null = null, standing: Standing = ESTABLISHED): Scope {
-  return {
-    db: createDb(env.DB),
-    ctx: { requestId: "test", actorId, ...(actorId ? { standing } : {}) },
-    celebrityFollowers: CELEBRITY,
-  };
+  const ctx = { requestId: "test", actorId, ...(actorId ? { standing } : {}) };
+  // The media service is not running in these tests: attaching answers as an outage would.
+  return { db: createDb(env.DB), ctx, celebrityFollowers: CELEBRITY, media: mediaClaims(env, ctx) };
 }
 
 /** A scope for a moderator. */

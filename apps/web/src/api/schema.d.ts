@@ -833,6 +833,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an image (JPEG, PNG, WebP or GIF, up to 5 MiB) to attach to a post or avatar
+         * @description The body is the image itself with its `content-type`. The type is read from the bytes: a mismatch or anything else is 415, a truncated or corrupt image 422. EXIF, XMP, GPS and text chunks are removed before the image is stored. An upload not attached within a day is deleted.
+         */
+        post: operations["uploadMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An uploaded image, with its stored type; byte ranges are served too */
+        get: operations["getMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -902,12 +939,14 @@ export interface components {
         UpdateMeInput: {
             displayName?: string;
             bio?: string | null;
-            /** Format: uri */
-            avatarUrl?: string | null;
             email?: string;
             password?: string;
             /** @description Your current password: required to change `email` or `password` */
             currentPassword?: string;
+            /** @description One of your uploads (POST /v1/media) to show as your avatar; null removes it */
+            avatarMediaId?: string | null;
+            /** @description Not accepted: use avatarMediaId */
+            avatarUrl?: unknown;
         };
         DeleteMeInput: {
             /** @description Your password: required (403 without it) */
@@ -999,8 +1038,16 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
             sharedPost?: components["schemas"]["SharedPost"] | null;
+        };
+        PostMedia: {
+            id: string;
+            url: string;
+            alt: string;
+            width: number;
+            height: number;
         };
         PostViewer: {
             liked: boolean;
@@ -1025,6 +1072,7 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
         };
         CreatePostInput: {
@@ -1032,6 +1080,14 @@ export interface components {
             title?: string;
             description?: string;
             tags?: string[];
+            /** @description Up to 4 of your uploads, in the order shown */
+            media?: components["schemas"]["PostMediaInput"][];
+        };
+        PostMediaInput: {
+            /** @description An upload of yours (POST /v1/media) */
+            id: string;
+            /** @default  */
+            alt: string;
         };
         PostDetail: {
             id: string;
@@ -1052,6 +1108,7 @@ export interface components {
             likeCount: number;
             commentCount: number;
             shareCount: number;
+            media: components["schemas"]["PostMedia"][];
             viewer?: components["schemas"]["PostViewer"];
             sharedPost?: components["schemas"]["SharedPost"] | null;
             /** @description The first page of comments, with ?include=comments */
@@ -1229,10 +1286,23 @@ export interface components {
                 likeCount: number;
                 commentCount: number;
                 shareCount: number;
+                media: components["schemas"]["PostMedia"][];
                 viewer?: components["schemas"]["PostViewer"];
                 sharedPost?: components["schemas"]["SharedPost"] | null;
             };
         };
+        Upload: {
+            id: string;
+            /** @description Where the image is served, on flock's own origin */
+            url: string;
+            contentType: components["schemas"]["MediaType"];
+            width: number;
+            height: number;
+            /** @description Size as stored, after its metadata was removed */
+            bytes: number;
+        };
+        /** @enum {string} */
+        MediaType: "image/jpeg" | "image/png" | "image/webp" | "image/gif";
     };
     responses: never;
     parameters: never;
@@ -1762,6 +1832,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Conflict with the current state */
             409: {
                 headers: {
@@ -1785,6 +1864,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,6 +3148,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid fields, one entry per field */
             422: {
                 headers: {
@@ -3074,6 +3189,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +4793,153 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    uploadMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "image/gif": string;
+            };
+        };
+        responses: {
+            /** @description The stored image */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an image of a supported type, or not the type declared */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, one entry per field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/gif": string;
+                };
+            };
+            /** @description The requested range of the image */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified since the ETag sent */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The range starts past the end of the image */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

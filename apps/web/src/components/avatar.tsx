@@ -10,7 +10,8 @@ function colorFor(handle: string): string {
 
 /**
  * A profile picture, or the name's first letter when there is none or it fails to load. It is
- * decorative (alt=""): the name is always written next to it.
+ * decorative (alt=""): the name is always written next to it. Only an image flock hosts is shown:
+ * a picture from elsewhere would tell its server who looked, and the CSP allows images from flock only.
  */
 export function Avatar(props: {
   person: { handle: string; displayName: string; avatarUrl: string | null };
@@ -18,7 +19,8 @@ export function Avatar(props: {
 }) {
   const { person, size = 40 } = props;
   const [broken, setBroken] = useState(false);
-  const url = person.avatarUrl && /^https?:\/\//i.test(person.avatarUrl) ? person.avatarUrl : null;
+  const url =
+    person.avatarUrl && /^\/media\/[0-9A-Z]+$/.test(person.avatarUrl) ? person.avatarUrl : null;
   const style = {
     width: `${size}px`,
     height: `${size}px`,

@@ -3,6 +3,7 @@ import type { Post } from "../api";
 import { ApiError, api } from "../api";
 import { idempotencyKey } from "../format";
 import { notify } from "../toasts";
+import { AttachImages, useAttachments } from "./media";
 import { RichText } from "./rich-text";
 import { Field, FormError } from "./ui";
 
@@ -50,6 +51,7 @@ export function Composer({ onPosted }: { onPosted: (post: Post) => void }) {
   const [expanded, setExpanded] = useState(false);
   // One key per draft: a retry after a lost answer cannot post twice.
   const key = useRef(idempotencyKey());
+  const attachments = useAttachments();
   const tags = parseTags(tagText);
   const tagError = tagProblem(tags);
   const length = body.trim().length;
@@ -57,18 +59,24 @@ export function Composer({ onPosted }: { onPosted: (post: Post) => void }) {
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (busy || length === 0 || length > MAX_BODY || tagError) return;
+    if (busy || attachments.uploading || length === 0 || length > MAX_BODY || tagError) return;
     setBusy(true);
     setError(null);
     try {
       const post = await api.createPost(
-        { body, ...(title.trim() ? { title: title.trim() } : {}), tags },
+        {
+          body,
+          ...(title.trim() ? { title: title.trim() } : {}),
+          tags,
+          media: attachments.input(),
+        },
         key.current,
       );
       key.current = idempotencyKey();
       setBody("");
       setTitle("");
       setTagText("");
+      attachments.clear();
       setExpanded(false);
       onPosted(post);
       notify("Posted.");
@@ -139,6 +147,7 @@ export function Composer({ onPosted }: { onPosted: (post: Post) => void }) {
           </Field>
         </>
       )}
+      <AttachImages attachments={attachments} />
       {body.trim() && (
         <div class="preview">
           <h3 class="preview-title">Preview</h3>
@@ -149,7 +158,9 @@ export function Composer({ onPosted }: { onPosted: (post: Post) => void }) {
         <button
           type="submit"
           class="button"
-          disabled={busy || length === 0 || length > MAX_BODY || Boolean(tagError)}
+          disabled={
+            busy || attachments.uploading || length === 0 || length > MAX_BODY || Boolean(tagError)
+          }
         >
           {busy ? "Posting…" : "Post"}
         </button>

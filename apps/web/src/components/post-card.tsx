@@ -8,6 +8,7 @@ import { useStore } from "../store";
 import { notify } from "../toasts";
 import { Avatar } from "./avatar";
 import { CommentIcon, HeartIcon, ShareIcon } from "./icons";
+import { PostImages } from "./media";
 import { ReportForm } from "./report-form";
 import { RichText } from "./rich-text";
 import { PostMenu } from "./safety";
@@ -69,6 +70,7 @@ export function PostContent({ post, level }: { post: Embedded; level: 1 | 2 | 3 
         </Heading>
       )}
       {post.body && <RichText text={post.body} />}
+      <PostImages media={post.media} />
       <Tags tags={post.tags} />
     </>
   );

@@ -198,7 +198,6 @@ export function SettingsPage({ user }: { user: User }) {
   const [form, setForm] = useState({
     displayName: user.displayName,
     bio: user.bio ?? "",
-    avatarUrl: user.avatarUrl ?? "",
     email: user.email,
     password: "",
     currentPassword: "",
@@ -206,7 +205,25 @@ export function SettingsPage({ user }: { user: User }) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState("");
   const [busy, setBusy] = useState(false);
+  // A new avatar: an upload (shown at once), or null to remove the current one; undefined keeps it.
+  const [avatar, setAvatar] = useState<{ id: string; url: string } | null | undefined>(undefined);
+  const [uploading, setUploading] = useState(false);
   const field = (path: string) => (error instanceof ApiError ? error.field(path) : undefined);
+  async function pickAvatar(event: { currentTarget: HTMLInputElement }) {
+    const file = event.currentTarget.files?.[0];
+    if (!file) return;
+    setUploading(true);
+    setError(null);
+    try {
+      const upload = await api.uploadMedia(file);
+      setAvatar({ id: upload.id, url: upload.url });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setUploading(false);
+    }
+  }
+  const shownAvatar = avatar === undefined ? user.avatarUrl : (avatar?.url ?? null);
   const set =
     (name: keyof typeof form) =>
     (event: { currentTarget: HTMLInputElement | HTMLTextAreaElement }) =>
@@ -218,9 +235,7 @@ export function SettingsPage({ user }: { user: User }) {
     const input: UpdateMeInput = {};
     if (form.displayName !== user.displayName) input.displayName = form.displayName;
     if (form.bio !== (user.bio ?? "")) input.bio = form.bio.trim() ? form.bio : null;
-    if (form.avatarUrl !== (user.avatarUrl ?? "")) {
-      input.avatarUrl = form.avatarUrl.trim() ? form.avatarUrl.trim() : null;
-    }
+    if (avatar !== undefined) input.avatarMediaId = avatar?.id ?? null;
     if (form.email !== user.email) input.email = form.email;
     if (form.password) input.password = form.password;
     // The server asks for it only with a new email or password (and says so when it is missing).
@@ -236,6 +251,7 @@ export function SettingsPage({ user }: { user: User }) {
     try {
       const updated = await api.updateMe(input);
       setUser(updated);
+      setAvatar(undefined);
       setForm((current) => ({ ...current, password: "", currentPassword: "" }));
       setSaved(
         input.password
@@ -285,19 +301,29 @@ export function SettingsPage({ user }: { user: User }) {
           )}
         </Field>
         <Field
-          label="Avatar URL"
-          hint="A link to a picture (http or https). Leave empty for none."
-          error={field("avatarUrl")}
+          label="Avatar"
+          hint="A JPEG, PNG, WebP or GIF up to 5 MiB. Its location and camera details are removed."
+          error={field("avatarMediaId")}
         >
           {(props) => (
-            <input
-              {...props}
-              type="url"
-              name="avatarUrl"
-              inputMode="url"
-              value={form.avatarUrl}
-              onInput={set("avatarUrl")}
-            />
+            <div class="avatar-picker">
+              {shownAvatar ? (
+                <img class="avatar" src={shownAvatar} alt="Your avatar" width={64} height={64} />
+              ) : null}
+              <input
+                {...props}
+                type="file"
+                name="avatar"
+                accept="image/jpeg,image/png,image/webp,image/gif"
+                disabled={uploading}
+                onChange={pickAvatar}
+              />
+              {shownAvatar ? (
+                <button type="button" class="button secondary" onClick={() => setAvatar(null)}>
+                  Remove avatar
+                </button>
+              ) : null}
+            </div>
           )}
         </Field>
         <Field label="Email" error={field("email")}>

@@ -26,6 +26,7 @@ const post: PostRecord = {
   commentCount: 1,
   shareCount: 0,
   sharedPostId: null,
+  media: [],
   sharedPost: null,
   viewer: { liked: true, shared: false },
 };

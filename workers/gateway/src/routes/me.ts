@@ -6,17 +6,42 @@ import {
   IdParam,
   ListQuery,
   SessionList,
-  UpdateMeInput,
+  type UpdateMeInput,
+  UpdateMeRequest,
   User,
 } from "@flock/contracts";
+import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
 import { closeLive } from "../live";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
 import { currentSession, forgetSession, forgetSessionsOf } from "../session";
 
 const tags = ["me"];
+
+/**
+ * The avatar a PATCH asks for, as the users service keeps it: an upload of yours, attached by the
+ * media service (which refuses another's), becomes its hosted URL; null removes the avatar. The
+ * user.updated event that follows confirms the attachment and releases the avatar it replaced.
+ */
+async function avatarChange(
+  c: Context<AppEnv>,
+  mediaId: string | null | undefined,
+): Promise<Pick<UpdateMeInput, "avatarUrl">> {
+  if (mediaId === undefined) return {};
+  if (mediaId === null) return { avatarUrl: null };
+  const { userId } = currentSession(c);
+  const [claimed] = await call(
+    c,
+    "media",
+    c.env.MEDIA.claim(callContext(c), { kind: "avatar", id: userId }, [mediaId]),
+  );
+  if (!claimed) throw new AppError("not_found", "No such upload.");
+  return { avatarUrl: claimed.url };
+}
 const middleware = [signedIn];
 
 export const me = router()
@@ -45,14 +70,15 @@ export const me = router()
         "A new password ends every other session of yours; this one stays signed in.",
       security: bearer,
       middleware,
-      request: body(UpdateMeInput),
+      request: body(UpdateMeRequest),
       responses: {
         200: json(User, "Your changed account"),
-        ...problems(400, 401, 403, 409, 422, 429),
+        ...problems(400, 401, 403, 404, 409, 422, 429, 503),
       },
     }),
     async (c) => {
-      const input = c.req.valid("json");
+      const { avatarMediaId, ...changes } = c.req.valid("json");
+      const input: UpdateMeInput = { ...changes, ...(await avatarChange(c, avatarMediaId)) };
       const user = await call(c, "users", c.env.USERS.updateMe(callContext(c), input));
       if (input.password !== undefined) {
         const except = currentSession(c).sessionId;

@@ -44,7 +44,10 @@ export const posts = router()
       security: bearer,
       middleware,
       request: { ...body(CreatePostInput), headers: IdempotencyHeaders },
-      responses: { 201: json(Post, "The new post"), ...problems(400, 401, 422, 429) },
+      responses: {
+        201: json(Post, "The new post"),
+        ...problems(400, 401, 403, 404, 409, 422, 429, 503),
+      },
     }),
     async (c) => {
       const key = c.req.valid("header")["idempotency-key"];

@@ -1,3 +1,4 @@
+import type { PostMedia } from "@flock/contracts";
 import {
   deadLettersTable,
   deletedUsersTable,
@@ -20,6 +21,9 @@ export const posts = sqliteTable(
     title: text("title"),
     description: text("description"),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+    // A copy of the attached images as the media service vouched for them when the post was
+    // written: pages show them without a call, and the media service keeps the bytes.
+    media: text("media", { mode: "json" }).$type<PostMedia[]>().notNull().default(sql`'[]'`),
     sharedPostId: text("shared_post_id"),
     // Held while it breaks a moderation rule, until a moderator releases it; hidden by three
     // counting reports or a moderator. Reads show either to the author alone (visibility.ts).

@@ -1,0 +1,6 @@
+/** The bindings wrangler.toml gives this worker, by kind; tests/system/config.test.ts holds the two equal. */
+export const bindings = {
+  DB: "d1",
+  BUCKET: "r2",
+  MEDIA_INBOX: "queue",
+} as const;

@@ -1,0 +1,8 @@
+// The media worker as test runners start it (scripts/test-flock.ts): the real worker, its env wrapped
+// with the test hooks of @flock/testing/hooks (fault injection, D1 metering). Never deployed.
+import { testEntrypoint, testHandler } from "@flock/testing/hooks";
+import { bindings } from "../src/bindings";
+import worker, { MediaService as Real } from "../src/index";
+
+export const MediaService = testEntrypoint(Real, { service: "media", bindings });
+export default testHandler(worker, bindings);
