@@ -7,7 +7,7 @@ import {
   storeDeadLetters,
 } from "./dead-letters";
 import { consumeInbox, type ProcessedEventsTable } from "./inbox";
-import type { OutboxTable } from "./outbox";
+import { collectEnqueued, type OutboxTable, RELAY_GRACE_MS, type RelaySelection } from "./outbox";
 import { prune } from "./prune";
 
 /**
@@ -28,8 +28,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
   ownInbox: (env: E) => Queue;
   /** What the service does with an event: the statements that apply it. */
   handle: (db: Db, env: E, event: Event) => Promise<Statement[]>;
-  /** Sends the outbox, for services that produce events. */
-  relay?: (env: E) => Promise<unknown>;
+  /** Sends the outbox, for services that produce events: the given rows, or (cron) the settled ones. */
+  relay?: (env: E, selection?: RelaySelection) => Promise<unknown>;
 }) {
   const { tables } = options;
   return {
@@ -42,6 +42,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         });
         return;
       }
+      const written = collectEnqueued(db);
       await consumeInbox(batch, {
         inbox: options.inbox,
         db,
@@ -49,7 +50,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         failures: tables.failures,
         handle: (event) => options.handle(db, env, event),
       });
-      if (options.relay) ctx.waitUntil(options.relay(env));
+      // Only the events this batch's effects wrote: the cron sends what any other relay left.
+      if (options.relay && written.length > 0) ctx.waitUntil(options.relay(env, { ids: written }));
     },
     /**
      * Every minute: re-send outbox events whose first send failed, replay dead letters marked for
@@ -57,7 +59,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
      */
     async scheduled(_controller: ScheduledController, env: E): Promise<void> {
       const db = createDb(env.DB);
-      if (options.relay) await options.relay(env);
+      if (options.relay) await options.relay(env, { settledMs: RELAY_GRACE_MS });
       await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));
       await prune(db, tables);
     },

@@ -1,7 +1,16 @@
 import { CallContext, type Result, type Service } from "@flock/contracts";
 import { createDb, type Db } from "./db";
 import { toResult } from "./errors";
-import { type Inboxes, type OutboxTable, relayOutbox } from "./outbox";
+import {
+  collectEnqueued,
+  type Inboxes,
+  type OutboxTable,
+  RELAY_GRACE_MS,
+  RELAY_PAGE,
+  RELAY_PAGES,
+  type RelaySelection,
+  relayOutbox,
+} from "./outbox";
 import { parseInput } from "./validation";
 
 /** What a service's RPC methods share, declared once per service (see defineService). */
@@ -28,25 +37,42 @@ export function defineService<E extends { DB: D1Database }, S>(
   definition: ServiceDefinition<E, S>,
 ) {
   const { outbox } = definition;
-  async function relay(env: E): Promise<void> {
-    if (outbox) await relayOutbox(createDb(env.DB), outbox.table, outbox.inboxes(env));
+  /**
+   * Sends outbox rows: the given ones or, by default (the cron), those left unsent for longer than
+   * RELAY_GRACE_MS. A page at a time, while pages go out whole, up to RELAY_PAGES of them.
+   */
+  async function relay(env: E, selection: RelaySelection = { settledMs: RELAY_GRACE_MS }) {
+    if (!outbox) return;
+    const db = createDb(env.DB);
+    const inboxes = outbox.inboxes(env);
+    for (let page = 0; page < RELAY_PAGES; page++) {
+      const { sent, failed } = await relayOutbox(db, outbox.table, inboxes, selection);
+      if (failed > 0 || sent < RELAY_PAGE) return;
+    }
   }
   return {
     relay,
     /** The read and write helpers of one entrypoint instance, over its env and execution context. */
     attach(env: E, execution: ExecutionContext) {
-      function read<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
+      function run<T>(db: Db, ctx: CallContext, operation: (scope: S) => Promise<T>) {
         return toResult(ctx?.requestId ?? "unknown", async () => {
           const call = parseInput(CallContext, ctx);
-          return operation(definition.scope(createDb(env.DB), call, env, execution));
+          return operation(definition.scope(db, call, env, execution));
         });
       }
       return {
-        read,
-        /** A write may have put events in the outbox: they are sent once the answer is on its way. */
+        read: <T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> =>
+          run(createDb(env.DB), ctx, operation),
+        /**
+         * A write may have put events in the outbox: the ones it wrote, and only those, are sent once
+         * the answer is on its way (a failed answer may have committed some too). Whatever a failed
+         * send leaves unsent, the cron sends.
+         */
         async write<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
-          const result = await read(ctx, operation);
-          if (result.ok && outbox) execution.waitUntil(relay(env));
+          const db = createDb(env.DB);
+          const written = collectEnqueued(db);
+          const result = await run(db, ctx, operation);
+          if (outbox && written.length > 0) execution.waitUntil(relay(env, { ids: written }));
           return result;
         },
       };

@@ -178,6 +178,8 @@ async function insertPost(
     sharedPostAuthorId: post.shared?.authorId ?? null,
     // A held post reaches no one yet, so it notifies no one it mentions (nor later, on release).
     mentions: verdict.status === "held" ? [] : extractMentions(post.body),
+    // Every follower has it now (or it is merged at read time): no fan-out left for the inbox.
+    fannedOut: followers !== null && (celebrity || followers.ids.length >= followers.total),
   });
   const statements: Statement[] = [db.insert(posts).values(row)];
   if (verdict.status === "held") statements.push(holdForReview(db, row.id, verdict.reasons));
