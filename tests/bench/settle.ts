@@ -7,8 +7,11 @@ import { readdirSync, readFileSync } from "node:fs";
 // Linux reports process CPU time in clock ticks of 10 ms (USER_HZ is 100 on every architecture).
 const TICK_MS = 10;
 
-/** CPU time (ms) used so far by every live descendant of this process, or null without /proc. */
-function descendantsCpuMs(): number | null {
+/**
+ * CPU time (ms) used so far by every live descendant of this process (or only those whose command
+ * is `command`), or null without /proc.
+ */
+export function descendantsCpuMs(command?: string): number | null {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
@@ -23,7 +26,11 @@ function descendantsCpuMs(): number | null {
       // The command name is in parentheses and may hold spaces: fields count from after it.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       parents.set(Number(entry), Number(fields[1]));
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+      if (
+        command === undefined ||
+        stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) === command
+      )
+        cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
     } catch {
       // The process ended while we looked.
     }

@@ -673,16 +673,24 @@ async function moderatorFor(
   grant: (handle: string) => Promise<void>,
 ): Promise<Person> {
   const handle = `mod${tag}`;
-  await http("POST", "/v1/auth/register", undefined, {
-    handle,
-    email: `${handle}@example.com`,
-    password: PASSWORD,
-  });
+  // The run's faults apply to the moderator's setup too: an injected outage of the users service
+  // (a 503) is tried again, as a person would, since the run needs a moderator to measure anything.
+  const untilServed = async (send: () => ReturnType<Http>) => {
+    let reply = await send();
+    for (let attempt = 1; attempt < 5 && reply.status === 503; attempt++) reply = await send();
+    return reply;
+  };
+  await untilServed(() =>
+    http("POST", "/v1/auth/register", undefined, {
+      handle,
+      email: `${handle}@example.com`,
+      password: PASSWORD,
+    }),
+  );
   await grant(handle);
-  const reply = await http("POST", "/v1/auth/login", undefined, {
-    login: handle,
-    password: PASSWORD,
-  });
+  const reply = await untilServed(() =>
+    http("POST", "/v1/auth/login", undefined, { login: handle, password: PASSWORD }),
+  );
   if (reply.status !== 200) throw new Error(`the moderator could not sign in: ${reply.status}`);
   return { handle, token: (reply.body as { token: string }).token };
 }

@@ -49,6 +49,9 @@ export const Event = z.discriminatedUnion("type", [
     sharedPostId: Id.nullable(),
     sharedPostAuthorId: Id.nullable(),
     mentions: z.array(z.string()),
+    // True when the request that wrote the post delivered it to every follower's timeline (or
+    // merged it): the posts inbox has no fan-out left to do, so the event does not go there.
+    fannedOut: z.boolean().optional(),
   }),
   event("post.deleted", { postId: Id, authorId: Id, sharedPostId: Id.nullable() }),
   event("post.liked", { postId: Id, postAuthorId: Id, userId: Id }),
@@ -112,6 +115,23 @@ export const subscriptions = {
   "user.suspended": ["posts", "comments"],
   "user.unsuspended": ["posts", "comments"],
 } as const satisfies Record<EventType, readonly Service[]>;
+
+/**
+ * The inboxes one event goes to: its type's subscribers, less those it gives nothing to do. A post
+ * that shares nothing and mentions no one notifies no one, and a post the request fanned out whole
+ * leaves the posts inbox nothing to fan out. An inbox that gets such an event anyway (a replayed
+ * dead letter) applies it as before.
+ */
+export function inboxesFor(event: Event): readonly Service[] {
+  const inboxes: readonly Service[] = subscriptions[event.type];
+  if (event.type !== "post.created") return inboxes;
+  const { sharedPostAuthorId, mentions, fannedOut } = event.data;
+  return inboxes.filter(
+    (inbox) =>
+      (inbox !== "notifications" || sharedPostAuthorId !== null || mentions.length > 0) &&
+      (inbox !== "posts" || fannedOut !== true),
+  );
+}
 
 /** The event types an inbox consumes, so a consumer can tell an unexpected message from its own. */
 export function eventsFor(inbox: Service): EventType[] {

@@ -152,6 +152,24 @@ export async function issueToken(claims: TokenClaims, secret: string): Promise<s
   );
 }
 
+const verifyingKeys = new Map<string, Promise<CryptoKey>>();
+
+/** A secret's HMAC key for verifying, imported once per isolate rather than once per token. */
+function verifyingKey(secret: string): Promise<CryptoKey> {
+  let key = verifyingKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    verifyingKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** The secrets a token may have been signed with: the one its `kid` names, or any for a token without one. */
 async function candidates(kid: unknown, secrets: TokenSecrets): Promise<string[]> {
   const known = [secrets.current, secrets.previous].flatMap((secret) =>
@@ -179,7 +197,7 @@ export async function verifyToken(
   }
   for (const secret of await candidates(kid, secrets)) {
     try {
-      const payload = await verify(token, secret, {
+      const payload = await verify(token, await verifyingKey(secret), {
         alg: "HS256",
         iss: TOKEN_ISSUER,
         aud: TOKEN_AUDIENCE,

@@ -8,7 +8,7 @@ import {
   storeDeadLetters,
 } from "./dead-letters";
 import { consumeInbox, type ProcessedEventsTable } from "./inbox";
-import type { OutboxTable } from "./outbox";
+import { collectEnqueued, type OutboxTable, RELAY_GRACE_MS, type RelaySelection } from "./outbox";
 import { prune } from "./prune";
 
 /**
@@ -29,8 +29,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
   ownInbox: (env: E) => Queue;
   /** What the service does with an event: the statements that apply it. */
   handle: (db: Db, env: E, event: Event) => Promise<Statement[]>;
-  /** Sends the outbox, for services that produce events. */
-  relay?: (env: E) => Promise<unknown>;
+  /** Sends the outbox, for services that produce events: the given rows, or (cron) the settled ones. */
+  relay?: (env: E, selection?: RelaySelection) => Promise<unknown>;
   /**
    * Work that follows the events of a batch applied for the first time, once committed (the live
    * pushes): handed to waitUntil, so it never holds the batch, and a failure there retries nothing.
@@ -49,6 +49,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         });
         return;
       }
+      const written = collectEnqueued(db);
       const handled: Event[] = [];
       await consumeInbox(batch, {
         inbox: options.inbox,
@@ -60,7 +61,8 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
           return options.handle(db, env, event);
         },
       });
-      if (options.relay) ctx.waitUntil(options.relay(env));
+      // Only the events this batch's effects wrote: the cron sends what any other relay left.
+      if (options.relay && written.length > 0) ctx.waitUntil(options.relay(env, { ids: written }));
       const { settled } = options;
       if (settled && handled.length > 0)
         ctx.waitUntil(
@@ -75,7 +77,7 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
      */
     async scheduled(_controller: ScheduledController, env: E): Promise<void> {
       const { db } = openSession(env.DB, "first-primary");
-      if (options.relay) await options.relay(env);
+      if (options.relay) await options.relay(env, { settledMs: RELAY_GRACE_MS });
       await replayDeadLetters(db, tables.deadLetters, options.ownInbox(env));
       await prune(db, tables);
     },

@@ -1,7 +1,6 @@
 import { Event, eventsFor, type Service } from "@flock/contracts";
-import { eq } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { type Db, runBatch, type Statement } from "./db";
+import { type Db, inList, runBatch, type Statement } from "./db";
 import { type InboxFailuresTable, recordFailure } from "./dead-letters";
 import { describeError } from "./errors";
 
@@ -39,53 +38,137 @@ export function retryDelay(attempts: number): number {
   return Math.min(60, 2 ** Math.max(1, attempts));
 }
 
+/** One event of a batch to apply, with the messages that carry it (a duplicate delivery adds one). */
+type Pending = { event: Event; messages: Message[]; statements: Statement[] };
+
 /**
  * Applies each message of a batch exactly once: parse with the contracts schema, skip events already
- * recorded, run the handler's statements and the processed-event record in one D1 batch, then ack.
- * A failure retries that message alone with backoff; after the queue's max_retries it dead-letters.
+ * recorded (one read for the whole batch), then run every handler's statements and the processed
+ * records in one D1 batch, and ack. When that batch fails (one handler's statements fail, or a
+ * concurrent delivery of an event got its processed record in first), each event's statements run
+ * again in a batch of their own, so a bad message retries alone, with backoff, and the others still
+ * ack; after the queue's max_retries it dead-letters.
+ *
+ * Handlers build their statements before any of the batch is applied, as two consumer invocations
+ * running at once (Queues runs several) would: an effect never relies on an earlier event of the
+ * same batch having been applied, only on the conditions written into its statements.
+ *
+ * D1 queries: the read of processed ids, each event's own reads and statements (at most
+ * QUERIES_PER_EVENT, less the read it no longer makes), and the same statements once more when the
+ * batch falls back: with 10 messages a batch, under 1,000.
  */
 export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<void> {
   const accepted = new Set(eventsFor(options.inbox));
+  const events: Array<{ message: Message; event: Event }> = [];
   for (const message of batch.messages) {
     const parsed = Event.safeParse(message.body);
-    if (!parsed.success || !accepted.has(parsed.data.type)) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          message: parsed.success ? "event not for this inbox" : "malformed event",
-          inbox: options.inbox,
-          messageId: message.id,
-          issues: parsed.success ? undefined : parsed.error.issues.slice(0, 5),
-        }),
-      );
-      await noteFailure(
-        options,
-        message,
-        parsed.success ? "event not for this inbox" : "malformed event",
-      );
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    if (parsed.success && accepted.has(parsed.data.type)) {
+      events.push({ message, event: parsed.data });
       continue;
     }
-    const event = parsed.data;
-    try {
-      await applyOnce(options, event);
+    const reason = parsed.success ? "event not for this inbox" : "malformed event";
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: reason,
+        inbox: options.inbox,
+        messageId: message.id,
+        issues: parsed.success ? undefined : parsed.error.issues.slice(0, 5),
+      }),
+    );
+    await noteFailure(options, message, reason);
+    message.retry({ delaySeconds: retryDelay(message.attempts) });
+  }
+  if (events.length === 0) return;
+
+  const seen = await processedAmong(options, [...new Set(events.map(({ event }) => event.id))]);
+  const pending = new Map<string, Pending>();
+  for (const { message, event } of events) {
+    if (seen.has(event.id)) {
       message.ack();
-    } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          message: "event handler failed",
-          inbox: options.inbox,
-          eventId: event.id,
-          type: event.type,
-          requestId: event.requestId,
-          attempts: message.attempts,
-          error: describeError(error),
-        }),
-      );
-      await noteFailure(options, message, error);
-      message.retry({ delaySeconds: retryDelay(message.attempts) });
+      continue;
     }
+    const known = pending.get(event.id);
+    if (known) {
+      known.messages.push(message);
+      continue;
+    }
+    try {
+      pending.set(event.id, {
+        event,
+        messages: [message],
+        statements: await options.handle(event),
+      });
+    } catch (error) {
+      await failed(options, { event, messages: [message], statements: [] }, error);
+    }
+  }
+
+  const applying = [...pending.values()];
+  if (applying.length === 0) return;
+  try {
+    // A concurrent delivery of one of these events fails here on the primary key: all roll back.
+    await runBatch(
+      options.db,
+      applying.flatMap((one) => withRecord(options, one)),
+    );
+    for (const one of applying) for (const message of one.messages) message.ack();
+    return;
+  } catch (error) {
+    if (applying.length === 1 && applying[0]) return failed(options, applying[0], error);
+  }
+  for (const one of applying) {
+    try {
+      await runBatch(options.db, withRecord(options, one));
+      for (const message of one.messages) message.ack();
+    } catch (error) {
+      // Applied meanwhile by a concurrent delivery, this retry finds its record and acks.
+      await failed(options, one, error);
+    }
+  }
+}
+
+/** The ids among these that were applied before: one read. */
+async function processedAmong(
+  options: Pick<InboxOptions, "db" | "processed">,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const { db, processed } = options;
+  const rows = await db
+    .select({ id: processed.id })
+    .from(processed)
+    .where(inList(processed.id, ids));
+  return new Set(rows.map((row) => row.id));
+}
+
+/** An event's statements and its processed record, to commit together. */
+function withRecord(options: Pick<InboxOptions, "db" | "processed">, one: Pending): Statement[] {
+  const { db, processed } = options;
+  const { event } = one;
+  return [
+    ...one.statements,
+    db.insert(processed).values({ id: event.id, type: event.type, processedAt: Date.now() }),
+  ];
+}
+
+/** Logs and notes why an event failed, and retries its messages with backoff. */
+async function failed(options: InboxOptions, one: Pending, error: unknown): Promise<void> {
+  const { event } = one;
+  for (const message of one.messages) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: "event handler failed",
+        inbox: options.inbox,
+        eventId: event.id,
+        type: event.type,
+        requestId: event.requestId,
+        attempts: message.attempts,
+        error: describeError(error),
+      }),
+    );
+    await noteFailure(options, message, error);
+    message.retry({ delaySeconds: retryDelay(message.attempts) });
   }
 }
 
@@ -109,18 +192,9 @@ export async function applyOnce(
   options: Pick<InboxOptions, "db" | "processed" | "handle">,
   event: Event,
 ): Promise<boolean> {
-  const { db, processed } = options;
-  const seen = await db
-    .select({ id: processed.id })
-    .from(processed)
-    .where(eq(processed.id, event.id))
-    .limit(1);
-  if (seen.length > 0) return false;
+  if ((await processedAmong(options, [event.id])).has(event.id)) return false;
   const statements = await options.handle(event);
   // A concurrent delivery of the same event fails here on the primary key and rolls its effect back.
-  await runBatch(db, [
-    ...statements,
-    db.insert(processed).values({ id: event.id, type: event.type, processedAt: Date.now() }),
-  ]);
+  await runBatch(options.db, withRecord(options, { event, messages: [], statements }));
   return true;
 }

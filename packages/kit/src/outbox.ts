@@ -2,10 +2,10 @@ import {
   type Event,
   type EventData,
   type EventType,
+  inboxesFor,
   type Service,
-  subscriptions,
 } from "@flock/contracts";
-import { isNull, sql } from "drizzle-orm";
+import { and, isNull, lt, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, inList, insertGroups, type Statement } from "./db";
 import { describeError } from "./errors";
@@ -49,18 +49,38 @@ export function makeEvent<T extends EventType>(
   } as Event;
 }
 
-function outboxRow(event: Event) {
+/**
+ * The outbox rows each open database handle was asked to write, by handle: a write (or an inbox
+ * batch) relays these and only these once it is done, so concurrent writes do not send each other's
+ * events. A handle belongs to one request or one queue batch (see `collectEnqueued`).
+ */
+const enqueued = new WeakMap<Db, string[]>();
+
+/**
+ * Starts noting the ids of the events enqueued through `db`, and returns the list they go into.
+ * An id is noted when its statement is made, so a statement whose batch never ran or rolled back
+ * leaves an id with no row behind it: the relay reads the rows back and skips those.
+ */
+export function collectEnqueued(db: Db): string[] {
+  const ids: string[] = [];
+  enqueued.set(db, ids);
+  return ids;
+}
+
+function outboxRow(db: Db, event: Event) {
+  enqueued.get(db)?.push(event.id);
   return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: Date.now() };
 }
 
 /** The statement that records an event in the outbox, to run in the same batch as the change it describes. */
 export function enqueue(db: Db, outbox: OutboxTable, event: Event): Statement {
-  return db.insert(outbox).values(outboxRow(event));
+  return db.insert(outbox).values(outboxRow(db, event));
 }
 
 /** The statements that record many events in the outbox: as few as D1's parameter limit allows. */
 export function enqueueAll(db: Db, outbox: OutboxTable, events: readonly Event[]): Statement[] {
-  return insertGroups(outbox, events.map(outboxRow)).map((rows) => db.insert(outbox).values(rows));
+  const rows = events.map((event) => outboxRow(db, event));
+  return insertGroups(outbox, rows).map((group) => db.insert(outbox).values(group));
 }
 
 /**
@@ -68,6 +88,7 @@ export function enqueueAll(db: Db, outbox: OutboxTable, events: readonly Event[]
  * idempotent write (a second follow, a second like) emits nothing even under concurrent requests.
  */
 export function enqueueIfChanged(db: Db, outbox: OutboxTable, event: Event): Statement {
+  enqueued.get(db)?.push(event.id);
   return db
     .insert(outbox)
     .select(
@@ -85,29 +106,62 @@ export function stampBookmark(event: Event, bookmark: string | null): Event {
 }
 
 /**
- * Sends unsent outbox events to every subscribed inbox and marks them sent. A send that fails leaves
- * its event unsent for the next relay (the cron trigger); consumers are idempotent, so resending to
- * an inbox that already has the event is harmless.
+ * How old an unsent row must be before the cron relay sends it: younger ones belong to a write or
+ * an inbox batch whose own relay is still under way, and sending them too would only send them twice.
+ */
+export const RELAY_GRACE_MS = 5_000;
+
+/**
+ * Rows one relay sends (a queue's sendBatch takes at most 100 messages), and how many such pages one
+ * invocation relays: two D1 queries each, well within D1's queries per invocation.
+ */
+export const RELAY_PAGE = 100;
+export const RELAY_PAGES = 10;
+
+/**
+ * Which unsent rows a relay sends: the given ids (a write's own), or those older than `settledMs`;
+ * and the producer's bookmark to stamp them with, read once the rows have been read back.
+ */
+export type RelaySelection = {
+  ids?: readonly string[];
+  settledMs?: number;
+  limit?: number;
+  bookmark?: () => string | null;
+};
+
+/**
+ * Sends unsent outbox events to every inbox that acts on them (`inboxesFor`) and marks them sent.
+ * A write relays only the rows it wrote (`ids`); the cron relay whatever stayed unsent for longer
+ * than `settledMs`. A send that fails leaves its event unsent for the next cron relay; consumers are
+ * idempotent, so resending to an inbox that already has the event is harmless.
  */
 export async function relayOutbox(
   db: Db,
   outbox: OutboxTable,
   inboxes: Inboxes,
-  options: { limit?: number; bookmark?: () => string | null } = {},
+  selection: RelaySelection = {},
 ): Promise<{ sent: number; failed: number }> {
+  const { ids, settledMs } = selection;
+  if (ids?.length === 0) return { sent: 0, failed: 0 };
   const rows = await db
     .select()
     .from(outbox)
-    .where(isNull(outbox.sentAt))
+    .where(
+      and(
+        isNull(outbox.sentAt),
+        ids ? inList(outbox.id, ids) : undefined,
+        settledMs === undefined ? undefined : lt(outbox.createdAt, Date.now() - settledMs),
+      ),
+    )
     .orderBy(outbox.createdAt)
-    .limit(options.limit ?? 100);
+    .limit(selection.limit ?? RELAY_PAGE);
   if (rows.length === 0) return { sent: 0, failed: 0 };
 
   const failed = new Set<string>();
   const byInbox = new Map<Service, Array<{ id: string; event: Event }>>();
   for (const row of rows) {
     const event = JSON.parse(row.payload) as Event;
-    for (const inbox of subscriptions[event.type] as readonly Service[]) {
+    for (const inbox of inboxesFor(event)) {
       byInbox.set(inbox, [...(byInbox.get(inbox) ?? []), { id: row.id, event }]);
     }
   }
@@ -115,7 +169,7 @@ export async function relayOutbox(
     const queue = inboxes[inbox];
     try {
       if (!queue) throw new Error(`no queue binding for the ${inbox} inbox`);
-      const bookmark = options.bookmark?.() ?? null;
+      const bookmark = selection.bookmark?.() ?? null;
       await queue.sendBatch(
         entries.map(({ event }) => ({ body: stampBookmark(event, bookmark), contentType: "json" })),
       );

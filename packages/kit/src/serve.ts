@@ -1,7 +1,16 @@
 import { CallContext, type Result, type Service } from "@flock/contracts";
 import { type Db, openSession, type Session, type SessionStart } from "./db";
 import { toResult } from "./errors";
-import { type Inboxes, type OutboxTable, relayOutbox } from "./outbox";
+import {
+  collectEnqueued,
+  type Inboxes,
+  type OutboxTable,
+  RELAY_GRACE_MS,
+  RELAY_PAGE,
+  RELAY_PAGES,
+  type RelaySelection,
+  relayOutbox,
+} from "./outbox";
 import { parseInput } from "./validation";
 
 /** What a service's RPC methods share, declared once per service (see defineService). */
@@ -29,13 +38,23 @@ export function defineService<E extends { DB: D1Database }, S>(
   definition: ServiceDefinition<E, S>,
 ) {
   const { outbox } = definition;
-  async function relay(env: E): Promise<void> {
+  /**
+   * Sends outbox rows: the given ones or, by default (the cron), those left unsent for longer than
+   * RELAY_GRACE_MS. A page at a time, while pages go out whole, up to RELAY_PAGES of them. At the
+   * primary: the rows it reads are committed, so the session's bookmark, stamped on each event,
+   * covers them.
+   */
+  async function relay(env: E, selection: RelaySelection = { settledMs: RELAY_GRACE_MS }) {
     if (!outbox) return;
-    // At the primary: the rows it reads are committed, so the session's bookmark covers them.
     const session = openSession(env.DB, "first-primary");
-    await relayOutbox(session.db, outbox.table, outbox.inboxes(env), {
-      bookmark: session.bookmark,
-    });
+    const inboxes = outbox.inboxes(env);
+    for (let page = 0; page < RELAY_PAGES; page++) {
+      const { sent, failed } = await relayOutbox(session.db, outbox.table, inboxes, {
+        ...selection,
+        bookmark: session.bookmark,
+      });
+      if (failed > 0 || sent < RELAY_PAGE) return;
+    }
   }
   return {
     relay,
@@ -43,17 +62,20 @@ export function defineService<E extends { DB: D1Database }, S>(
     attach(env: E, execution: ExecutionContext) {
       /**
        * Runs an operation over a D1 session opened where `start` says, and answers its Result with
-       * the bookmark the session reached (docs/decisions/0015-global-reads.md).
+       * the bookmark the session reached (docs/decisions/0015-global-reads.md). `opened` hears of the
+       * session's database handle before the operation runs.
        */
       async function run<T>(
         ctx: CallContext,
         start: (call: CallContext) => SessionStart,
         operation: (scope: S) => Promise<T>,
+        opened?: (db: Db) => void,
       ): Promise<Result<T>> {
         let session: Session | null = null;
         const result = await toResult(ctx?.requestId ?? "unknown", async () => {
           const call = parseInput(CallContext, ctx);
           session = openSession(env.DB, start(call));
+          opened?.(session.db);
           return operation(definition.scope(session.db, call, env, execution));
         });
         const bookmark = (session as Session | null)?.bookmark();
@@ -78,11 +100,21 @@ export function defineService<E extends { DB: D1Database }, S>(
         },
         /**
          * A write reads what it decides on at the primary, where it writes. It may have put events
-         * in the outbox: they are sent once the answer is on its way.
+         * in the outbox: the ones it wrote, and only those, are sent once the answer is on its way
+         * (a failed answer may have committed some too). Whatever a failed send leaves unsent, the
+         * cron sends.
          */
         async write<T>(ctx: CallContext, operation: (scope: S) => Promise<T>): Promise<Result<T>> {
-          const result = await run(ctx, () => "first-primary", operation);
-          if (result.ok && outbox) execution.waitUntil(relay(env));
+          let written: string[] = [];
+          const result = await run(
+            ctx,
+            () => "first-primary",
+            operation,
+            (db) => {
+              written = collectEnqueued(db);
+            },
+          );
+          if (outbox && written.length > 0) execution.waitUntil(relay(env, { ids: written }));
           return result;
         },
       };

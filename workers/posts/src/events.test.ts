@@ -314,6 +314,17 @@ describe("an account the posts service knows is deleted", () => {
       await count("SELECT count(*) AS n FROM timeline_entries WHERE user_id = ?", leaving),
     ).toBe(0);
     expect(await count("SELECT count(*) AS n FROM authors WHERE id = ?", leaving)).toBe(0);
+    // The follow that raced the deletion leaves no follow state of the account, either way round.
+    await apply(
+      makeEvent("users", "test", "user.followed", { followerId: author, followeeId: leaving }),
+    );
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM follow_states WHERE follower_id = ? OR followee_id = ?",
+        leaving,
+        leaving,
+      ),
+    ).toBe(0);
   });
 });
 

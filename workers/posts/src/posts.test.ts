@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { inboxesFor } from "@flock/contracts";
 import { toResult } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import {
@@ -90,8 +91,36 @@ describe("posts", () => {
         sharedPostId: null,
         sharedPostAuthorId: null,
         mentions: ["bob", "carol"],
+        fannedOut: false,
       },
     ]);
+  });
+
+  it("sends post.created only to the inboxes it leaves work for", async () => {
+    const author = userId();
+    const fan = userId();
+    const created = async (
+      body: string,
+      firstFollowers: { ids: string[]; total: number } | null,
+    ) => {
+      const post = await createPost(scopeOf(author), { body }, { firstFollowers });
+      const row = await scopeOf()
+        .db.$client.prepare(
+          "SELECT payload FROM outbox WHERE type = 'post.created' AND payload LIKE ?",
+        )
+        .bind(`%${post.id}%`)
+        .first<{ payload: string }>();
+      return inboxesFor(JSON.parse(row?.payload ?? "null"));
+    };
+    // Every follower has it from the request, and it notifies no one: only the post counts.
+    expect(await created("all fanned out", { ids: [fan], total: 1 })).toEqual(["users"]);
+    expect(await created("hello @bob", { ids: [fan], total: 1 })).toEqual([
+      "users",
+      "notifications",
+    ]);
+    // Followers beyond the first page, or none known (users did not answer): the posts inbox fans out.
+    expect(await created("more to go", { ids: [fan], total: 2 })).toEqual(["posts", "users"]);
+    expect(await created("users down", null)).toEqual(["posts", "users"]);
   });
 
   it("puts a new post in the author's feed and the first followers' feeds at once, not in others'", async () => {

@@ -34,7 +34,7 @@ import {
 import { deliver, isCelebrity, merge, setCelebrity } from "./fanout";
 import { holdForReview } from "./reports";
 import { actor, type Scope } from "./scope";
-import { hydrate } from "./timelines";
+import { hydrate, hydrationOf } from "./timelines";
 import { notBlocked, shownTo } from "./visibility";
 
 export type PostRow = typeof posts.$inferSelect;
@@ -189,6 +189,8 @@ async function insertPost(
     sharedPostAuthorId: post.shared?.authorId ?? null,
     // A held post reaches no one yet, so it notifies no one it mentions (nor later, on release).
     mentions: verdict.status === "held" ? [] : extractMentions(post.body),
+    // Every follower has it now (or it is merged at read time): no fan-out left for the inbox.
+    fannedOut: followers !== null && (celebrity || followers.ids.length >= followers.total),
   });
   const statements: Statement[] = [db.insert(posts).values(row)];
   if (verdict.status === "held") statements.push(holdForReview(db, row.id, verdict.reasons));
@@ -204,8 +206,13 @@ async function insertPost(
         .values({ userId: authorId, key: options.idempotencyKey, postId: row.id, createdAt: now }),
     );
   }
+  // The new post is read back (its author from the replica, a share's original) in the same batch.
+  const hydration = hydrationOf(scope, [row]);
+  type HydrationResults = Parameters<typeof hydration.records>[0];
+  let results: unknown[];
   try {
-    await db.batch(statements as [Statement, ...Statement[]]);
+    const batch: Statement[] = [...statements, ...hydration.statements];
+    results = await db.batch(batch as [Statement, ...Statement[]]);
   } catch (error) {
     // Two requests with one key raced: the loser rolled back whole; answer with the winner's post.
     if (options.idempotencyKey && isUniqueViolation(error, "idempotency_keys")) {
@@ -214,7 +221,8 @@ async function insertPost(
     }
     throw error;
   }
-  const [record] = await hydrate(scope, [row]);
+  const readBack = results.slice(statements.length) as unknown as HydrationResults;
+  const [record] = hydration.records(readBack);
   if (!record) throw new AppError("internal", "The new post could not be read back.");
   return record;
 }

@@ -20,6 +20,7 @@ import {
   toPage,
 } from "@flock/kit";
 import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import type { BatchResponse } from "drizzle-orm/batch";
 import { union } from "drizzle-orm/sqlite-core";
 import type { z } from "zod";
 import {
@@ -44,13 +45,23 @@ export async function hydrate(
   rows: PostRow[],
 ): Promise<PostRecord[]> {
   if (rows.length === 0) return [];
+  const hydration = hydrationOf(scope, rows);
+  return hydration.records(await scope.db.batch(hydration.statements));
+}
+
+/**
+ * What hydrating these rows reads, as four statements, and how their results make the records: for
+ * a caller that runs them at the end of a batch of its own (a new post is read back in the batch
+ * that writes it, so composing costs one round trip, not two).
+ */
+export function hydrationOf(scope: Pick<Scope, "db" | "ctx">, rows: PostRow[]) {
   const { db } = scope;
   const viewer = scope.ctx.actorId ?? "";
   const sharedIds = [
     ...new Set(rows.flatMap((row) => (row.sharedPostId ? [row.sharedPostId] : []))),
   ];
   const ids = [...rows.map((row) => row.id), ...sharedIds];
-  const [originals, authorRows, likedRows, sharedRows] = await db.batch([
+  const statements = [
     // A share of a post the viewer may not see embeds nothing, as a share of a deleted post does.
     db
       .select()
@@ -77,41 +88,52 @@ export async function hydrate(
       .select({ postId: posts.sharedPostId })
       .from(posts)
       .where(and(eq(posts.authorId, viewer), inList(posts.sharedPostId, ids))),
-  ]);
-  const liked = new Set(likedRows.map((row) => row.postId));
-  const shared = new Set(sharedRows.flatMap((row) => (row.postId ? [row.postId] : [])));
-  const byId = new Map(originals.map((row) => [row.id, row]));
-  const authorsById = new Map(
-    authorRows.map((row) => [
-      row.id,
-      { id: row.id, handle: row.handle, displayName: row.displayName, avatarUrl: row.avatarUrl },
-    ]),
-  );
-  const record = (row: PostRow, sharedPost: PostRecord | null): PostRecord => ({
-    id: row.id,
-    authorId: row.authorId,
-    author: authorsById.get(row.authorId) ?? null,
-    body: row.body,
-    title: row.title,
-    description: row.description,
-    tags: row.tags,
-    status: row.status,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    likeCount: row.likeCount,
-    commentCount: row.commentCount,
-    shareCount: row.shareCount,
-    sharedPostId: row.sharedPostId,
-    sharedPost,
-    media: row.media,
-    ...(scope.ctx.actorId
-      ? { viewer: { liked: liked.has(row.id), shared: shared.has(row.id) } }
-      : {}),
-  });
-  return rows.map((row) => {
-    const original = row.sharedPostId ? byId.get(row.sharedPostId) : undefined;
-    return record(row, original ? record(original, null) : null);
-  });
+  ] as const;
+  type Results = BatchResponse<typeof statements>;
+  return {
+    statements,
+    records([originals, authorRows, likedRows, sharedRows]: Results): PostRecord[] {
+      const liked = new Set(likedRows.map((row) => row.postId));
+      const shared = new Set(sharedRows.flatMap((row) => (row.postId ? [row.postId] : [])));
+      const byId = new Map(originals.map((row) => [row.id, row]));
+      const authorsById = new Map(
+        authorRows.map((row) => [
+          row.id,
+          {
+            id: row.id,
+            handle: row.handle,
+            displayName: row.displayName,
+            avatarUrl: row.avatarUrl,
+          },
+        ]),
+      );
+      const record = (row: PostRow, sharedPost: PostRecord | null): PostRecord => ({
+        id: row.id,
+        authorId: row.authorId,
+        author: authorsById.get(row.authorId) ?? null,
+        body: row.body,
+        title: row.title,
+        description: row.description,
+        tags: row.tags,
+        status: row.status,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        likeCount: row.likeCount,
+        commentCount: row.commentCount,
+        shareCount: row.shareCount,
+        sharedPostId: row.sharedPostId,
+        sharedPost,
+        media: row.media,
+        ...(scope.ctx.actorId
+          ? { viewer: { liked: liked.has(row.id), shared: shared.has(row.id) } }
+          : {}),
+      });
+      return rows.map((row) => {
+        const original = row.sharedPostId ? byId.get(row.sharedPostId) : undefined;
+        return record(row, original ? record(original, null) : null);
+      });
+    },
+  };
 }
 
 async function page(scope: Scope, rows: PostRow[], limit: number): Promise<Page<PostRecord>> {

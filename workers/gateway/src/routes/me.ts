@@ -12,9 +12,9 @@ import {
 } from "@flock/contracts";
 import { AppError } from "@flock/kit";
 import { createRoute } from "@hono/zod-openapi";
-import { closeLive } from "../live";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { closeLive } from "../live";
 import { signedIn } from "../middleware";
 import { bearer, body, json, problems, router } from "../openapi";
 import { call, callContext, read } from "../rpc";
