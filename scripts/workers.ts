@@ -30,6 +30,12 @@ export const workers = [
     testEntry: "workers/notifications/test/entry.ts",
   },
   {
+    name: "flock-search",
+    config: "workers/search/wrangler.toml",
+    database: "search-db",
+    testEntry: "workers/search/test/entry.ts",
+  },
+  {
     name: "flock-gateway",
     config: "wrangler.toml",
     database: null,

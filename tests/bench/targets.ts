@@ -87,6 +87,7 @@ const monolith: Target = {
       "POSTS_DB",
       "COMMENTS_DB",
       "NOTIFICATIONS_DB",
+      "SEARCH_DB",
     ]);
     return { users: env.USERS_DB as SqlDb, posts: env.POSTS_DB as SqlDb };
   },

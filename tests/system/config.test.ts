@@ -8,6 +8,7 @@ import { bindings as gatewayBindings } from "../../workers/gateway/src/bindings.
 import { EXAMPLE_JWT_SECRET } from "../../workers/gateway/src/example-secret.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
+import { bindings as searchBindings } from "../../workers/search/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
@@ -20,6 +21,7 @@ const declared: Record<string, Record<string, Kind>> = {
   "flock-posts": postsBindings,
   "flock-comments": commentsBindings,
   "flock-notifications": notificationsBindings,
+  "flock-search": searchBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")

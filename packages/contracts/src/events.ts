@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CommentStatus } from "./comments";
 import { Id, Timestamp } from "./common";
 
-export const Service = z.enum(["users", "posts", "comments", "notifications"]);
+export const Service = z.enum(["users", "posts", "comments", "notifications", "search"]);
 export type Service = z.infer<typeof Service>;
 
 function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D) {
@@ -46,6 +46,9 @@ export const Event = z.discriminatedUnion("type", [
     mentions: z.array(z.string()),
   }),
   event("post.deleted", { postId: Id, authorId: Id, sharedPostId: Id.nullable() }),
+  // A post's text, tags or status changed (an edit, a hold, a hide, a release): whoever keeps a copy
+  // of what it says reads it again from the posts service.
+  event("post.updated", { postId: Id, authorId: Id }),
   event("post.liked", { postId: Id, postAuthorId: Id, userId: Id }),
   event("post.unliked", { postId: Id, postAuthorId: Id, userId: Id }),
   event("comment.created", {
@@ -83,15 +86,16 @@ export type EventData<T extends EventType> = EventOf<T>["data"];
 
 /** Which inboxes receive each event type. A producer sends every event to each inbox listed. */
 export const subscriptions = {
-  "user.registered": ["posts"],
-  "user.updated": ["posts"],
-  "user.deleted": ["posts", "comments", "notifications"],
+  "user.registered": ["posts", "search"],
+  "user.updated": ["posts", "search"],
+  "user.deleted": ["posts", "comments", "notifications", "search"],
   "user.followed": ["posts", "notifications"],
   "user.unfollowed": ["posts"],
   "friend.requested": ["notifications"],
   "friend.accepted": ["notifications"],
-  "post.created": ["posts", "users", "notifications"],
-  "post.deleted": ["posts", "users", "comments", "notifications"],
+  "post.created": ["posts", "users", "notifications", "search"],
+  "post.deleted": ["posts", "users", "comments", "notifications", "search"],
+  "post.updated": ["search"],
   "post.liked": ["notifications"],
   "post.unliked": ["notifications"],
   "comment.created": ["posts", "notifications"],
@@ -100,8 +104,8 @@ export const subscriptions = {
   "post.fanout_continued": ["posts"],
   "user.posts_removal_continued": ["posts"],
   "user.comments_removal_continued": ["comments"],
-  "user.blocked": ["posts", "comments", "notifications"],
-  "user.unblocked": ["posts", "comments", "notifications"],
+  "user.blocked": ["posts", "comments", "notifications", "search"],
+  "user.unblocked": ["posts", "comments", "notifications", "search"],
   "user.muted": ["posts", "notifications"],
   "user.unmuted": ["posts", "notifications"],
   "user.suspended": ["posts", "comments"],

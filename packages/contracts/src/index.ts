@@ -5,4 +5,5 @@ export * from "./events";
 export * from "./moderation";
 export * from "./notifications";
 export * from "./posts";
+export * from "./search";
 export * from "./users";

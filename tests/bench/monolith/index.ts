@@ -9,6 +9,8 @@ import notifications from "../../../workers/notifications/src/index";
 import { NotificationsService } from "../../../workers/notifications/src/service";
 import posts from "../../../workers/posts/src/index";
 import { PostsService } from "../../../workers/posts/src/service";
+import search from "../../../workers/search/src/index";
+import { SearchService } from "../../../workers/search/src/service";
 import users from "../../../workers/users/src/index";
 import { UsersService } from "../../../workers/users/src/service";
 
@@ -25,10 +27,12 @@ type Env = {
   POSTS_DB: D1Database;
   COMMENTS_DB: D1Database;
   NOTIFICATIONS_DB: D1Database;
+  SEARCH_DB: D1Database;
   USERS_INBOX: Queue;
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  SEARCH_INBOX: Queue;
   SEND_EMAIL: SendEmail;
   MAIL_FROM: string;
   APP_URL: string;
@@ -41,6 +45,7 @@ function compose(env: Env, ctx: ExecutionContext) {
     POSTS_INBOX: env.POSTS_INBOX,
     COMMENTS_INBOX: env.COMMENTS_INBOX,
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
+    SEARCH_INBOX: env.SEARCH_INBOX,
   };
   const usersEnv = {
     DB: env.USERS_DB,
@@ -65,12 +70,18 @@ function compose(env: Env, ctx: ExecutionContext) {
     USERS: asBinding(usersService),
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
   };
+  const searchEnv = {
+    DB: env.SEARCH_DB,
+    POSTS: asBinding(postsService),
+    SEARCH_INBOX: env.SEARCH_INBOX,
+  };
   return {
     envs: {
       users: usersEnv,
       posts: postsEnv,
       comments: commentsEnv,
       notifications: notificationsEnv,
+      search: searchEnv,
     },
     gatewayEnv: {
       JWT_SECRET: env.JWT_SECRET,
@@ -84,6 +95,7 @@ function compose(env: Env, ctx: ExecutionContext) {
       POSTS: asBinding(postsService),
       COMMENTS: asBinding(new CommentsService(ctx, commentsEnv)),
       NOTIFICATIONS: asBinding(new NotificationsService(ctx, notificationsEnv)),
+      SEARCH: asBinding(new SearchService(ctx, searchEnv)),
     },
   };
 }
@@ -103,6 +115,8 @@ export default {
         return comments.queue(batch, envs.comments, ctx);
       case "monolith-notifications-inbox":
         return notifications.queue(batch, envs.notifications, ctx);
+      case "monolith-search-inbox":
+        return search.queue(batch, envs.search, ctx);
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -7,4 +7,5 @@ export const bindings = {
   POSTS_INBOX: "queue",
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
+  SEARCH_INBOX: "queue",
 } as const;

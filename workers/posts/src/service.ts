@@ -4,6 +4,7 @@ import type {
   CreatePostInput,
   FeedOffsetQuery,
   FeedQuery,
+  IndexPageQuery,
   ListQuery,
   PostListQuery,
   PostRecord,
@@ -31,6 +32,7 @@ import * as listings from "./listings";
 import * as posts from "./posts";
 import * as reports from "./reports";
 import type { Audience, Scope } from "./scope";
+import * as searchReads from "./search-reads";
 import * as timelines from "./timelines";
 
 export function celebrityFollowers(env: Env): number {
@@ -56,6 +58,7 @@ export function inboxes(env: Env): Inboxes {
     posts: env.POSTS_INBOX,
     comments: env.COMMENTS_INBOX,
     notifications: env.NOTIFICATIONS_INBOX,
+    search: env.SEARCH_INBOX,
   };
 }
 
@@ -126,6 +129,12 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   }
   listAudit(ctx: CallContext, query: ListQuery) {
     return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
+  }
+  postsByIds(ctx: CallContext, ids: string[]) {
+    return this.#service.read(ctx, (scope) => searchReads.postsByIds(scope, ids));
+  }
+  postsForIndex(ctx: CallContext, query: IndexPageQuery & { ids?: string[] }) {
+    return this.#service.read(ctx, (scope) => searchReads.postsForIndex(scope, query));
   }
   postAuthor(ctx: CallContext, postId: string) {
     return this.#service.read(ctx, (scope) => posts.postAuthor(scope, postId));

@@ -5,6 +5,7 @@ export const bindings = {
   POSTS_INBOX: "queue",
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
+  SEARCH_INBOX: "queue",
   SEND_EMAIL: "send_email",
   MAIL_FROM: "var",
   APP_URL: "var",

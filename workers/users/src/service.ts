@@ -35,6 +35,7 @@ export function inboxes(env: Env): Inboxes {
     posts: env.POSTS_INBOX,
     comments: env.COMMENTS_INBOX,
     notifications: env.NOTIFICATIONS_INBOX,
+    search: env.SEARCH_INBOX,
   };
 }
 
