@@ -243,6 +243,7 @@ const table: Record<
   "GET /v1/notifications": { access: "self" },
   "POST /v1/notifications/read": { access: "self", body: () => ({}) },
   "GET /v1/health": { access: "public" },
+  "GET /v1/search": { access: "public", path: () => "/v1/search?q=authz" },
   "POST /v1/posts/{id}/report": {
     access: "signed-in",
     path: (w) => `/v1/posts/${w.postId}/report`,

@@ -372,7 +372,7 @@ describe("the gateway itself", () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       ok: true,
-      services: ["users", "posts", "comments", "notifications"].map((service) => ({
+      services: ["users", "posts", "comments", "notifications", "search"].map((service) => ({
         service,
         ok: true,
       })),

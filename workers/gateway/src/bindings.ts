@@ -13,4 +13,5 @@ export const bindings = {
   POSTS: "service",
   COMMENTS: "service",
   NOTIFICATIONS: "service",
+  SEARCH: "service",
 } as const;

@@ -1,4 +1,11 @@
-import type { CommentsRpc, NotificationsRpc, PostsRpc, Standing, UsersRpc } from "@flock/contracts";
+import type {
+  CommentsRpc,
+  NotificationsRpc,
+  PostsRpc,
+  SearchRpc,
+  Standing,
+  UsersRpc,
+} from "@flock/contracts";
 import { bindings } from "./bindings";
 
 /** The gateway's bindings. Each is listed in bindings.ts. */
@@ -30,6 +37,7 @@ export type Env = {
   POSTS: Service & PostsRpc;
   COMMENTS: Service & CommentsRpc;
   NOTIFICATIONS: Service & NotificationsRpc;
+  SEARCH: Service & SearchRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

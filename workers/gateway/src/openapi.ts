@@ -31,6 +31,7 @@ export const documentation = {
     { name: "posts", description: "Posts, shares, likes and timelines" },
     { name: "comments", description: "Comments on posts, their moderation and reports" },
     { name: "notifications", description: "The signed-in user's notifications" },
+    { name: "search", description: "Full-text search of posts, people and tags" },
     { name: "health", description: "Whether every service is up" },
     {
       name: "moderation",

@@ -21,6 +21,7 @@ function services(env: Env) {
     probe("posts", () => env.POSTS.health()),
     probe("comments", () => env.COMMENTS.health()),
     probe("notifications", () => env.NOTIFICATIONS.health()),
+    probe("search", () => env.SEARCH.health()),
   ];
 }
 
