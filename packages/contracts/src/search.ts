@@ -74,6 +74,13 @@ export const IndexPageQuery = z.object({
 });
 export type IndexPageQuery = z.input<typeof IndexPageQuery>;
 
+/** A page of posts and accounts, read from their owners, for the index to hold as of now. */
+export const ReindexPage = z.object({
+  posts: z.array(IndexedPost).max(500).optional(),
+  users: z.array(ProfileSummary).max(500).optional(),
+});
+export type ReindexPage = z.input<typeof ReindexPage>;
+
 /** The search service as other workers call it. */
 export interface SearchRpc {
   /** Visible posts matching the text, best first: ids only, hydrated by the posts service. */
@@ -85,9 +92,6 @@ export interface SearchRpc {
   /** What the index holds, for an operator comparing it with the owning services. */
   stats(ctx: CallContext): Promise<Result<{ posts: number; users: number; tags: number }>>;
   /** Puts a page of posts and accounts read from their owners into the index (npm run search:reindex). */
-  reindex(
-    ctx: CallContext,
-    page: { posts?: IndexedPost[]; users?: ProfileSummary[] },
-  ): Promise<Result<{ posts: number; users: number }>>;
+  reindex(ctx: CallContext, page: ReindexPage): Promise<Result<{ posts: number; users: number }>>;
   health(): Promise<Health>;
 }

@@ -1,7 +1,11 @@
 import { env } from "cloudflare:workers";
+import { createDb, runBatch } from "@flock/kit";
 import { describe, expect, it } from "vitest";
 import { apply, eventOf, newId, PostsWorld, publish, register, scopeOf } from "../test/helpers";
+import { indexPosts } from "./events";
 import { searchPosts, searchTags, searchUsers, stats } from "./search";
+
+const db = () => createDb(env.DB);
 
 /** A word no other test uses, so each test searches its own corpus. */
 function word(): string {
@@ -83,6 +87,9 @@ describe("indexing posts from events", () => {
     expect(await found(text)).toEqual([]);
     expect((await searchTags(scopeOf(), { q: text })).items).toEqual([]);
     await publish(world, post);
+    expect(await found(text)).toEqual([]);
+    // Nor a rebuild page read before the deletion.
+    await runBatch(db(), indexPosts(db(), [post.id], [post]));
     expect(await found(text)).toEqual([]);
   });
 

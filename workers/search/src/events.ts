@@ -1,7 +1,7 @@
 import type { Event, IndexedPost, ProfileSummary } from "@flock/contracts";
 import { type Db, inList, recordRelation, type Statement } from "@flock/kit";
 import { and, eq, or, sql } from "drizzle-orm";
-import { deletedUsers, indexedPosts, indexedUsers, relations } from "./db/schema";
+import { deletedPosts, deletedUsers, indexedPosts, indexedUsers, relations } from "./db/schema";
 import { fold } from "./terms";
 
 /** Reads posts' text and status from the posts service; posts it no longer has are left out. */
@@ -20,7 +20,10 @@ export async function applyEvent(db: Db, event: Event, readPosts: ReadPosts): Pr
       return indexPosts(db, [postId], await readPosts([postId]));
     }
     case "post.deleted":
-      return [db.delete(indexedPosts).where(eq(indexedPosts.postId, event.data.postId))];
+      return [
+        db.insert(deletedPosts).values({ postId: event.data.postId }).onConflictDoNothing(),
+        db.delete(indexedPosts).where(eq(indexedPosts.postId, event.data.postId)),
+      ];
     case "user.registered":
     case "user.updated": {
       const { userId, handle, displayName, avatarUrl } = event.data;
@@ -85,7 +88,8 @@ export function indexPosts(db: Db, ids: readonly string[], read: IndexedPost[]):
     );
   }
   if (shown.length > 0) {
-    // In the same batch: a post read while its author's deletion was being applied stays out.
+    // In the same batch: a post read just before it or its author was deleted, and written after
+    // the deletion was applied, stays out.
     statements.push(
       db.delete(indexedPosts).where(
         and(
@@ -93,7 +97,10 @@ export function indexPosts(db: Db, ids: readonly string[], read: IndexedPost[]):
             indexedPosts.postId,
             shown.map((post) => post.id),
           ),
-          sql`${indexedPosts.authorId} IN (SELECT ${deletedUsers.userId} FROM ${deletedUsers})`,
+          or(
+            sql`${indexedPosts.authorId} IN (SELECT ${deletedUsers.userId} FROM ${deletedUsers})`,
+            sql`${indexedPosts.postId} IN (SELECT ${deletedPosts.postId} FROM ${deletedPosts})`,
+          ),
         ),
       ),
     );

@@ -1,12 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type {
-  CallContext,
-  IndexedPost,
-  ProfileSummary,
-  SearchQuery,
-  SearchRpc,
-} from "@flock/contracts";
-import { checkHealth, defineService, newId, runBatch } from "@flock/kit";
+import { type CallContext, ReindexPage, type SearchQuery, type SearchRpc } from "@flock/contracts";
+import { checkHealth, defineService, newId, parseInput, runBatch } from "@flock/kit";
 import type { Env } from "./env";
 import { indexPosts, indexUsers } from "./events";
 import type { Scope } from "./scope";
@@ -34,8 +28,9 @@ export class SearchService extends WorkerEntrypoint<Env> implements SearchRpc {
   stats(ctx: CallContext) {
     return this.#service.read(ctx, (scope) => search.stats(scope));
   }
-  reindex(ctx: CallContext, page: { posts?: IndexedPost[]; users?: ProfileSummary[] }) {
+  reindex(ctx: CallContext, raw: ReindexPage) {
     return this.#service.write(ctx, async ({ db }) => {
+      const page = parseInput(ReindexPage, raw);
       const posts = page.posts ?? [];
       const users = page.users ?? [];
       // As of now: an event older than this read, arriving later, does not undo it.

@@ -3,6 +3,7 @@ import type {
   CallContext,
   DeleteMeInput,
   Device,
+  IndexPageQuery,
   ListQuery,
   LoginInput,
   PasswordResetConfirm,
@@ -106,6 +107,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   getProfiles(ctx: CallContext, ids: string[]) {
     return this.#service.read(ctx, (scope) => profiles.getProfiles(scope, parseInput(Ids, ids)));
+  }
+  profilesForIndex(ctx: CallContext, query: IndexPageQuery) {
+    return this.#service.read(ctx, (scope) => profiles.profilesForIndex(scope, query));
   }
   getProfilesByHandles(ctx: CallContext, handles: string[]) {
     return this.#service.read(ctx, (scope) =>

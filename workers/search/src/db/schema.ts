@@ -72,6 +72,14 @@ export const deletedUsers = sqliteTable("deleted_users", {
   userId: text("user_id").primaryKey(),
 });
 
+/**
+ * The posts this service has heard were deleted: a rebuild page read just before a deletion does not
+ * put the post back. Kept for good, as deleted_users.
+ */
+export const deletedPosts = sqliteTable("deleted_posts", {
+  postId: text("post_id").primaryKey(),
+});
+
 /** Who blocks whom, kept from the users service's events: nobody finds an account across a block. */
 export const relations = relationsTable();
 
