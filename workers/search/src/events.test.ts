@@ -177,6 +177,19 @@ describe("blocks", () => {
     await apply(eventOf("user.unblocked", { blockerId: blocker, blockedId: blocked }));
     expect(await found(text, blocked)).toHaveLength(2);
   });
+
+  it("keeps no block with a deleted account, even one whose event arrives after the deletion", async () => {
+    const [blocker, gone] = [newId(), newId()];
+    const late = eventOf("user.blocked", { blockerId: blocker, blockedId: gone });
+    await apply(eventOf("user.deleted", { userId: gone }));
+    await apply(late);
+    const { results } = await env.DB.prepare(
+      "SELECT * FROM relations WHERE user_id = ? OR other_id = ?",
+    )
+      .bind(gone, gone)
+      .all();
+    expect(results).toEqual([]);
+  });
 });
 
 it("runs FTS5 in local D1, from the migrations", async () => {

@@ -39,8 +39,22 @@ export async function applyEvent(db: Db, event: Event, readPosts: ReadPosts): Pr
       ];
     }
     case "user.blocked":
-    case "user.unblocked":
-      return [recordRelation(db, relations, event)];
+    case "user.unblocked": {
+      const { blockerId, blockedId } = event.data;
+      return [
+        recordRelation(db, relations, event),
+        // A block event that arrives after either account's deletion leaves nothing behind.
+        db
+          .delete(relations)
+          .where(
+            and(
+              eq(relations.userId, blockerId),
+              eq(relations.otherId, blockedId),
+              sql`EXISTS (SELECT 1 FROM ${deletedUsers} WHERE ${deletedUsers.userId} IN (${blockerId}, ${blockedId}))`,
+            ),
+          ),
+      ];
+    }
     default:
       return [];
   }
