@@ -23,6 +23,9 @@ const POST_WEIGHTS = sql.raw("4.0, 1.0, 2.0");
 /** Results are paged by position, up to this far: past it a search should be narrowed instead. */
 export const MAX_OFFSET = 1000;
 
+/** How many of the most relevant matches (bm25 alone) the recency blend ranks; past MAX_OFFSET. */
+export const CANDIDATES = 2000;
+
 /**
  * A page of results after a cursor. Positions stay stable between pages because the cursor keeps
  * the moment the first page was ranked at (recency is measured from it).
@@ -70,12 +73,19 @@ export async function searchPosts(scope: Scope, raw: SearchQuery): Promise<Searc
   const position = positionOf(query.cursor);
   const terms = termsOf(query.q);
   if (terms.length === 0) return { items: [], nextCursor: null, terms };
+  // The best CANDIDATES by relevance alone first, inside FTS5, without touching indexed_posts; only
+  // those are blended with recency. A word in most posts then costs a top-N sort, not a join per match.
   const rows = await scope.db.all<{ postId: string }>(sql`
+    WITH candidates AS (
+      SELECT rowid AS docId, bm25(posts_fts, ${POST_WEIGHTS}) AS rank
+      FROM posts_fts WHERE posts_fts MATCH ${matchAll(terms, "last")}
+      ORDER BY rank LIMIT ${CANDIDATES}
+    )
     SELECT p.post_id AS postId
-    FROM posts_fts JOIN indexed_posts p ON p.doc_id = posts_fts.rowid
-    WHERE posts_fts MATCH ${matchAll(terms, "last")} ${notBlocked(scope, sql`p.author_id`)}
-    ORDER BY -bm25(posts_fts, ${POST_WEIGHTS})
-      / (1.0 + max(0, ${position.asOf} - p.created_ms) / CAST(${RECENCY_MS} AS REAL)) DESC, p.post_id DESC
+    FROM candidates c JOIN indexed_posts p ON p.doc_id = c.docId
+    WHERE 1 ${notBlocked(scope, sql`p.author_id`)}
+    ORDER BY -c.rank / (1.0 + max(0, ${position.asOf} - p.created_ms) / CAST(${RECENCY_MS} AS REAL)) DESC,
+      p.post_id DESC
     LIMIT ${query.limit + 1} OFFSET ${position.offset}`);
   return pageOf(rows, query.limit, position, terms, (row) => row.postId);
 }
