@@ -13,6 +13,13 @@ export const workers = [
     testEntry: "workers/live/test/entry.ts",
   },
   {
+    // Binds no other worker; posts (attaching uploads) and the gateway bind it.
+    name: "flock-media",
+    config: "workers/media/wrangler.toml",
+    database: "media-db",
+    testEntry: "workers/media/test/entry.ts",
+  },
+  {
     name: "flock-users",
     config: "workers/users/wrangler.toml",
     database: "users-db",
@@ -37,10 +44,11 @@ export const workers = [
     testEntry: "workers/notifications/test/entry.ts",
   },
   {
-    name: "flock-media",
-    config: "workers/media/wrangler.toml",
-    database: "media-db",
-    testEntry: "workers/media/test/entry.ts",
+    // Reads posts back for the events it indexes: after posts.
+    name: "flock-search",
+    config: "workers/search/wrangler.toml",
+    database: "search-db",
+    testEntry: "workers/search/test/entry.ts",
   },
   {
     name: "flock-gateway",

@@ -88,6 +88,7 @@ const monolith: Target = {
       "COMMENTS_DB",
       "NOTIFICATIONS_DB",
       "MEDIA_DB",
+      "SEARCH_DB",
     ]);
     return { users: env.USERS_DB as SqlDb, posts: env.POSTS_DB as SqlDb };
   },

@@ -211,6 +211,27 @@ describe("two people on flock", () => {
     await settled(page);
   });
 
+  it("finds the post and its author from the header's search box, the words marked as text", async () => {
+    const { page } = alice;
+    const box = page.getByRole("searchbox", { name: "Search" });
+    // The index is fed by events: the post may take a moment to be found.
+    await eventually(async () => {
+      await box.fill("onerror");
+      await box.press("Enter");
+      await page.getByRole("heading", { level: 1, name: "Results for “onerror”" }).waitFor();
+      await postBy(page, bob.name).waitFor({ timeout: 2000 });
+    });
+    const marks = postBy(page, bob.name).locator("p.text mark");
+    expect(await marks.allTextContents()).toEqual(["onerror"]);
+    // The body around the marks is still the text as written: nothing became markup.
+    expect(await postBy(page, bob.name).locator("p.text").textContent()).toContain(XSS.img);
+    await page.getByRole("link", { name: "People" }).click();
+    await box.fill(bob.handle);
+    await box.press("Enter");
+    await page.getByRole("main").getByRole("link", { name: bob.name }).waitFor();
+    await expectNoInjection(page, alice.incidents);
+  });
+
   it("explains a post that mentions more than 50 people with the body's field error", async () => {
     const { page } = alice;
     await page.goto("/");

@@ -30,6 +30,7 @@ describe("the main pages", () => {
       ["/settings", "Settings", "Profile and account"],
       ["/explore", "Explore", "Morning light over the harbour."],
       ["/t/edge", "#edge", "Shipping the edge mesh"],
+      ["/search?q=edge", "Results for “edge”", "Shipping the edge mesh"],
     ];
     const { page, incidents, context } = await asMaya(browser, world, viewports.desktop);
     for (const [url, heading, shows] of pages) {

@@ -1,6 +1,6 @@
 // The promises flock makes, checked against the databases themselves once every outbox is drained
 // and every inbox is quiet. Each check returns the rows that break it; none is the only good answer.
-export type Database = "users" | "posts" | "comments" | "notifications" | "media";
+export type Database = "users" | "posts" | "comments" | "notifications" | "media" | "search";
 export type Sql = (database: Database, query: string) => Promise<Array<Record<string, unknown>>>;
 
 const count = async (sql: Sql, database: Database, query: string) =>
@@ -24,7 +24,7 @@ export async function drain(
       )
     ).reduce((a, b) => a + b, 0);
     const processed = await Promise.all(
-      (["users", "posts", "comments", "notifications", "media"] as const).map((db) =>
+      (["users", "posts", "comments", "notifications", "media", "search"] as const).map((db) =>
         count(sql, db, "SELECT count(*) AS n FROM processed_events"),
       ),
     );
@@ -383,7 +383,47 @@ export async function checkInvariants(
 
   // Dead letters: each inbox keeps exactly the poison it was sent, and nothing a consumer should
   // have applied. A missing table fails here like any other unreadable one.
-  for (const db of ["users", "posts", "comments", "notifications", "media"] as const) {
+  // Search: once settled, the index holds exactly the visible original posts and the existing
+  // accounts (as they are named now), and the blocks that stand.
+  const [indexed, visible, indexedUsers, accounts, searchBlocks, standingBlocks] =
+    await Promise.all([
+      read("search", "SELECT post_id AS id FROM indexed_posts"),
+      read("posts", "SELECT id FROM posts WHERE status = 'visible' AND shared_post_id IS NULL"),
+      read("search", "SELECT user_id AS id, handle, display_name FROM indexed_users"),
+      read("users", "SELECT id, handle, display_name FROM users"),
+      read("search", "SELECT user_id, other_id FROM relations WHERE kind = 'block' AND active = 1"),
+      read("users", "SELECT blocker_id AS user_id, blocked_id AS other_id FROM blocks"),
+    ]);
+  const difference = (
+    label: string,
+    have: Array<Record<string, unknown>>,
+    want: Array<Record<string, unknown>>,
+    key: (row: Record<string, unknown>) => string,
+  ) => {
+    const held = new Set(have.map(key));
+    const wanted = new Set(want.map(key));
+    report(label, [
+      ...[...held].filter((k) => !wanted.has(k)).map((k) => ({ extra: k })),
+      ...[...wanted].filter((k) => !held.has(k)).map((k) => ({ missing: k })),
+    ]);
+  };
+  difference("the search index holds exactly the visible original posts", indexed, visible, (r) =>
+    String(r.id),
+  );
+  difference(
+    "the search index holds exactly the existing accounts, as they are named now",
+    indexedUsers,
+    accounts,
+    (r) => `${r.id}|${r.handle}|${r.display_name}`,
+  );
+  difference(
+    "the search index's copy of blocks is the blocks that stand",
+    searchBlocks,
+    standingBlocks,
+    (r) => `${r.user_id}>${r.other_id}`,
+  );
+
+  for (const db of ["users", "posts", "comments", "notifications", "media", "search"] as const) {
     const letters = await read(
       db,
       `SELECT id, queue, instr(body, '${POISON_MARK}') > 0 AS poison FROM dead_letters`,

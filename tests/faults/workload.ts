@@ -77,6 +77,7 @@ export const writeKinds = [
   "follow",
   "unfollow",
   "post",
+  "editPost",
   "share",
   "like",
   "unlike",
@@ -162,6 +163,7 @@ const weights = {
   follow: 10,
   unfollow: 4,
   post: 13,
+  editPost: 4,
   share: 5,
   like: 11,
   unlike: 5,
@@ -183,6 +185,7 @@ const weights = {
   attach: 3,
   avatar: 2,
   read: 5,
+  search: 3,
   "write with an ended session's token": 2,
   "like against unlike": 5,
   "follow against unfollow": 4,
@@ -287,6 +290,11 @@ function stepsFor(
     if (byId.status !== 200 || !inFeed)
       options.staleReads.push({ postId, byId: byId.status, inFeed });
   };
+  // Now and then the edit breaks a moderation rule, so the post is held and leaves the search index.
+  const editPost = (post: PostRef, editor: Person) =>
+    call("editPost", "PATCH", `/v1/posts/${post.id}`, editor.token, {
+      body: random.next() < 0.2 ? "cheap viagra, edited" : `edited by ${editor.handle}`,
+    });
   const share = async (sharer: Person, post: PostRef) => {
     const reply = await call("share", "POST", `/v1/posts/${post.id}/shares`, sharer.token, {});
     if (ok(reply.status))
@@ -461,6 +469,10 @@ function stepsFor(
     unfollow: byPair(unfollow),
     post: on(someone, (author) => writePost(author, author.token, true)),
     share: onPost(share),
+    // Mostly by the author, who may; now and then by someone else, who must be refused.
+    editPost: on(somePost, (post) =>
+      editPost(post, random.next() < 0.85 ? post.author : (someone() ?? post.author)),
+    ),
     like: onPost(like),
     unlike: onPost(unlike),
     comment: onPost(comment),
@@ -487,6 +499,9 @@ function stepsFor(
     logout: on(someone, logOut),
     changePassword: on(someone, (who) => changePassword(who)),
     read: on(someone, (reader) => call("read", "GET", "/v1/feed?limit=20", reader.token)),
+    search: on(someone, (reader) =>
+      call("read", "GET", `/v1/search?q=${random.pick(["post", "edited", "by"])}`, reader.token),
+    ),
     "write with an ended session's token": staleWrite,
     "like against unlike": onPost((who, post) => Promise.all([like(who, post), unlike(who, post)])),
     "follow against unfollow": byPair((a, b) => Promise.all([follow(a, b), unfollow(a, b)])),

@@ -267,6 +267,7 @@ const table: Record<
     raw: () => ({ contentType: "image/png", bytes: image("png") }),
   },
   "GET /media/{id}": { access: "public", path: (w) => `/media/${w.mediaId}` },
+  "GET /v1/search": { access: "public", path: () => "/v1/search?q=authz" },
   "POST /v1/posts/{id}/report": {
     access: "signed-in",
     path: (w) => `/v1/posts/${w.postId}/report`,

@@ -10,6 +10,7 @@ import { bindings as liveBindings } from "../../workers/live/src/bindings.ts";
 import { bindings as mediaBindings } from "../../workers/media/src/bindings.ts";
 import { bindings as notificationsBindings } from "../../workers/notifications/src/bindings.ts";
 import { bindings as postsBindings } from "../../workers/posts/src/bindings.ts";
+import { bindings as searchBindings } from "../../workers/search/src/bindings.ts";
 import { bindings as usersBindings } from "../../workers/users/src/bindings.ts";
 import { root } from "./harness.ts";
 
@@ -33,6 +34,7 @@ const declared: Record<string, Record<string, Kind>> = {
   "flock-notifications": notificationsBindings,
   "flock-live": liveBindings,
   "flock-media": mediaBindings,
+  "flock-search": searchBindings,
 };
 
 const devSecrets = readFileSync(path.join(root, ".dev.vars.example"), "utf8")

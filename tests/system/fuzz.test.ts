@@ -232,6 +232,30 @@ function paramsFor(api: "v1" | "api") {
   return fc.record({ handle: person, username: person, slug, id });
 }
 
+/** FTS5 query syntax and odd text: none of it may reach the index as syntax, or answer 5xx. */
+const FTS_SYNTAX = [
+  '"',
+  '"unbalanced',
+  "*",
+  "a*",
+  "NEAR(a b, 2)",
+  "NEAR(",
+  "^a",
+  "title:a",
+  "{title body}:a",
+  "a OR b AND NOT c",
+  "(a",
+  "\u0000",
+  "\u200b",
+  "́",
+  "🦆",
+  "ｚｅｂｒａ",
+  "x".repeat(201),
+  "posts",
+  "users",
+  "tags",
+];
+
 function requestFor(route: Operation) {
   const prefix = route.path.startsWith("/api/") ? "api" : "v1";
   return fc.record({
@@ -239,10 +263,16 @@ function requestFor(route: Operation) {
     query: fc.dictionary(
       fc.constantFrom(
         ...(prefix === "v1"
-          ? ["limit", "cursor", "tag", "direction", "include"]
+          ? ["limit", "cursor", "tag", "direction", "include", "q", "type"]
           : ["limit", "offset", "tag", "author", "favorited"]),
       ),
-      fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.double().map(String)),
+      fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.integer().map(String),
+        fc.double().map(String),
+        // What full-text search syntax is made of, for GET /v1/search's q and type.
+        fc.constantFrom(...FTS_SYNTAX),
+      ),
       { maxKeys: 3 },
     ),
     body: route.body ? fc.oneof(fromSchema(route.body), anyJson) : fc.option(anyJson),

@@ -375,10 +375,12 @@ describe("the gateway itself", () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       ok: true,
-      services: ["users", "posts", "comments", "notifications", "media"].map((service) => ({
-        service,
-        ok: true,
-      })),
+      services: ["users", "posts", "comments", "notifications", "media", "search"].map(
+        (service) => ({
+          service,
+          ok: true,
+        }),
+      ),
     });
   });
 

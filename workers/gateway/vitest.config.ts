@@ -5,7 +5,7 @@ import { workerTestConfig } from "@flock/testing/vitest";
 // are not running, so every call to one answers as an outage would (503).
 export default workerTestConfig(import.meta.dirname, {
   configPath: path.join(import.meta.dirname, "../../wrangler.toml"),
-  absentServices: ["USERS", "POSTS", "COMMENTS", "NOTIFICATIONS", "LIVE", "MEDIA"],
+  absentServices: ["USERS", "POSTS", "COMMENTS", "NOTIFICATIONS", "LIVE", "MEDIA", "SEARCH"],
   // As deployed, whatever a developer's .dev.vars (written by `npm start`) says.
   bindings: {
     LOCAL_RUN: "false",

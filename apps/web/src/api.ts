@@ -17,6 +17,9 @@ export type ModeratedAccount = Schemas["ModeratedAccount"];
 export type ReportCase = Schemas["ReportCase"];
 export type ResolveAction = Schemas["ResolveAction"];
 export type ProfileSummary = Schemas["ProfileSummary"];
+export type SearchResults = Schemas["SearchResults"];
+export type SearchType = SearchResults["type"];
+export type TagHit = Schemas["TagHit"];
 /** One signed-in device of yours, as the server lists it. */
 export type SignedInDevice = Schemas["Session"];
 export type UpdateMeInput = Schemas["UpdateMeInput"];
@@ -171,6 +174,14 @@ export const api = {
   endSession: (id: string) =>
     done(client.DELETE("/v1/me/sessions/{id}", { params: { path: { id } } })),
   endOtherSessions: () => done(client.DELETE("/v1/me/sessions")),
+
+  search: (q: string, type: SearchType, query: PageQuery = {}) =>
+    answer(
+      client.GET("/v1/search", {
+        params: { query: { q, type, ...page(query) } },
+        signal: query.signal,
+      }),
+    ),
 
   me: (signal?: AbortSignal) => answer(client.GET("/v1/me", { signal })),
   updateMe: (body: UpdateMeInput) => answer(client.PATCH("/v1/me", { body })),

@@ -9,6 +9,7 @@ import { NotificationsPage } from "./pages/notifications";
 import { PostPage } from "./pages/post";
 import { ProfilePage } from "./pages/profile";
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from "./pages/recovery";
+import { SearchBox, SearchPage } from "./pages/search";
 import { SettingsPage } from "./pages/settings";
 import { ExplorePage, HomePage, TagPage } from "./pages/timelines";
 import { Link, match, navigate, paths, type Route, useLocation } from "./router";
@@ -34,6 +35,7 @@ function Header({ state, route }: { state: Session; route: Route }) {
         <Link href="/" class="brand">
           flock
         </Link>
+        <SearchBox />
         <nav aria-label="Main">
           <ul>
             {user ? (
@@ -219,6 +221,8 @@ function Page({ route, user }: { route: Route; user: User | null }) {
       return <SignedIn user={user}>{() => <NotificationsPage />}</SignedIn>;
     case "moderation":
       return <SignedIn user={user}>{() => <ModerationPage />}</SignedIn>;
+    case "search":
+      return <SearchPage />;
     case "not-found":
       return <NotFound />;
   }

@@ -57,6 +57,7 @@ export type Route =
   | { page: "settings" }
   | { page: "notifications" }
   | { page: "moderation" }
+  | { page: "search" }
   | { page: "post"; id: string }
   | { page: "tag"; tag: string }
   | { page: "profile"; handle: string; tab: "posts" | "followers" | "following" | "friends" }
@@ -81,6 +82,7 @@ export function match(path: string): Route {
     if (first === "explore" || first === "login" || first === "signup") return { page: first };
     if (first === "settings" || first === "notifications" || first === "moderation")
       return { page: first };
+    if (first === "search") return { page: first };
     if (first === "forgot-password" || first === "reset-password" || first === "verify-email")
       return { page: first };
     return { page: "not-found" };
@@ -98,6 +100,8 @@ export function match(path: string): Route {
 }
 
 export const paths = {
+  search: (q: string, type = "posts") =>
+    `/search?${new URLSearchParams({ q, ...(type === "posts" ? {} : { type }) })}`,
   post: (id: string) => `/p/${encodeURIComponent(id)}`,
   tag: (tag: string) => `/t/${encodeURIComponent(tag)}`,
   profile: (handle: string) => `/u/${encodeURIComponent(handle)}`,

@@ -69,7 +69,7 @@ export type Bookmark = z.infer<typeof Bookmark>;
 
 /** The bookmarks a caller has seen, by the service whose database each is of. */
 export const Bookmarks = z.partialRecord(
-  z.enum(["users", "posts", "comments", "notifications", "media"]),
+  z.enum(["users", "posts", "comments", "notifications", "media", "search"]),
   Bookmark,
 );
 export type Bookmarks = z.infer<typeof Bookmarks>;

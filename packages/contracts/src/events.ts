@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CommentStatus } from "./comments";
 import { Bookmark, Id, Timestamp } from "./common";
 
-export const Service = z.enum(["users", "posts", "comments", "notifications", "media"]);
+export const Service = z.enum(["users", "posts", "comments", "notifications", "media", "search"]);
 export type Service = z.infer<typeof Service>;
 
 function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D) {
@@ -54,6 +54,9 @@ export const Event = z.discriminatedUnion("type", [
     fannedOut: z.boolean().optional(),
   }),
   event("post.deleted", { postId: Id, authorId: Id, sharedPostId: Id.nullable() }),
+  // A post's text, tags or status changed (an edit, a hold, a hide, a release): whoever keeps a copy
+  // of what it says reads it again from the posts service.
+  event("post.updated", { postId: Id, authorId: Id }),
   event("post.liked", { postId: Id, postAuthorId: Id, userId: Id }),
   event("post.unliked", { postId: Id, postAuthorId: Id, userId: Id }),
   event("comment.created", {
@@ -91,15 +94,16 @@ export type EventData<T extends EventType> = EventOf<T>["data"];
 
 /** Which inboxes receive each event type. A producer sends every event to each inbox listed. */
 export const subscriptions = {
-  "user.registered": ["posts"],
-  "user.updated": ["posts", "media"],
-  "user.deleted": ["posts", "comments", "notifications", "media"],
+  "user.registered": ["posts", "search"],
+  "user.updated": ["posts", "media", "search"],
+  "user.deleted": ["posts", "comments", "notifications", "media", "search"],
   "user.followed": ["posts", "notifications"],
   "user.unfollowed": ["posts"],
   "friend.requested": ["notifications"],
   "friend.accepted": ["notifications"],
-  "post.created": ["posts", "users", "notifications", "media"],
-  "post.deleted": ["posts", "users", "comments", "notifications", "media"],
+  "post.created": ["posts", "users", "notifications", "media", "search"],
+  "post.deleted": ["posts", "users", "comments", "notifications", "media", "search"],
+  "post.updated": ["search"],
   "post.liked": ["notifications"],
   "post.unliked": ["notifications"],
   "comment.created": ["posts", "notifications"],
@@ -108,8 +112,8 @@ export const subscriptions = {
   "post.fanout_continued": ["posts"],
   "user.posts_removal_continued": ["posts"],
   "user.comments_removal_continued": ["comments"],
-  "user.blocked": ["posts", "comments", "notifications"],
-  "user.unblocked": ["posts", "comments", "notifications"],
+  "user.blocked": ["posts", "comments", "notifications", "search"],
+  "user.unblocked": ["posts", "comments", "notifications", "search"],
   "user.muted": ["posts", "notifications"],
   "user.unmuted": ["posts", "notifications"],
   "user.suspended": ["posts", "comments"],

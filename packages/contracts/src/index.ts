@@ -7,4 +7,5 @@ export * from "./media";
 export * from "./moderation";
 export * from "./notifications";
 export * from "./posts";
+export * from "./search";
 export * from "./users";

@@ -4,6 +4,7 @@ import type { CallContext, Health } from "./common";
 import { Id, ListQuery, Missing, mentionLimited, orNull, Page, Timestamp } from "./common";
 import type { Result } from "./errors";
 import type { AuditEntry, ReportCase, ResolveInput } from "./moderation";
+import type { IndexedPost, IndexPageQuery } from "./search";
 import { ProfileSummary } from "./users";
 
 export const Tag = z
@@ -320,6 +321,13 @@ export interface PostsRpc {
   resolveReportCase(ctx: CallContext, postId: string, input: ResolveInput): Promise<Result<null>>;
   /** Moderators only: this service's audit log, newest first. */
   listAudit(ctx: CallContext, query: ListQuery): Promise<Result<Page<AuditEntry>>>;
+  /** Posts by id as the caller may see them, in the order asked (search results). */
+  postsByIds(ctx: CallContext, ids: string[]): Promise<Result<PostRecord[]>>;
+  /** Posts with their text and status for the search index: by ids, or a page in id order. */
+  postsForIndex(
+    ctx: CallContext,
+    query: IndexPageQuery & { ids?: string[] },
+  ): Promise<Result<Page<IndexedPost>>>;
   /** The author of a post, for services that authorize against it; not_found when it does not exist. */
   postAuthor(
     ctx: CallContext,

@@ -3,6 +3,7 @@ import type { CallContext, Health, ListQuery, Standing } from "./common";
 import { Handle, Id, Page, Role, Timestamp } from "./common";
 import type { Result } from "./errors";
 import type { AuditEntry, ModeratedAccount, SuspendInput } from "./moderation";
+import type { IndexPageQuery } from "./search";
 
 const Email = z
   .string()
@@ -288,6 +289,8 @@ export interface UsersRpc {
   /** Profile cards for many ids in one query, `following` as the caller sees it; unknown ids left out. */
   getProfiles(ctx: CallContext, ids: string[]): Promise<Result<ProfileCard[]>>;
   getProfilesByHandles(ctx: CallContext, handles: string[]): Promise<Result<ProfileSummary[]>>;
+  /** Every account's summary, a page in id order after a cursor (the search index's rebuild). */
+  profilesForIndex(ctx: CallContext, query: IndexPageQuery): Promise<Result<Page<ProfileSummary>>>;
   follow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   unfollow(ctx: CallContext, handle: string): Promise<Result<Profile>>;
   listFollowers(

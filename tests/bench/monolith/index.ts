@@ -11,6 +11,8 @@ import notifications from "../../../workers/notifications/src/index";
 import { NotificationsService } from "../../../workers/notifications/src/service";
 import posts from "../../../workers/posts/src/index";
 import { PostsService } from "../../../workers/posts/src/service";
+import search from "../../../workers/search/src/index";
+import { SearchService } from "../../../workers/search/src/service";
 import users from "../../../workers/users/src/index";
 import { UsersService } from "../../../workers/users/src/service";
 
@@ -30,10 +32,12 @@ type Env = {
   MEDIA_DB: D1Database;
   MEDIA_BUCKET: R2Bucket;
   MEDIA_INBOX: Queue;
+  SEARCH_DB: D1Database;
   USERS_INBOX: Queue;
   POSTS_INBOX: Queue;
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  SEARCH_INBOX: Queue;
   SEND_EMAIL: SendEmail;
   MAIL_FROM: string;
   APP_URL: string;
@@ -47,6 +51,7 @@ function compose(env: Env, ctx: ExecutionContext) {
     COMMENTS_INBOX: env.COMMENTS_INBOX,
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
     MEDIA_INBOX: env.MEDIA_INBOX,
+    SEARCH_INBOX: env.SEARCH_INBOX,
   };
   const usersEnv = {
     DB: env.USERS_DB,
@@ -74,6 +79,11 @@ function compose(env: Env, ctx: ExecutionContext) {
     USERS: asBinding(usersService),
     NOTIFICATIONS_INBOX: env.NOTIFICATIONS_INBOX,
   };
+  const searchEnv = {
+    DB: env.SEARCH_DB,
+    POSTS: asBinding(postsService),
+    SEARCH_INBOX: env.SEARCH_INBOX,
+  };
   return {
     envs: {
       users: usersEnv,
@@ -81,6 +91,7 @@ function compose(env: Env, ctx: ExecutionContext) {
       comments: commentsEnv,
       notifications: notificationsEnv,
       media: mediaEnv,
+      search: searchEnv,
     },
     gatewayEnv: {
       JWT_SECRET: env.JWT_SECRET,
@@ -95,6 +106,7 @@ function compose(env: Env, ctx: ExecutionContext) {
       COMMENTS: asBinding(new CommentsService(ctx, commentsEnv)),
       NOTIFICATIONS: asBinding(new NotificationsService(ctx, notificationsEnv)),
       MEDIA: asBinding(mediaService),
+      SEARCH: asBinding(new SearchService(ctx, searchEnv)),
     },
   };
 }
@@ -116,6 +128,8 @@ export default {
         return notifications.queue(batch, envs.notifications, ctx);
       case "monolith-media-inbox":
         return media.queue(batch, envs.media, ctx);
+      case "monolith-search-inbox":
+        return search.queue(batch, envs.search, ctx);
     }
   },
 } satisfies ExportedHandler<Env>;

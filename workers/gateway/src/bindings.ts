@@ -15,4 +15,5 @@ export const bindings = {
   NOTIFICATIONS: "service",
   LIVE: "service",
   MEDIA: "service",
+  SEARCH: "service",
 } as const;

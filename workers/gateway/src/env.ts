@@ -5,6 +5,7 @@ import type {
   MediaRpc,
   NotificationsRpc,
   PostsRpc,
+  SearchRpc,
   Standing,
   UsersRpc,
 } from "@flock/contracts";
@@ -43,6 +44,7 @@ export type Env = {
   LIVE: Service & LiveRpc;
   /** Uploads (RPC) and GET /media/:id (its fetch handler). */
   MEDIA: Service & MediaRpc;
+  SEARCH: Service & SearchRpc;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -21,6 +21,7 @@ import { notifications } from "./routes/notifications";
 import { postReports } from "./routes/post-reports";
 import { posts } from "./routes/posts";
 import { recovery } from "./routes/recovery";
+import { search } from "./routes/search";
 import { users } from "./routes/users";
 import { refuseExampleSecret } from "./secrets";
 
@@ -67,6 +68,7 @@ app.route("/v1/feed", feed);
 app.route("/v1/comments", comments);
 app.route("/v1/notifications", notifications);
 app.route("/v1/moderation", moderation);
+app.route("/v1/search", search);
 app.route("/v1/health", health);
 app.route("/v1/live", live);
 app.route("/v1/media", uploads);

@@ -36,6 +36,7 @@ export const documentation = {
     { name: "notifications", description: "The signed-in user's notifications" },
     { name: "live", description: "A WebSocket of new notifications and posts, as they happen" },
     { name: "media", description: "Uploaded images, for posts and avatars" },
+    { name: "search", description: "Full-text search of posts, people and tags" },
     { name: "health", description: "Whether every service is up" },
     {
       name: "moderation",

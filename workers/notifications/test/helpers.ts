@@ -32,6 +32,7 @@ const producers: Record<EventType, Service> = {
   "friend.accepted": "users",
   "post.created": "posts",
   "post.deleted": "posts",
+  "post.updated": "posts",
   "post.liked": "posts",
   "post.unliked": "posts",
   "comment.created": "comments",

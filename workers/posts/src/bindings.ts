@@ -10,4 +10,5 @@ export const bindings = {
   NOTIFICATIONS_INBOX: "queue",
   LIVE: "service",
   MEDIA_INBOX: "queue",
+  SEARCH_INBOX: "queue",
 } as const;

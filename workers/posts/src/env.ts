@@ -14,6 +14,7 @@ export type Env = {
   /** Live pushes of new posts; absent where no live worker runs (the bench's monolith): no pushes. */
   LIVE?: Service & LiveRpc;
   MEDIA_INBOX: Queue;
+  SEARCH_INBOX: Queue;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -270,7 +270,10 @@ export async function updatePost(
   const verdict = moderate(moderatedText({ ...post, ...changes }));
   const hold = verdict.status === "held" && post.status === "visible";
   if (hold) changes.status = "held";
-  const statements: Statement[] = [db.update(posts).set(changes).where(eq(posts.id, post.id))];
+  const statements: Statement[] = [
+    db.update(posts).set(changes).where(eq(posts.id, post.id)),
+    enqueue(db, outbox, updated(scope, post)),
+  ];
   if (hold) statements.push(holdForReview(db, post.id, verdict.reasons));
   if (input.tags !== undefined) {
     statements.push(db.delete(postTags).where(eq(postTags.postId, post.id)));
@@ -317,6 +320,14 @@ export function removal(scope: Scope, post: PostRow): Statement[] {
     // Only the delete that removed the row announces it: a second, racing delete emits nothing.
     enqueueIfChanged(db, outbox, event),
   ];
+}
+
+/** The event that says a post's text, tags or status changed, for the copies kept elsewhere (search). */
+export function updated(scope: Scope, post: Pick<PostRow, "id" | "authorId">) {
+  return makeEvent("posts", scope.ctx.requestId, "post.updated", {
+    postId: post.id,
+    authorId: post.authorId,
+  });
 }
 
 /** What the moderation rules read of a post: its title, description and body together. */

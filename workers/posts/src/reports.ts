@@ -16,6 +16,7 @@ import {
   audit,
   type Db,
   decodeCursor,
+  enqueueIfChanged,
   listAudit,
   type ModerationReason,
   moderator,
@@ -29,8 +30,8 @@ import {
   type Statement,
 } from "@flock/kit";
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
-import { moderationAudit, posts, reports } from "./db/schema";
-import { findPost, removal } from "./posts";
+import { moderationAudit, outbox, posts, reports } from "./db/schema";
+import { findPost, removal, updated } from "./posts";
 import type { Scope } from "./scope";
 
 /** The reporter of a post the moderation rules held: it waits in the queue like a reported one. */
@@ -98,6 +99,8 @@ export async function reportPost(scope: Scope, postId: string, raw: ReportInput)
           sql`${countingReports(post.id)} >= ${REPORTS_TO_HIDE}`,
         ),
       ),
+    // Only the report that hid it says so.
+    enqueueIfChanged(db, outbox, updated(scope, post)),
   ]);
   return null;
 }
@@ -155,11 +158,17 @@ export async function resolveReportCase(
       .update(reports)
       .set({ resolvedAt: nowIso() })
       .where(and(eq(reports.postId, post.id), isNull(reports.resolvedAt))),
+    entry,
     db
       .update(posts)
       .set({ status: input.action === "dismiss" ? "visible" : "hidden" })
-      .where(eq(posts.id, post.id)),
-    entry,
+      .where(
+        and(
+          eq(posts.id, post.id),
+          ne(posts.status, input.action === "dismiss" ? "visible" : "hidden"),
+        ),
+      ),
+    enqueueIfChanged(db, outbox, updated(scope, post)),
   ]);
   return null;
 }

@@ -4,6 +4,7 @@ import type {
   CreatePostInput,
   FeedOffsetQuery,
   FeedQuery,
+  IndexPageQuery,
   ListQuery,
   PostListQuery,
   PostRecord,
@@ -34,6 +35,7 @@ import * as live from "./live";
 import * as posts from "./posts";
 import * as reports from "./reports";
 import type { Audience, MediaClaims, Scope } from "./scope";
+import * as searchReads from "./search-reads";
 import * as timelines from "./timelines";
 
 export function celebrityFollowers(env: Env): number {
@@ -97,6 +99,7 @@ export function inboxes(env: Env): Inboxes {
     comments: env.COMMENTS_INBOX,
     notifications: env.NOTIFICATIONS_INBOX,
     media: env.MEDIA_INBOX,
+    search: env.SEARCH_INBOX,
   };
 }
 
@@ -173,12 +176,19 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
   listAudit(ctx: CallContext, query: ListQuery) {
     return this.#service.read(ctx, (scope) => reports.listPostsAudit(scope, query));
   }
+  postsByIds(ctx: CallContext, ids: string[]) {
+    return this.#service.read(ctx, (scope) => searchReads.postsByIds(scope, ids));
+  }
+  postsForIndex(ctx: CallContext, query: IndexPageQuery & { ids?: string[] }) {
+    return this.#service.read(ctx, (scope) => searchReads.postsForIndex(scope, query));
+  }
   postAuthor(ctx: CallContext, postId: string) {
     // At the primary: a comment is accepted on its answer, however new the post (decision 0015).
     return this.#service.atPrimary(ctx, (scope) => posts.postAuthor(scope, postId));
   }
   notePresence(ctx: CallContext, userId: string) {
-    return this.#service.read(ctx, (scope) => live.notePresence(scope, userId));
+    // A write with no events: at the primary.
+    return this.#service.atPrimary(ctx, (scope) => live.notePresence(scope, userId));
   }
   health() {
     return checkHealth("posts", this.env.DB);

@@ -6,6 +6,7 @@ export const bindings = {
   COMMENTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
   MEDIA_INBOX: "queue",
+  SEARCH_INBOX: "queue",
   SEND_EMAIL: "send_email",
   MAIL_FROM: "var",
   APP_URL: "var",

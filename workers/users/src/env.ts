@@ -7,6 +7,7 @@ export type Env = {
   COMMENTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
   MEDIA_INBOX: Queue;
+  SEARCH_INBOX: Queue;
   /** Sends the mails that prove an address: password resets and email verifications. */
   SEND_EMAIL: SendEmail;
   /** The address those mails come from. */

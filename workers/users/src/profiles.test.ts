@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { newUser, scopeOf } from "../test/helpers";
 import { updateMe } from "./accounts";
 import { follow } from "./follows";
-import { getProfiles } from "./profiles";
+import { getProfiles, profilesForIndex } from "./profiles";
 
 describe("profiles by id", () => {
   it("gives each known id its bio and whether the caller follows it, leaving unknown ids out", async () => {
@@ -29,5 +29,21 @@ describe("profiles by id", () => {
     const signedOut = await getProfiles(scopeOf(), [followed.id]);
     expect(signedOut.map((card) => card.following)).toEqual([false]);
     expect(await getProfiles(scopeOf(reader.id), [])).toEqual([]);
+  });
+});
+
+describe("profiles for the search index", () => {
+  it("pages through every account in id order, each once", async () => {
+    const made = [await newUser("idx"), await newUser("idx"), await newUser("idx")];
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await profilesForIndex(scopeOf(null), { after, limit: 2 });
+      seen.push(...page.items.map((profile) => profile.id));
+      if (!page.nextCursor) break;
+      after = page.nextCursor;
+    }
+    expect(seen).toEqual([...new Set(seen)].sort());
+    expect(seen).toEqual(expect.arrayContaining(made.map((user) => user.id)));
   });
 });

@@ -1,13 +1,16 @@
-import type {
-  Friendship,
-  Profile,
-  ProfileCard,
-  ProfileSummary,
-  Standing,
-  User,
+import {
+  type Friendship,
+  type IndexPageQuery,
+  IndexPageQuery as IndexPageQuerySchema,
+  type Page,
+  type Profile,
+  type ProfileCard,
+  type ProfileSummary,
+  type Standing,
+  type User,
 } from "@flock/contracts";
-import { AppError, inList } from "@flock/kit";
-import { eq, sql } from "drizzle-orm";
+import { AppError, inList, parseInput } from "@flock/kit";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import { users } from "./db/schema";
 import type { Scope } from "./scope";
 
@@ -127,6 +130,25 @@ export async function getProfilesByHandles(
     .from(users)
     .where(inList(users.handle, wanted));
   return rows.map(toSummary);
+}
+
+/**
+ * Every account's summary, a page in id order after a cursor: what `npm run search:reindex` rebuilds
+ * the search index's accounts from.
+ */
+export async function profilesForIndex(
+  scope: Scope,
+  raw: IndexPageQuery,
+): Promise<Page<ProfileSummary>> {
+  const query = parseInput(IndexPageQuerySchema, raw);
+  const rows = await scope.db
+    .select(summaryColumns)
+    .from(users)
+    .where(query.after ? gt(users.id, query.after) : undefined)
+    .orderBy(asc(users.id))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(toSummary);
+  return { items, nextCursor: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
 /**

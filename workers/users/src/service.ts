@@ -3,6 +3,7 @@ import type {
   CallContext,
   DeleteMeInput,
   Device,
+  IndexPageQuery,
   ListQuery,
   LoginInput,
   PasswordResetConfirm,
@@ -36,6 +37,7 @@ export function inboxes(env: Env): Inboxes {
     comments: env.COMMENTS_INBOX,
     notifications: env.NOTIFICATIONS_INBOX,
     media: env.MEDIA_INBOX,
+    search: env.SEARCH_INBOX,
   };
 }
 
@@ -108,6 +110,9 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
   }
   getProfiles(ctx: CallContext, ids: string[]) {
     return this.#service.read(ctx, (scope) => profiles.getProfiles(scope, parseInput(Ids, ids)));
+  }
+  profilesForIndex(ctx: CallContext, query: IndexPageQuery) {
+    return this.#service.read(ctx, (scope) => profiles.profilesForIndex(scope, query));
   }
   getProfilesByHandles(ctx: CallContext, handles: string[]) {
     return this.#service.read(ctx, (scope) =>

@@ -776,6 +776,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts by relevance and recency, people by handle or display name (prefix), tags by use
+         * @description Every word must match (the last as a prefix for posts, each for people); punctuation and operators are ignored. Held, hidden and deleted posts are never found, nor, signed in, anything from an account you block or that blocks you. `terms` are the words searched for, for highlighting.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -1240,6 +1260,29 @@ export interface components {
         ModerationAction: "suspend" | "unsuspend" | "grant_moderator" | "revoke_moderator" | "dismiss" | "hide" | "remove";
         /** @enum {string} */
         ModerationTargetKind: "account" | "post" | "comment";
+        SearchResults: {
+            items: components["schemas"]["Post"][];
+            nextCursor: string | null;
+            /** @enum {string} */
+            type: "posts";
+            terms: string[];
+        } | {
+            items: components["schemas"]["ProfileSummary"][];
+            nextCursor: string | null;
+            /** @enum {string} */
+            type: "users";
+            terms: string[];
+        } | {
+            items: components["schemas"]["TagHit"][];
+            nextCursor: string | null;
+            /** @enum {string} */
+            type: "tags";
+            terms: string[];
+        };
+        TagHit: {
+            tag: string;
+            postCount: number;
+        };
         HealthReport: {
             ok: boolean;
             services: components["schemas"]["Health"][];
@@ -4660,6 +4703,49 @@ export interface operations {
             };
             /** @description A service is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                q: string;
+                type?: "posts" | "users" | "tags";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, one entry per field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

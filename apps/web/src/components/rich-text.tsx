@@ -1,5 +1,7 @@
 import type { ComponentChildren } from "preact";
+import { useContext } from "preact/hooks";
 import { Link, paths } from "../router";
+import { highlighted, SearchTerms } from "./highlight";
 
 // URLs (http and https only), @mentions as the server recognises them, and #tags. Everything else
 // stays a text node, which Preact writes with textContent: user text never becomes markup.
@@ -18,6 +20,9 @@ function safeUrl(text: string): string | null {
 
 /** Turns user-written text into text nodes and links to profiles, tags and (external) pages. */
 export function RichText({ text, class: className }: { text: string; class?: string }) {
+  // On a search results page, the words searched for are marked in the plain text between links.
+  const terms = useContext(SearchTerms);
+  const plain = (part: string) => (terms.length > 0 ? highlighted(part, terms) : part);
   const parts: ComponentChildren[] = [];
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {
@@ -27,7 +32,7 @@ export function RichText({ text, class: className }: { text: string; class?: str
       const trimmed = url.replace(TRAILING, "");
       const href = safeUrl(trimmed);
       if (!href) continue;
-      parts.push(text.slice(last, index));
+      parts.push(plain(text.slice(last, index)));
       parts.push(
         <a href={href} rel="noopener nofollow" target="_blank" key={index}>
           {trimmed}
@@ -35,7 +40,7 @@ export function RichText({ text, class: className }: { text: string; class?: str
       );
       last = index + trimmed.length;
     } else if (handle) {
-      parts.push(text.slice(last, index));
+      parts.push(plain(text.slice(last, index)));
       parts.push(
         <Link href={paths.profile(handle.toLowerCase())} class="mention" key={index}>
           @{handle}
@@ -43,7 +48,7 @@ export function RichText({ text, class: className }: { text: string; class?: str
       );
       last = index + whole.length;
     } else if (tag) {
-      parts.push(text.slice(last, index));
+      parts.push(plain(text.slice(last, index)));
       parts.push(
         <Link href={paths.tag(tag.toLowerCase())} class="hashtag" key={index}>
           #{tag}
@@ -52,6 +57,6 @@ export function RichText({ text, class: className }: { text: string; class?: str
       last = index + whole.length;
     }
   }
-  parts.push(text.slice(last));
+  parts.push(plain(text.slice(last)));
   return <p class={className ? `text ${className}` : "text"}>{parts}</p>;
 }

@@ -22,6 +22,7 @@ function services(env: Env) {
     probe("comments", () => env.COMMENTS.health()),
     probe("notifications", () => env.NOTIFICATIONS.health()),
     probe("media", () => env.MEDIA.health()),
+    probe("search", () => env.SEARCH.health()),
   ];
 }
 

@@ -1,0 +1,3 @@
+CREATE TABLE `deleted_posts` (
+	`post_id` text PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,12 @@
+import type { PostsRpc } from "@flock/contracts";
+import { bindings } from "./bindings";
+
+/** The search worker's bindings. Each is listed in bindings.ts. */
+export type Env = {
+  DB: D1Database;
+  SEARCH_INBOX: Queue;
+  POSTS: Service & PostsRpc;
+};
+
+// Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.
+bindings satisfies Record<keyof Env, string>;

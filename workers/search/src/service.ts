@@ -1,0 +1,51 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { type CallContext, ReindexPage, type SearchQuery, type SearchRpc } from "@flock/contracts";
+import { checkHealth, defineService, newId, parseInput, runBatch } from "@flock/kit";
+import type { Env } from "./env";
+import { indexPosts, indexUsers } from "./events";
+import type { Scope } from "./scope";
+import * as search from "./search";
+
+// No outbox: the search service produces no events.
+export const service = defineService<Env, Scope>({
+  service: "search",
+  scope: (db, ctx) => ({ db, ctx }),
+});
+
+/** The search service's RPC surface. */
+export class SearchService extends WorkerEntrypoint<Env> implements SearchRpc {
+  readonly #service = service.attach(this.env, this.ctx);
+
+  searchPosts(ctx: CallContext, query: SearchQuery) {
+    return this.#service.read(ctx, (scope) => search.searchPosts(scope, query));
+  }
+  searchUsers(ctx: CallContext, query: SearchQuery) {
+    return this.#service.read(ctx, (scope) => search.searchUsers(scope, query));
+  }
+  searchTags(ctx: CallContext, query: SearchQuery) {
+    return this.#service.read(ctx, (scope) => search.searchTags(scope, query));
+  }
+  stats(ctx: CallContext) {
+    return this.#service.read(ctx, (scope) => search.stats(scope));
+  }
+  reindex(ctx: CallContext, raw: ReindexPage) {
+    return this.#service.write(ctx, async ({ db }) => {
+      const page = parseInput(ReindexPage, raw);
+      const posts = page.posts ?? [];
+      const users = page.users ?? [];
+      // As of now: an event older than this read, arriving later, does not undo it.
+      await runBatch(db, [
+        ...indexPosts(
+          db,
+          posts.map((post) => post.id),
+          posts,
+        ),
+        ...indexUsers(db, users, newId()),
+      ]);
+      return { posts: posts.length, users: users.length };
+    });
+  }
+  health() {
+    return checkHealth("search", this.env.DB);
+  }
+}
