@@ -143,7 +143,7 @@ export const authors = sqliteTable(
 /**
  * Accounts the users service has deleted. Triggers (migrations/0008_deleted_accounts.sql) refuse a
  * post or like by one and drop any timeline row or author copy for one, and follow states too
- * (0014), so a write racing the deletion, or an event arriving after it, cannot bring the account back.
+ * (0016), so a write racing the deletion, or an event arriving after it, cannot bring the account back.
  */
 export const deletedUsers = deletedUsersTable();
 
