@@ -107,6 +107,22 @@ export function gifWithComment(comment: string): Uint8Array {
   return concat(gif.subarray(0, afterTable), commentBlock, xmp, gif.subarray(afterTable));
 }
 
+/**
+ * The JPEG fixture as a phone stores a photo taken sideways: its EXIF orientation (1, as stored, in
+ * the fixture) set to `orientation`, the GPS position and the artist still beside it.
+ */
+export function jpegWithOrientation(orientation: number): Uint8Array {
+  const jpeg = image("jpeg");
+  // The fixture's TIFF is little-endian: tag 0x0112, type SHORT, count 1, then the value.
+  const entry = Uint8Array.from([0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00]);
+  outer: for (let at = 0; at + entry.length + 2 <= jpeg.length; at++) {
+    for (let i = 0; i < entry.length; i++) if (jpeg[at + i] !== entry[i]) continue outer;
+    jpeg[at + entry.length] = orientation;
+    return jpeg;
+  }
+  throw new Error("the JPEG fixture has no orientation entry");
+}
+
 /** Whether `text` appears in the bytes (as Latin-1). */
 export function contains(bytes: Uint8Array, text: string): boolean {
   const needle = latin1(text);

@@ -1,4 +1,11 @@
-import { contains, dimensions, gifWithComment, image, pngWithText } from "@flock/testing/images";
+import {
+  contains,
+  dimensions,
+  gifWithComment,
+  image,
+  jpegWithOrientation,
+  pngWithText,
+} from "@flock/testing/images";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkImage } from "./images";
@@ -27,6 +34,23 @@ describe("checkImage", () => {
     expect([...checked.bytes.subarray(0, 2)]).toEqual([0xff, 0xd8]);
     expect([...checked.bytes.subarray(-2)]).toEqual([0xff, 0xd9]);
     expect(checkImage(checked.bytes, "image/jpeg").bytes).toEqual(checked.bytes);
+  });
+
+  it("keeps of a sideways photo's EXIF only its orientation, and gives its size as it shows", () => {
+    const sideways = jpegWithOrientation(6);
+    const checked = checkImage(sideways, "image/jpeg");
+    // Turned a quarter: shown 8 wide and 16 high.
+    expect(checked).toMatchObject({ width: dimensions.jpeg.height, height: dimensions.jpeg.width });
+    expect(contains(checked.bytes, "Ada Lovelace")).toBe(false);
+    expect(contains(checked.bytes, "kitchen at home")).toBe(false);
+    // One APP1 right after SOI, holding "Exif", a big-endian TIFF and the one orientation entry.
+    expect([...checked.bytes.subarray(2, 6)]).toEqual([0xff, 0xe1, 0x00, 0x22]);
+    expect(contains(checked.bytes, "Exif")).toBe(true);
+    expect([...checked.bytes.subarray(22, 32)]).toEqual([1, 0x12, 0, 3, 0, 0, 0, 1, 0, 6]);
+    expect(checked.bytes.length).toBeLessThan(sideways.length);
+    expect(checkImage(checked.bytes, "image/jpeg").bytes).toEqual(checked.bytes);
+    // Upright photos keep no EXIF at all.
+    expect(contains(checkImage(jpegWithOrientation(1), "image/jpeg").bytes, "Exif")).toBe(false);
   });
 
   it("removes the EXIF chunk of a WebP and its flag in VP8X, and rewrites the RIFF size", () => {

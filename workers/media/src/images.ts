@@ -17,11 +17,14 @@ const TYPES = {
   gif: "image/gif",
 } as const satisfies Record<string, MediaType>;
 
-const strippers: Record<MediaType, (bytes: Uint8Array) => Uint8Array> = {
+/** The bytes without metadata, and the orientation the camera recorded (1, as stored, but for JPEG). */
+type Stripped = { bytes: Uint8Array; orientation: number };
+
+const strippers: Record<MediaType, (bytes: Uint8Array) => Stripped> = {
   "image/jpeg": stripJpeg,
-  "image/png": stripPng,
-  "image/webp": stripWebp,
-  "image/gif": stripGif,
+  "image/png": (bytes) => ({ bytes: stripPng(bytes), orientation: 1 }),
+  "image/webp": (bytes) => ({ bytes: stripWebp(bytes), orientation: 1 }),
+  "image/gif": (bytes) => ({ bytes: stripGif(bytes), orientation: 1 }),
 };
 
 /** The bytes are not a whole image of the type they start as: truncated, or their structure is broken. */
@@ -52,11 +55,14 @@ export function checkImage(bytes: Uint8Array, declared: string): CheckedImage {
     );
   if (!found || found.width < 1 || found.height < 1) throw invalid();
   try {
+    const { bytes: stripped, orientation } = strippers[contentType](bytes);
+    // Orientations 5 to 8 turn the image a quarter: it shows with width and height swapped.
+    const turned = orientation >= 5;
     return {
       contentType,
-      width: found.width,
-      height: found.height,
-      bytes: strippers[contentType](bytes),
+      width: turned ? found.height : found.width,
+      height: turned ? found.width : found.height,
+      bytes: stripped,
     };
   } catch (error) {
     if (error instanceof Corrupt || error instanceof RangeError) throw invalid();
@@ -79,13 +85,16 @@ function invalid(): AppError {
   ]);
 }
 
-/** Copies the kept ranges of `bytes`, in order, into one array. */
-function joined(bytes: Uint8Array, ranges: Array<[number, number]>): Uint8Array {
-  const out = new Uint8Array(ranges.reduce((total, [start, end]) => total + end - start, 0));
+/** Copies the kept ranges of `bytes`, and any new bytes between them, in order, into one array. */
+function joined(bytes: Uint8Array, pieces: Array<[number, number] | Uint8Array>): Uint8Array {
+  const parts = pieces.map((piece) =>
+    piece instanceof Uint8Array ? piece : bytes.subarray(piece[0], piece[1]),
+  );
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let at = 0;
-  for (const [start, end] of ranges) {
-    out.set(bytes.subarray(start, end), at);
-    at += end - start;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
   }
   return out;
 }
@@ -112,15 +121,58 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
 
 const ICC_PROFILE = "ICC_PROFILE\0";
 
+const EXIF_HEADER = "Exif\0\0";
+const ORIENTATION_TAG = 0x0112;
+
+/**
+ * The orientation the EXIF of an APP1 segment (its body from `start` to `end`) records, 1 to 8: how
+ * to turn the stored pixels to show the photo as shot (phones store most photos sideways and say
+ * so here). 1, as stored, when it records none or the block cannot be read.
+ */
+function exifOrientation(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < 14 || ascii(bytes, start, 6) !== EXIF_HEADER) return 1;
+  const tiff = start + 6;
+  const order = ascii(bytes, tiff, 2);
+  if (order !== "II" && order !== "MM") return 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const little = order === "II";
+  const u16 = (at: number) => (at + 2 <= end ? view.getUint16(at, little) : -1);
+  const ifd = tiff + view.getUint32(tiff + 4, little);
+  const entries = u16(ifd);
+  for (let i = 0; i < entries; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > end) return 1;
+    if (u16(entry) === ORIENTATION_TAG && u16(entry + 2) === 3) {
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : 1;
+    }
+  }
+  return 1;
+}
+
+/** An APP1 segment whose EXIF holds the orientation and nothing else (big-endian, one IFD entry). */
+function orientationSegment(orientation: number): Uint8Array {
+  return Uint8Array.from([
+    ...[0xff, 0xe1, 0x00, 0x22], // APP1, 34 bytes with the length itself
+    ...[0x45, 0x78, 0x69, 0x66, 0x00, 0x00], // "Exif\0\0"
+    ...[0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08], // TIFF, big-endian, IFD0 at 8
+    ...[0x00, 0x01], // one entry
+    ...[0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, orientation, 0x00, 0x00],
+    ...[0x00, 0x00, 0x00, 0x00], // no next IFD
+  ]);
+}
+
 /**
  * JPEG: keeps SOI, APP0 (JFIF), APP2 holding an ICC profile (colours render as shot; a profile
  * describes a colour space, not a person), APP14 (Adobe: how CMYK and YCCK decode) and every segment
  * decoding needs; drops the other APPn (EXIF and GPS in APP1, XMP, maker notes, Photoshop IPTC in
- * APP13) and comments. Everything from the first start-of-scan on is kept as it is, and must end in
- * an end-of-image marker.
+ * APP13) and comments. Of EXIF only the orientation stays, in an APP1 of its own where the EXIF was,
+ * so a photo taken sideways still shows upright. Everything from the first start-of-scan on is kept
+ * as it is, and must end in an end-of-image marker.
  */
-function stripJpeg(bytes: Uint8Array): Uint8Array {
-  const kept: Array<[number, number]> = [[0, 2]];
+function stripJpeg(bytes: Uint8Array): Stripped {
+  const kept: Array<[number, number] | Uint8Array> = [[0, 2]];
+  let orientation = 1;
   let at = 2;
   for (;;) {
     if (bytes[at] !== 0xff) corrupt();
@@ -141,7 +193,11 @@ function stripJpeg(bytes: Uint8Array): Uint8Array {
     if (marker === 0xda) {
       if (!endsWithEoi(bytes, end)) corrupt();
       kept.push([at, bytes.length]);
-      return joined(bytes, kept);
+      return { bytes: joined(bytes, kept), orientation };
+    }
+    if (marker === 0xe1 && orientation === 1) {
+      orientation = exifOrientation(bytes, at + 4, end);
+      if (orientation !== 1) kept.push(orientationSegment(orientation));
     }
     const isApp = marker >= 0xe0 && marker <= 0xef;
     const keep =
