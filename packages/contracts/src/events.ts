@@ -52,6 +52,8 @@ export const Event = z.discriminatedUnion("type", [
     // True when the request that wrote the post delivered it to every follower's timeline (or
     // merged it): the posts inbox has no fan-out left to do, so the event does not go there.
     fannedOut: z.boolean().optional(),
+    // False when the post attached no images: the media inbox has none to confirm.
+    hasMedia: z.boolean().optional(),
   }),
   event("post.deleted", { postId: Id, authorId: Id, sharedPostId: Id.nullable() }),
   // A post's text, tags or status changed (an edit, a hold, a hide, a release): whoever keeps a copy
@@ -122,18 +124,20 @@ export const subscriptions = {
 
 /**
  * The inboxes one event goes to: its type's subscribers, less those it gives nothing to do. A post
- * that shares nothing and mentions no one notifies no one, and a post the request fanned out whole
- * leaves the posts inbox nothing to fan out. An inbox that gets such an event anyway (a replayed
+ * that shares nothing and mentions no one notifies no one, a post the request fanned out whole
+ * leaves the posts inbox nothing to fan out, and a post without images gives the media inbox
+ * nothing to confirm. An inbox that gets such an event anyway (a replayed
  * dead letter) applies it as before.
  */
 export function inboxesFor(event: Event): readonly Service[] {
   const inboxes: readonly Service[] = subscriptions[event.type];
   if (event.type !== "post.created") return inboxes;
-  const { sharedPostAuthorId, mentions, fannedOut } = event.data;
+  const { sharedPostAuthorId, mentions, fannedOut, hasMedia } = event.data;
   return inboxes.filter(
     (inbox) =>
       (inbox !== "notifications" || sharedPostAuthorId !== null || mentions.length > 0) &&
-      (inbox !== "posts" || fannedOut !== true),
+      (inbox !== "posts" || fannedOut !== true) &&
+      (inbox !== "media" || hasMedia !== false),
   );
 }
 

@@ -58,5 +58,10 @@ export interface MediaRpc {
    * released with the upload a day later, like an upload never attached.
    */
   claim(ctx: CallContext, holder: MediaHolder, ids: string[]): Promise<Result<ClaimedMedia[]>>;
+  /**
+   * Frees the caller's uploads a holder claimed but never confirmed: the holder's write failed, so
+   * they may be attached again (a retried post) instead of waiting a day. Confirmed ones stay.
+   */
+  release(ctx: CallContext, holder: MediaHolder): Promise<Result<null>>;
   health(): Promise<Health>;
 }

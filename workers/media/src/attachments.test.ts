@@ -57,6 +57,36 @@ describe("claim", () => {
     expect(elsewhere).toMatchObject({ ok: false, error: { code: "conflict" } });
   });
 
+  it("frees a claim its post never confirmed, for the uploader only, and keeps a confirmed one", async () => {
+    const [owner, other] = [newId(), newId()];
+    const [failed, posted] = [await uploadAs(owner), await uploadAs(owner)];
+    const lost = { kind: "post" as const, id: newId() };
+    const kept = { kind: "post" as const, id: newId() };
+    expect((await service.claim(as(owner), lost, [failed])).ok).toBe(true);
+    expect((await service.claim(as(owner), kept, [posted])).ok).toBe(true);
+    await deliver([
+      makeEvent("posts", "test", "post.created", {
+        postId: kept.id,
+        authorId: owner,
+        sharedPostId: null,
+        sharedPostAuthorId: null,
+        mentions: [],
+      }),
+    ]);
+    // Someone else cannot free it; its uploader can, and a retried post then attaches it.
+    expect((await service.release(as(other), lost)).ok).toBe(true);
+    const retry = { kind: "post" as const, id: newId() };
+    expect(await service.claim(as(owner), retry, [failed])).toMatchObject({ ok: false });
+    expect((await service.release(as(owner), lost)).ok).toBe(true);
+    expect((await service.claim(as(owner), retry, [failed])).ok).toBe(true);
+    // The confirmed one stays with its post.
+    expect((await service.release(as(owner), kept)).ok).toBe(true);
+    expect(await service.claim(as(owner), retry, [posted])).toMatchObject({
+      ok: false,
+      error: { code: "conflict" },
+    });
+  });
+
   it("attaches nothing when one upload is another's or unknown", async () => {
     const [owner, other] = [newId(), newId()];
     const mine = await uploadAs(owner);

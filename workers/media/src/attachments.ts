@@ -53,6 +53,26 @@ export async function claim(
   });
 }
 
+/**
+ * Frees the caller's uploads claimed by `holder` and not confirmed by its event: the holder's write
+ * failed after the claim, so a retry may attach them again. A confirmed attachment stays put.
+ */
+export async function releaseClaim(scope: Scope, rawHolder: MediaHolder): Promise<null> {
+  const holder = parseInput(MediaHolder, rawHolder);
+  await scope.db
+    .update(media)
+    .set({ attachedKind: null, attachedTo: null, claimedAt: null })
+    .where(
+      and(
+        eq(media.ownerId, actor(scope)),
+        eq(media.attachedKind, holder.kind),
+        eq(media.attachedTo, holder.id),
+        isNull(media.confirmedAt),
+      ),
+    );
+  return null;
+}
+
 async function refusal(db: Db, owner: string, ids: string[]): Promise<AppError> {
   const rows = await db
     .select({ id: media.id, ownerId: media.ownerId, servable: isNotNull(media.storedAt) })

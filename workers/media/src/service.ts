@@ -22,6 +22,9 @@ export class MediaService extends WorkerEntrypoint<Env> implements MediaRpc {
   claim(ctx: CallContext, holder: MediaHolder, ids: string[]) {
     return this.#service.write(ctx, (scope) => attachments.claim(scope, holder, ids));
   }
+  release(ctx: CallContext, holder: MediaHolder) {
+    return this.#service.write(ctx, (scope) => attachments.releaseClaim(scope, holder));
+  }
   /** GET /media/:id, forwarded whole by the gateway. */
   override fetch(request: Request) {
     return images.fetch(request, this.env, this.ctx);

@@ -92,6 +92,7 @@ describe("posts", () => {
         sharedPostAuthorId: null,
         mentions: ["bob", "carol"],
         fannedOut: false,
+        hasMedia: false,
       },
     ]);
   });
@@ -112,15 +113,21 @@ describe("posts", () => {
         .first<{ payload: string }>();
       return inboxesFor(JSON.parse(row?.payload ?? "null"));
     };
-    // Every follower has it from the request, and it notifies no one: only the post counts.
-    expect(await created("all fanned out", { ids: [fan], total: 1 })).toEqual(["users"]);
+    // Every follower has it from the request, and it notifies no one: only the post counts (users).
+    // Every post is indexed for search; none of these has images, so the media inbox gets none.
+    expect(await created("all fanned out", { ids: [fan], total: 1 })).toEqual(["users", "search"]);
     expect(await created("hello @bob", { ids: [fan], total: 1 })).toEqual([
       "users",
       "notifications",
+      "search",
     ]);
     // Followers beyond the first page, or none known (users did not answer): the posts inbox fans out.
-    expect(await created("more to go", { ids: [fan], total: 2 })).toEqual(["posts", "users"]);
-    expect(await created("users down", null)).toEqual(["posts", "users"]);
+    expect(await created("more to go", { ids: [fan], total: 2 })).toEqual([
+      "posts",
+      "users",
+      "search",
+    ]);
+    expect(await created("users down", null)).toEqual(["posts", "users", "search"]);
   });
 
   it("puts a new post in the author's feed and the first followers' feeds at once, not in others'", async () => {

@@ -10,6 +10,7 @@ import {
 } from "@flock/contracts";
 import {
   AppError,
+  describeError,
   enqueue,
   enqueueIfChanged,
   isUniqueViolation,
@@ -191,6 +192,7 @@ async function insertPost(
     mentions: verdict.status === "held" ? [] : extractMentions(post.body),
     // Every follower has it now (or it is merged at read time): no fan-out left for the inbox.
     fannedOut: followers !== null && (celebrity || followers.ids.length >= followers.total),
+    hasMedia: row.media.length > 0,
   });
   const statements: Statement[] = [db.insert(posts).values(row)];
   if (verdict.status === "held") statements.push(holdForReview(db, row.id, verdict.reasons));
@@ -214,6 +216,9 @@ async function insertPost(
     const batch: Statement[] = [...statements, ...hydration.statements];
     results = await db.batch(batch as [Statement, ...Statement[]]);
   } catch (error) {
+    // Nothing of the post was written, so the images it attached are freed for a retry; should that
+    // fail too, the media service frees them a day later (never confirmed by a post.created).
+    if (row.media.length > 0) await releaseMedia(scope, row.id);
     // Two requests with one key raced: the loser rolled back whole; answer with the winner's post.
     if (options.idempotencyKey && isUniqueViolation(error, "idempotency_keys")) {
       const first = await findByIdempotencyKey(scope, options.idempotencyKey);
@@ -227,10 +232,27 @@ async function insertPost(
   return record;
 }
 
+/** Frees a failed post's images, best effort: a failure here must not hide the write's own. */
+async function releaseMedia(scope: Scope, postId: string): Promise<void> {
+  try {
+    await scope.media.release(postId);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        message: "could not free a failed post's images",
+        requestId: scope.ctx.requestId,
+        postId,
+        error: describeError(error),
+      }),
+    );
+  }
+}
+
 /**
  * The images of a new post, attached by the media service before the post is written (it checks they
- * are the author's own). Should the write fail after, the attachment is never confirmed by a
- * post.created event and the media service releases it a day later.
+ * are the author's own). Should the write fail after, they are freed again (releaseMedia), or, if
+ * that fails too, released by the media service a day later, never confirmed by a post.created.
  */
 async function attachMedia(
   scope: Scope,

@@ -14,6 +14,8 @@ export type Audience = {
 export type MediaClaims = {
   /** Attaches the caller's uploads to a post: ownership, existence and being free are checked there. */
   claim(postId: string, ids: string[]): Promise<ClaimedMedia[]>;
+  /** Frees what `claim` attached to a post whose write then failed, so a retry can attach it again. */
+  release(postId: string): Promise<void>;
 };
 
 /** What every posts operation works with. */

@@ -88,6 +88,14 @@ export function mediaClaims(env: Env, ctx: CallContext): MediaClaims {
         { idempotent: false },
       );
     },
+    async release(postId) {
+      await callService(
+        ctx,
+        "media",
+        (call) => env.MEDIA.release(call, { kind: "post", id: postId }),
+        { idempotent: true },
+      );
+    },
   };
 }
 
