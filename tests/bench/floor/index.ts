@@ -295,9 +295,11 @@ async function homeFeed(env: Env, reader: string, url: URL) {
   const db = env.POSTS_DB;
   // ?1 reader, ?2 the cursor's post or '' (nothing sorts after it), ?3 the page plus one.
   const below = (column: string) => `(?2 = '' OR ${column} < ?2)`;
-  // The merge reads down to its depth; the page stops there only when the reader follows someone merged.
-  const followsMerged = `EXISTS (SELECT 1 FROM follow_states f WHERE f.follower_id = ?1 AND f.following = 1
-    AND EXISTS (SELECT 1 FROM merged_posts m WHERE m.author_id = f.followee_id))`;
+  // The merge reads down to its depth; the page stops there only when the reader may follow someone
+  // merged (one of their first 1,000 follows is, or they follow more: posts' FOLLOWS_CHECKED).
+  const followsMerged = `(SELECT count(*) > 1000
+      OR coalesce(max(EXISTS (SELECT 1 FROM merged_posts m WHERE m.author_id = f.followee)), 0)
+    FROM (SELECT followee_id AS followee FROM follow_states WHERE follower_id = ?1 AND following = 1 LIMIT 1001) f)`;
   const edgeOf = (condition: string) =>
     `SELECT post_id FROM merged_posts WHERE ${below("post_id")} ${condition} ORDER BY post_id DESC LIMIT 1 OFFSET ${MERGE_SCAN - 1}`;
   const mergeEdge = edgeOf("");

@@ -249,12 +249,20 @@ function fannedOut(selection: FeedSelection, before: string | undefined): SQL | 
 }
 
 /**
- * Whether the reader follows anyone whose posts are merged: only then can a merged post the page's
- * merge did not reach belong in the reader's feed. One walk of the reader's follows, each an index
- * probe of merged_posts, stopping at the first.
+ * How many of a reader's follows the feed looks through to learn they follow no one merged: the
+ * bound on that look, whatever the reader follows.
+ */
+export const FOLLOWS_CHECKED = 1000;
+
+/**
+ * Whether the reader may follow someone whose posts are merged: only then can a merged post the
+ * page's merge did not reach belong in the reader's feed. A walk of at most FOLLOWS_CHECKED of the
+ * reader's follows, each an index probe of merged_posts, stopping at the first; a reader who follows
+ * more than that is taken to (their pages stop at the edge, as everyone's did before).
  */
 function followsMerged(reader: string): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${reader} AND ${followStates.following} = 1 AND EXISTS (SELECT 1 FROM ${mergedPosts} WHERE ${mergedPosts.authorId} = ${followStates.followeeId}))`;
+  const follows = sql`SELECT ${followStates.followeeId} AS followee FROM ${followStates} WHERE ${followStates.followerId} = ${reader} AND ${followStates.following} = 1 LIMIT ${FOLLOWS_CHECKED + 1}`;
+  return sql`(SELECT count(*) > ${FOLLOWS_CHECKED} OR coalesce(max(EXISTS (SELECT 1 FROM ${mergedPosts} WHERE ${mergedPosts.authorId} = f.followee)), 0) FROM (${follows}) f)`;
 }
 
 /**
