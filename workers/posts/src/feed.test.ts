@@ -11,20 +11,30 @@ const CELEBRITIES = 1200;
 
 type Seeded = { id: string; authorId: string };
 
+/** `count` posts by as many new authors, oldest first, and the statement that writes them (body `body`). */
+function newPosts(count: number, body: string) {
+  const seeded: Seeded[] = Array.from({ length: count }, () => ({
+    id: newId(),
+    authorId: userId(),
+  }));
+  const json = JSON.stringify(seeded);
+  const now = new Date().toISOString();
+  const insert = env.DB.prepare(
+    `INSERT INTO posts (id, author_id, body, tags, created_at, updated_at)
+     SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId'), ?3, '[]', ?2, ?2
+     FROM json_each(?1)`,
+  ).bind(json, now, body);
+  return { seeded, json, now, insert };
+}
+
 /**
  * Writes celebrities with one merged post each straight into this test's D1, oldest first, as the
  * posts service leaves them: a row in posts, one in merged_posts, one in celebrities.
  */
 async function seedCelebrities(count: number): Promise<Seeded[]> {
-  const seeded = Array.from({ length: count }, () => ({ id: newId(), authorId: userId() }));
-  const json = JSON.stringify(seeded);
-  const now = new Date().toISOString();
+  const { seeded, json, now, insert } = newPosts(count, "famous");
   await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO posts (id, author_id, body, tags, created_at, updated_at)
-       SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId'), 'famous', '[]', ?2, ?2
-       FROM json_each(?1)`,
-    ).bind(json, now),
+    insert,
     env.DB.prepare(
       `INSERT INTO merged_posts (post_id, author_id)
        SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId') FROM json_each(?1)`,
@@ -65,15 +75,9 @@ const newestFirst = (ids: string[]) => [...ids].sort().reverse();
 
 /** Posts by accounts the reader follows, fanned out to the reader's timeline, oldest first. */
 async function seedTimeline(reader: string, count: number): Promise<string[]> {
-  const seeded = Array.from({ length: count }, () => ({ id: newId(), authorId: userId() }));
-  const json = JSON.stringify(seeded);
-  const now = new Date().toISOString();
+  const { seeded, json, insert } = newPosts(count, "fanned");
   await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO posts (id, author_id, body, tags, created_at, updated_at)
-       SELECT json_extract(value, '$.id'), json_extract(value, '$.authorId'), 'fanned', '[]', ?2, ?2
-       FROM json_each(?1)`,
-    ).bind(json, now),
+    insert,
     env.DB.prepare(
       `INSERT INTO timeline_entries (user_id, post_id, author_id)
        SELECT ?2, json_extract(value, '$.id'), json_extract(value, '$.authorId') FROM json_each(?1)`,
