@@ -152,20 +152,24 @@ export async function issueToken(claims: TokenClaims, secret: string): Promise<s
   );
 }
 
-const verifyingKeys = new Map<string, Promise<CryptoKey>>();
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
-/** A secret's HMAC key for verifying, imported once per isolate rather than once per token. */
-function verifyingKey(secret: string): Promise<CryptoKey> {
-  let key = verifyingKeys.get(secret);
+/**
+ * The HMAC-SHA-256 key of some secret material, for one use (sign or verify), imported once per
+ * isolate rather than once per token or header.
+ */
+export function hmacKey(material: string, usage: "sign" | "verify"): Promise<CryptoKey> {
+  const cacheKey = `${usage}:${material}`;
+  let key = hmacKeys.get(cacheKey);
   if (!key) {
     key = crypto.subtle.importKey(
       "raw",
-      encoder.encode(secret),
+      encoder.encode(material),
       { name: "HMAC", hash: "SHA-256" },
       false,
-      ["verify"],
+      [usage],
     );
-    verifyingKeys.set(secret, key);
+    hmacKeys.set(cacheKey, key);
   }
   return key;
 }
@@ -197,7 +201,7 @@ export async function verifyToken(
   }
   for (const secret of await candidates(kid, secrets)) {
     try {
-      const payload = await verify(token, await verifyingKey(secret), {
+      const payload = await verify(token, await hmacKey(secret, "verify"), {
         alg: "HS256",
         iss: TOKEN_ISSUER,
         aud: TOKEN_AUDIENCE,

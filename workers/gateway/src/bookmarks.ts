@@ -1,5 +1,6 @@
 import { Bookmarks, type Result, Service } from "@flock/contracts";
 import { newerBookmark } from "@flock/kit";
+import { hmacKey } from "@flock/kit/auth";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Env } from "./env";
@@ -19,23 +20,6 @@ const MAX_TOKENS = 4;
 const TAG_BYTES = 16;
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(`flock-bookmark:${secret}`),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    keys.set(secret, key);
-  }
-  return key;
-}
-
 function base64url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
@@ -53,7 +37,11 @@ function fromBase64url(text: string): Uint8Array | null {
 }
 
 async function tagOf(secret: string, payload: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(payload));
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(`flock-bookmark:${secret}`, "sign"),
+    encoder.encode(payload),
+  );
   return base64url(new Uint8Array(mac).slice(0, TAG_BYTES));
 }
 
