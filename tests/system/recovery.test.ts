@@ -121,7 +121,13 @@ describe("password reset", () => {
       }),
       400,
     );
-    expectProblem(await api.request("POST", "/v1/auth/verify-email", { raw: "{" }), 400);
+    const json = { "content-type": "application/json" };
+    expectProblem(
+      await api.request("POST", "/v1/auth/verify-email", { raw: "{", headers: json }),
+      400,
+    );
+    // A body that does not say it is JSON is refused as such, not parsed.
+    expectProblem(await api.request("POST", "/v1/auth/verify-email", { raw: "{" }), 415);
   });
 });
 

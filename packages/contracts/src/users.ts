@@ -15,8 +15,8 @@ const Password = z.string().min(8, "must be at least 8 characters").max(200);
 const DisplayName = z.string().trim().min(1).max(50);
 const Bio = z.string().trim().max(500);
 /**
- * An avatar: an image flock hosts (`/media/<id>`, set through PATCH /v1/me's avatarMediaId) or, for
- * RealWorld's `image`, any http(s) URL its spec allows.
+ * An avatar: an image flock hosts (`/media/<id>`, set through PATCH /v1/me's avatarMediaId) or any
+ * http(s) URL, which only the compatibility facade still lets a client set (/v1 refuses one).
  */
 const AvatarUrl = z.union([
   z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500),

@@ -36,7 +36,7 @@ export async function notePresence(scope: Scope, userId: string): Promise<null> 
   return null;
 }
 
-/** The live pushes for a batch of the posts inbox, once applied: each new post to its connected followers. */
+/** The live pushes of these events, once committed: each new post to its author's connected followers. */
 export async function pushNewPosts(db: Db, ports: LivePorts, events: Event[]): Promise<void> {
   for (const event of events)
     if (event.type === "post.created") await pushNewPost(db, ports, event.data, event.requestId);
@@ -49,7 +49,7 @@ export async function pushNewPosts(db: Db, ports: LivePorts, events: Event[]): P
  * across a block from, or muting, its author (or the author of the post it shares) gets it, and a
  * held or hidden post goes to no one. Readers found offline are dropped from presence.
  */
-async function pushNewPost(
+export async function pushNewPost(
   db: Db,
   { push, profiles }: LivePorts,
   created: { postId: string; authorId: string },

@@ -217,11 +217,35 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
         idempotencyKey === undefined ? undefined : parseInput(IdempotencyKey, idempotencyKey);
       const replay = key ? await posts.findByIdempotencyKey(scope, key) : null;
       if (replay) return replay;
-      return insert(scope, {
+      const record = await insert(scope, {
         idempotencyKey: key,
         firstFollowers: await firstFollowers(scope, usersAudience(this.env, scope.ctx)),
       });
+      // Best effort, once the answer is on its way: the post to its author's connected followers.
+      this.ctx.waitUntil(this.#pushNewPost(scope, record));
+      return record;
     });
+  }
+
+  /** A failed push is logged and never retried: the feed has the post (decision 0014). */
+  async #pushNewPost(scope: Scope, record: PostRecord): Promise<void> {
+    try {
+      await live.pushNewPost(
+        scope.db,
+        livePorts(this.env, scope.ctx),
+        { postId: record.id, authorId: record.authorId },
+        scope.ctx.requestId,
+      );
+    } catch (error) {
+      console.error(
+        JSON.stringify({
+          level: "warn",
+          message: "live push failed",
+          requestId: scope.ctx.requestId,
+          error: describeError(error),
+        }),
+      );
+    }
   }
 }
 
