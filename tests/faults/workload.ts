@@ -558,14 +558,25 @@ function choose(roll: number): StepName {
 const FLOOR_SHARE = 0.25;
 /**
  * Kinds whose targets the racing clients often take away first: a report names any comment the
- * client has seen, and most of those are deleted with their post or account by the time it is sent.
+ * client has seen, and most of those are deleted with their post or account by the time it is sent;
+ * attaching needs an upload still free and its owner still standing; undoing a block, a mute or a
+ * suspension needs one that still stands, and deleting a comment or editing a post one still there.
+ * A tenth of their draws, so a run whose races took the targets away does not fail for it.
  */
-// Attaching needs an upload still free and its owner still standing: a tenth, like reports.
-const FLOOR_SHARES: Partial<Record<WriteKind, number>> = { report: 0.1, attach: 0.1, avatar: 0.1 };
+const FLOOR_SHARES: Partial<Record<WriteKind, number>> = {
+  report: 0.1,
+  attach: 0.1,
+  avatar: 0.1,
+  deleteComment: 0.1,
+  editPost: 0.1,
+  unblock: 0.1,
+  unmute: 0.1,
+  unsuspend: 0.1,
+};
 
 /**
  * The fewest writes of each kind a run must see succeed: a quarter of the times its plain step was
- * drawn (the races add more; a tenth for reports), rounded down. Counted from the draws rather than
+ * drawn (the races add more; a tenth for the kinds above), rounded down. Counted from the draws rather than
  * from the weights: a seed's draw is fixed by the weights, and one that draws a step far less often
  * than its weight says must not fail for that. A kind drawn too seldom for a floor of one in a run
  * must still succeed at least once over all the runs (`npm run test:faults` checks that).
