@@ -81,7 +81,9 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db
           .insert(timelineEntries)
           .select(
-            sql`SELECT ${followerId}, id, author_id FROM posts WHERE author_id = ${followeeId} ORDER BY id DESC LIMIT ${BACKFILL_POSTS}`,
+            // Only while this follow is the newest word: a follow delivered after a newer unfollow
+            // (each request relays its own events, so they may cross) backfills nothing.
+            sql`SELECT ${followerId}, id, author_id FROM posts WHERE author_id = ${followeeId} AND EXISTS (SELECT 1 FROM ${followStates} WHERE ${followStates.followerId} = ${followerId} AND ${followStates.followeeId} = ${followeeId} AND ${followStates.eventId} = ${event.id}) ORDER BY id DESC LIMIT ${BACKFILL_POSTS}`,
           )
           .onConflictDoNothing(),
       ];
