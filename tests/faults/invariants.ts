@@ -6,6 +6,9 @@ export type Sql = (database: Database, query: string) => Promise<Array<Record<st
 const count = async (sql: Sql, database: Database, query: string) =>
   Number((await sql(database, query))[0]?.n ?? 0);
 
+/** Polls (400 ms apart) with nothing changing before the mesh counts as drained: 10 s. */
+const QUIET_POLLS = 25;
+
 /** Waits until no outbox has unsent events and the inboxes have stopped applying events. */
 export async function drain(
   sql: Sql,
@@ -23,14 +26,18 @@ export async function drain(
         ),
       )
     ).reduce((a, b) => a + b, 0);
+    const consumers = ["users", "posts", "comments", "notifications", "media", "search"] as const;
     const processed = await Promise.all(
-      (["users", "posts", "comments", "notifications", "media", "search"] as const).map((db) =>
-        count(sql, db, "SELECT count(*) AS n FROM processed_events"),
-      ),
+      consumers.map((db) => count(sql, db, "SELECT count(*) AS n FROM processed_events")),
     );
-    const state = `${unsent}/${processed.join(",")}`;
+    // A message that failed waits 2, 4, 8 ... s for its retry, unseen by the counts above: the
+    // failures noted are part of the state, and quiet must outlast a retry's wait.
+    const failures = await Promise.all(
+      consumers.map((db) => count(sql, db, "SELECT count(*) AS n FROM inbox_failures")),
+    );
+    const state = `${unsent}/${processed.join(",")}/${failures.join(",")}`;
     quiet = unsent === 0 && state === last ? quiet + 1 : 0;
-    if (quiet >= 5) return;
+    if (quiet >= QUIET_POLLS) return;
     last = state;
     if (unsent > 0) await tick();
     await new Promise((resolve) => setTimeout(resolve, 400));
