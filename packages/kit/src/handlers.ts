@@ -1,5 +1,4 @@
 import type { Event, Service } from "@flock/contracts";
-import { inArray } from "drizzle-orm";
 import { type Db, openSession, type Statement } from "./db";
 import {
   type DeadLettersTable,
@@ -50,26 +49,16 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
         return;
       }
       const written = collectEnqueued(db);
-      const handled: Event[] = [];
-      await consumeInbox(batch, {
+      const applied = await consumeInbox(batch, {
         inbox: options.inbox,
         db,
         processed: tables.processed,
         failures: tables.failures,
-        handle: (event) => {
-          handled.push(event);
-          return options.handle(db, env, event);
-        },
+        handle: (event) => options.handle(db, env, event),
       });
       // Only the events this batch's effects wrote: the cron sends what any other relay left.
       if (options.relay && written.length > 0) ctx.waitUntil(options.relay(env, { ids: written }));
-      const { settled } = options;
-      if (settled && handled.length > 0)
-        ctx.waitUntil(
-          committed(db, tables.processed, handled).then((events) =>
-            events.length > 0 ? settled(db, env, events) : undefined,
-          ),
-        );
+      if (options.settled && applied.length > 0) ctx.waitUntil(options.settled(db, env, applied));
     },
     /**
      * Every minute: re-send outbox events whose first send failed, replay dead letters marked for
@@ -82,26 +71,4 @@ export function serviceHandlers<E extends { DB: D1Database }>(options: {
       await prune(db, tables);
     },
   };
-}
-
-/** Of the events handed to the handler, those whose batch committed: their processed record exists. */
-async function committed(
-  db: Db,
-  processed: ProcessedEventsTable,
-  events: Event[],
-): Promise<Event[]> {
-  const ids = new Set(
-    (
-      await db
-        .select({ id: processed.id })
-        .from(processed)
-        .where(
-          inArray(
-            processed.id,
-            events.map((event) => event.id),
-          ),
-        )
-    ).map((row) => row.id),
-  );
-  return events.filter((event) => ids.has(event.id));
 }

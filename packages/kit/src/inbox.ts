@@ -42,7 +42,7 @@ export function retryDelay(attempts: number): number {
 type Pending = { event: Event; messages: Message[]; statements: Statement[] };
 
 /**
- * Applies each message of a batch exactly once: parse with the contracts schema, skip events already
+ * Applies each message of a batch exactly once, and answers the events this invocation committed: parse with the contracts schema, skip events already
  * recorded (one read for the whole batch), then run every handler's statements and the processed
  * records in one D1 batch, and ack. When that batch fails (one handler's statements fail, or a
  * concurrent delivery of an event got its processed record in first), each event's statements run
@@ -57,7 +57,7 @@ type Pending = { event: Event; messages: Message[]; statements: Statement[] };
  * QUERIES_PER_EVENT, less the read it no longer makes), and the same statements once more when the
  * batch falls back: with 10 messages a batch, under 1,000.
  */
-export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<void> {
+export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<Event[]> {
   const accepted = new Set(eventsFor(options.inbox));
   const events: Array<{ message: Message; event: Event }> = [];
   for (const message of batch.messages) {
@@ -79,7 +79,7 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
     await noteFailure(options, message, reason);
     message.retry({ delaySeconds: retryDelay(message.attempts) });
   }
-  if (events.length === 0) return;
+  if (events.length === 0) return [];
 
   const seen = await processedAmong(options, [...new Set(events.map(({ event }) => event.id))]);
   const pending = new Map<string, Pending>();
@@ -105,7 +105,7 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
   }
 
   const applying = [...pending.values()];
-  if (applying.length === 0) return;
+  if (applying.length === 0) return [];
   try {
     // A concurrent delivery of one of these events fails here on the primary key: all roll back.
     await runBatch(
@@ -113,19 +113,25 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
       applying.flatMap((one) => withRecord(options, one)),
     );
     for (const one of applying) for (const message of one.messages) message.ack();
-    return;
+    return applying.map((one) => one.event);
   } catch (error) {
-    if (applying.length === 1 && applying[0]) return failed(options, applying[0], error);
+    if (applying.length === 1 && applying[0]) {
+      await failed(options, applying[0], error);
+      return [];
+    }
   }
+  const committed: Event[] = [];
   for (const one of applying) {
     try {
       await runBatch(options.db, withRecord(options, one));
       for (const message of one.messages) message.ack();
+      committed.push(one.event);
     } catch (error) {
       // Applied meanwhile by a concurrent delivery, this retry finds its record and acks.
       await failed(options, one, error);
     }
   }
+  return committed;
 }
 
 /** The ids among these that were applied before: one read. */
