@@ -23,7 +23,8 @@ type Kind =
   | "ratelimit"
   | "send_email"
   | "durable_object"
-  | "r2";
+  | "r2"
+  | "analytics_engine";
 
 /** Each worker's hand-kept Env, by worker name; a new worker must be added here. */
 const declared: Record<string, Record<string, Kind>> = {
@@ -56,6 +57,8 @@ describe("each worker's Env matches its wrangler.toml", () => {
       for (const mail of config.send_email ?? []) actual[mail.name] = "send_email";
       for (const name of Object.keys(config.vars)) actual[name] = "var";
       for (const object of config.durable_objects.bindings) actual[object.name] = "durable_object";
+      for (const dataset of config.analytics_engine_datasets)
+        actual[dataset.binding] = "analytics_engine";
       const expected = declared[worker.name] ?? {};
       for (const [name, kind] of Object.entries(expected)) {
         if (kind === "secret") {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CommentStatus } from "./comments";
-import { Bookmark, Id, Timestamp } from "./common";
+import { Bookmark, Id, Timestamp, TRACEPARENT } from "./common";
 
 export const Service = z.enum(["users", "posts", "comments", "notifications", "media", "search"]);
 export type Service = z.infer<typeof Service>;
@@ -18,6 +18,11 @@ function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D
      * row is committed before it is sent), so a consumer reading the producer back reads that fresh.
      */
     bookmark: Bookmark.optional(),
+    /**
+     * The span that wrote the event: applying it is that span's child, across the queue. One that is
+     * not valid is dropped, never a reason to refuse the event.
+     */
+    traceparent: z.string().regex(TRACEPARENT).optional().catch(undefined),
     data: z.object(data),
   });
 }

@@ -135,15 +135,17 @@ export function callService<T>(
 
 /**
  * The context of the calls a queue consumer makes while applying an event: no actor, the event's
- * request id, and the producer's bookmark, so that reading the producer back sees at least the write
- * that made the event (decision 0015).
+ * request id, the producer's bookmark, so that reading the producer back sees at least the write
+ * that made the event (decision 0015), and the event's traceparent (the consumer hands its handler
+ * the event with its own event span there), so the calls are part of the event's trace.
  */
 export function eventContext(
-  event: Pick<Event, "requestId" | "producer" | "bookmark">,
+  event: Pick<Event, "requestId" | "producer" | "bookmark" | "traceparent">,
 ): CallContext {
   return {
     requestId: event.requestId,
     actorId: null,
     ...(event.bookmark ? { bookmarks: { [event.producer]: event.bookmark } } : {}),
+    ...(event.traceparent ? { traceparent: event.traceparent } : {}),
   };
 }

@@ -68,7 +68,7 @@ describe("insertGroups", () => {
 describe("enqueueAll", () => {
   it("records any number of events in statements D1 accepts", async () => {
     const events = Array.from({ length: 250 }, (_, i) =>
-      makeEvent("posts", "test", "user.deleted", {
+      makeEvent("posts", { requestId: "test" }, "user.deleted", {
         userId: `01JD00000000000000000${String(i).padStart(5, "0")}`,
       }),
     );
@@ -121,7 +121,7 @@ describe("sessions and bookmarks", () => {
   });
 
   it("stamps an event with its producer's bookmark, and a consumer's calls carry it", () => {
-    const event = makeEvent("posts", "req", "user.deleted", {
+    const event = makeEvent("posts", { requestId: "req" }, "user.deleted", {
       userId: "01JD0000000000000000000001",
     });
     expect(stampBookmark(event, null)).toBe(event);

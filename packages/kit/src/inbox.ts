@@ -3,6 +3,7 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { type Db, inList, runBatch, type Statement } from "./db";
 import { type InboxFailuresTable, recordFailure } from "./dead-letters";
 import { describeError } from "./errors";
+import { endSpan, formatTraceparent, type Span, startSpan } from "./trace";
 
 /** The table every consuming service declares in its schema: the ids of events already applied. */
 export function processedEventsTable() {
@@ -24,7 +25,12 @@ export type InboxOptions = {
   /** Where each failure is noted, so the dead-letter consumer can keep the error with the message. */
   failures: InboxFailuresTable;
   handle: EventHandler;
+  /** Where event spans' data points go (the METRICS binding), and the consumer span they run in. */
+  trace?: { metrics?: AnalyticsEngineDataset | undefined; batch?: string };
 };
+
+/** What a batch came to: the events it committed, the messages of events applied before, the retries. */
+export type Consumed = { applied: Event[]; duplicates: number; retried: number };
 
 /**
  * The D1 queries one event may cost, its batch included. An inbox batch holds up to 10 messages
@@ -38,12 +44,16 @@ export function retryDelay(attempts: number): number {
   return Math.min(60, 2 ** Math.max(1, attempts));
 }
 
-/** One event of a batch to apply, with the messages that carry it (a duplicate delivery adds one). */
-type Pending = { event: Event; messages: Message[]; statements: Statement[] };
+/**
+ * One event of a batch to apply, with the messages that carry it (a duplicate delivery adds one),
+ * and its event span: the event as the handler saw it carries that span as its traceparent.
+ */
+type Pending = { event: Event; messages: Message[]; statements: Statement[]; span?: Span };
 
 /**
- * Applies each message of a batch exactly once, and answers the events this invocation committed: parse with the contracts schema, skip events already
- * recorded (one read for the whole batch), then run every handler's statements and the processed
+ * Applies each message of a batch exactly once, and answers the events this invocation committed
+ * (each with its event span as traceparent), with the count of messages of events applied before and
+ * of those it retried: parse with the contracts schema, skip events already recorded (one read for the whole batch), then run every handler's statements and the processed
  * records in one D1 batch, and ack. When that batch fails (one handler's statements fail, or a
  * concurrent delivery of an event got its processed record in first), each event's statements run
  * again in a batch of their own, so a bad message retries alone, with backoff, and the others still
@@ -53,12 +63,26 @@ type Pending = { event: Event; messages: Message[]; statements: Statement[] };
  * running at once (Queues runs several) would: an effect never relies on an earlier event of the
  * same batch having been applied, only on the conditions written into its statements.
  *
+ * Each event applied gets an `event` span, a child of the span that wrote the event (its
+ * traceparent), so a trace goes on across the queue; the calls its handler makes are its children.
+ *
  * D1 queries: the read of processed ids, each event's own reads and statements (at most
  * QUERIES_PER_EVENT, less the read it no longer makes), and the same statements once more when the
  * batch falls back: with 10 messages a batch, under 1,000.
  */
-export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<Event[]> {
+export async function consumeInbox(batch: MessageBatch, options: InboxOptions): Promise<Consumed> {
   const accepted = new Set(eventsFor(options.inbox));
+  let acked = 0;
+  let duplicates = 0;
+  const ack = (message: Message) => {
+    message.ack();
+    acked += 1;
+  };
+  const consumed = (applied: Event[]): Consumed => ({
+    applied,
+    duplicates,
+    retried: batch.messages.length - acked,
+  });
   const events: Array<{ message: Message; event: Event }> = [];
   for (const message of batch.messages) {
     const parsed = Event.safeParse(message.body);
@@ -79,13 +103,14 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
     await noteFailure(options, message, reason);
     message.retry({ delaySeconds: retryDelay(message.attempts) });
   }
-  if (events.length === 0) return [];
+  if (events.length === 0) return consumed([]);
 
   const seen = await processedAmong(options, [...new Set(events.map(({ event }) => event.id))]);
   const pending = new Map<string, Pending>();
   for (const { message, event } of events) {
     if (seen.has(event.id)) {
-      message.ack();
+      ack(message);
+      duplicates += 1;
       continue;
     }
     const known = pending.get(event.id);
@@ -93,45 +118,69 @@ export async function consumeInbox(batch: MessageBatch, options: InboxOptions): 
       known.messages.push(message);
       continue;
     }
+    const span = startSpan({
+      parent: event.traceparent,
+      name: `${options.inbox}.${event.type}`,
+      service: options.inbox,
+      kind: "event",
+      requestId: event.requestId,
+      metrics: options.trace?.metrics,
+    });
+    const traced = { ...event, traceparent: formatTraceparent(span) };
     try {
       pending.set(event.id, {
-        event,
+        event: traced,
         messages: [message],
-        statements: await options.handle(event),
+        statements: await options.handle(traced),
+        span,
       });
     } catch (error) {
-      await failed(options, { event, messages: [message], statements: [] }, error);
+      await failed(options, { event: traced, messages: [message], statements: [], span }, error);
     }
   }
 
   const applying = [...pending.values()];
-  if (applying.length === 0) return [];
+  if (applying.length === 0) return consumed([]);
   try {
     // A concurrent delivery of one of these events fails here on the primary key: all roll back.
     await runBatch(
       options.db,
       applying.flatMap((one) => withRecord(options, one)),
     );
-    for (const one of applying) for (const message of one.messages) message.ack();
-    return applying.map((one) => one.event);
+    for (const one of applying) {
+      for (const message of one.messages) ack(message);
+      endEventSpan(options, one, "ok");
+    }
+    return consumed(applying.map((one) => one.event));
   } catch (error) {
     if (applying.length === 1 && applying[0]) {
       await failed(options, applying[0], error);
-      return [];
+      return consumed([]);
     }
   }
   const committed: Event[] = [];
   for (const one of applying) {
     try {
       await runBatch(options.db, withRecord(options, one));
-      for (const message of one.messages) message.ack();
+      for (const message of one.messages) ack(message);
+      endEventSpan(options, one, "ok");
       committed.push(one.event);
     } catch (error) {
       // Applied meanwhile by a concurrent delivery, this retry finds its record and acks.
       await failed(options, one, error);
     }
   }
-  return committed;
+  return consumed(committed);
+}
+
+function endEventSpan(options: InboxOptions, one: Pending, outcome: "ok" | "error"): void {
+  if (!one.span) return;
+  const batch = options.trace?.batch;
+  endSpan(one.span, outcome, {
+    messages: one.messages.length,
+    ...(outcome === "ok" ? { applied: 1 } : { retried: one.messages.length }),
+    ...(batch ? { batch } : {}),
+  });
 }
 
 /** The ids among these that were applied before: one read. */
@@ -176,6 +225,7 @@ async function failed(options: InboxOptions, one: Pending, error: unknown): Prom
     await noteFailure(options, message, error);
     message.retry({ delaySeconds: retryDelay(message.attempts) });
   }
+  endEventSpan(options, one, "error");
 }
 
 /** Notes why a message failed; a failure to note it must not stop the retry. */

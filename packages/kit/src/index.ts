@@ -15,4 +15,5 @@ export * from "./prune";
 export * from "./relations";
 export * from "./serve";
 export * from "./suspended-users";
+export * from "./trace";
 export * from "./validation";

@@ -31,10 +31,16 @@ export type OutboxTable = ReturnType<typeof outboxTable>;
 /** A producer's queue bindings, by the inbox they lead to. */
 export type Inboxes = Partial<Record<Service, Queue>>;
 
+/**
+ * Where an event comes from: the request it belongs to and the span that writes it. A CallContext
+ * (a write's) or the event being applied (a consumer's) is one.
+ */
+export type Origin = { requestId: string; traceparent?: string | undefined };
+
 /** Builds an event envelope; the id is new and time-sortable. */
 export function makeEvent<T extends EventType>(
   producer: Service,
-  requestId: string,
+  origin: Origin,
   type: T,
   data: EventData<T>,
 ): Event {
@@ -44,7 +50,8 @@ export function makeEvent<T extends EventType>(
     version: 1,
     occurredAt: nowIso(),
     producer,
-    requestId,
+    requestId: origin.requestId,
+    ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
     data,
   } as Event;
 }
@@ -127,7 +134,26 @@ export type RelaySelection = {
   settledMs?: number;
   limit?: number;
   bookmark?: () => string | null;
+  /** The span the relay is part of (the write's, the batch's, the cron's). */
+  traceparent?: string;
 };
+
+/**
+ * How many outbox rows are unsent, and how long the oldest of them has waited (0 when none): one
+ * index-only read of the partial outbox_unsent index, made by the cron, never by a request.
+ */
+export async function outboxBacklog(
+  db: Db,
+  outbox: OutboxTable,
+  now = Date.now(),
+): Promise<{ unsent: number; oldestAgeMs: number }> {
+  const [row] = await db
+    .select({ unsent: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
+    .from(outbox)
+    .where(isNull(outbox.sentAt));
+  const oldest = row?.oldest ?? null;
+  return { unsent: row?.unsent ?? 0, oldestAgeMs: oldest === null ? 0 : Math.max(0, now - oldest) };
+}
 
 /**
  * Sends unsent outbox events to every inbox that acts on them (`inboxesFor`) and marks them sent.

@@ -11,6 +11,7 @@ import {
   type RelaySelection,
   relayOutbox,
 } from "./outbox";
+import { endSpan, startSpan } from "./trace";
 import { parseInput } from "./validation";
 
 /** What a service's RPC methods share, declared once per service (see defineService). */
@@ -46,14 +47,33 @@ export function defineService<E extends { DB: D1Database }, S>(
    */
   async function relay(env: E, selection: RelaySelection = { settledMs: RELAY_GRACE_MS }) {
     if (!outbox) return;
-    const session = openSession(env.DB, "first-primary");
-    const inboxes = outbox.inboxes(env);
-    for (let page = 0; page < RELAY_PAGES; page++) {
-      const { sent, failed } = await relayOutbox(session.db, outbox.table, inboxes, {
-        ...selection,
-        bookmark: session.bookmark,
-      });
-      if (failed > 0 || sent < RELAY_PAGE) return;
+    // A relay span, child of the write, batch or cron it follows: the send is work of its own,
+    // after the answer, and its failures (events left for the cron) show there.
+    const span = startSpan({
+      parent: selection.traceparent,
+      name: `${definition.service}.relay`,
+      service: definition.service,
+      kind: "relay",
+      metrics: (env as { METRICS?: AnalyticsEngineDataset }).METRICS,
+    });
+    let total = 0;
+    let unsent = 0;
+    try {
+      const session = openSession(env.DB, "first-primary");
+      const inboxes = outbox.inboxes(env);
+      for (let page = 0; page < RELAY_PAGES; page++) {
+        const { sent, failed } = await relayOutbox(session.db, outbox.table, inboxes, {
+          ...selection,
+          bookmark: session.bookmark,
+        });
+        total += sent;
+        unsent += failed;
+        if (failed > 0 || sent < RELAY_PAGE) break;
+      }
+      endSpan(span, unsent > 0 ? "error" : "ok", { sent: total, retried: unsent });
+    } catch (error) {
+      endSpan(span, "error", { sent: total, retried: unsent });
+      throw error;
     }
   }
   return {
@@ -114,7 +134,8 @@ export function defineService<E extends { DB: D1Database }, S>(
               written = collectEnqueued(db);
             },
           );
-          if (outbox && written.length > 0) execution.waitUntil(relay(env, { ids: written }));
+          if (outbox && written.length > 0)
+            execution.waitUntil(relay(env, { ids: written, traceparent: ctx?.traceparent }));
           return result;
         },
       };

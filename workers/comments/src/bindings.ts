@@ -5,4 +5,5 @@ export const bindings = {
   POSTS: "service",
   POSTS_INBOX: "queue",
   NOTIFICATIONS_INBOX: "queue",
+  METRICS: "analytics_engine",
 } as const;

@@ -12,7 +12,7 @@ async function apply(event: Event) {
 }
 
 const blocked = (blockerId: string, blockedId: string) =>
-  makeEvent("users", "test", "user.blocked", { blockerId, blockedId });
+  makeEvent("users", { requestId: "test" }, "user.blocked", { blockerId, blockedId });
 
 async function refusal(operation: () => Promise<unknown>): Promise<string | null> {
   const result = await toResult("test", operation);
@@ -35,7 +35,10 @@ describe("blocks in the comments service", () => {
       await refusal(() => createComment(scopeOf(newUser()), blockersPost, { body: "hi" })),
     ).toBeNull();
     await apply(
-      makeEvent("users", "test", "user.unblocked", { blockerId: blocker, blockedId: other }),
+      makeEvent("users", { requestId: "test" }, "user.unblocked", {
+        blockerId: blocker,
+        blockedId: other,
+      }),
     );
     expect(
       await refusal(() => createComment(scopeOf(other), blockersPost, { body: "hi" })),

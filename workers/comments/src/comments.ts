@@ -138,7 +138,7 @@ export async function createComment(
     createdAt: now,
     updatedAt: now,
   };
-  const event = makeEvent("comments", scope.ctx.requestId, "comment.created", {
+  const event = makeEvent("comments", scope.ctx, "comment.created", {
     commentId: row.id,
     postId: row.postId,
     postAuthorId: row.postAuthorId,
@@ -257,7 +257,7 @@ export async function deleteComment(scope: Scope, commentId: string): Promise<nu
  */
 export function deletion(scope: Scope, current: CommentRow) {
   const { db } = scope;
-  const event = makeEvent("comments", scope.ctx.requestId, "comment.deleted", {
+  const event = makeEvent("comments", scope.ctx, "comment.deleted", {
     commentId: current.id,
     postId: current.postId,
     authorId: current.authorId,
@@ -283,7 +283,7 @@ export async function approveComment(scope: Scope, commentId: string): Promise<C
   if (current.postAuthorId !== me)
     throw new AppError("forbidden", "Only the post's author can approve a comment.");
   if (current.status === "visible") return toRecord(current);
-  const event = makeEvent("comments", scope.ctx.requestId, "comment.visibility_changed", {
+  const event = makeEvent("comments", scope.ctx, "comment.visibility_changed", {
     commentId: current.id,
     postId: current.postId,
     visible: true,
@@ -313,7 +313,7 @@ export function visibilityChange(
 ): Statement[] {
   const visible = status === "visible";
   if (visible === (current.status === "visible")) return [];
-  const event = makeEvent("comments", scope.ctx.requestId, "comment.visibility_changed", {
+  const event = makeEvent("comments", scope.ctx, "comment.visibility_changed", {
     commentId: current.id,
     postId: current.postId,
     visible,

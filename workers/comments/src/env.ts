@@ -8,6 +8,8 @@ export type Env = {
   POSTS: Service & PostsRpc;
   POSTS_INBOX: Queue;
   NOTIFICATIONS_INBOX: Queue;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics): docs/OPERATIONS.md "Metrics". */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

@@ -36,11 +36,15 @@ async function deliver(bodies: unknown[]) {
 }
 
 function postDeleted(postId: string, authorId: string): Event {
-  return makeEvent("posts", "test", "post.deleted", { postId, authorId, sharedPostId: null });
+  return makeEvent("posts", { requestId: "test" }, "post.deleted", {
+    postId,
+    authorId,
+    sharedPostId: null,
+  });
 }
 
 function userDeleted(userId: string): Event {
-  return makeEvent("users", "test", "user.deleted", { userId });
+  return makeEvent("users", { requestId: "test" }, "user.deleted", { userId });
 }
 
 /**
@@ -179,7 +183,7 @@ describe("the comments inbox", () => {
   });
 
   it("retries an event meant for another inbox", async () => {
-    const event = makeEvent("posts", "test", "post.liked", {
+    const event = makeEvent("posts", { requestId: "test" }, "post.liked", {
       postId: newUser(),
       postAuthorId: newUser(),
       userId: newUser(),

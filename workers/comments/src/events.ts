@@ -7,6 +7,7 @@ import {
   inList,
   isRelationEvent,
   makeEvent,
+  type Origin,
   recordRelation,
   recordSuspension,
   type Statement,
@@ -31,14 +32,14 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
         db.delete(relations).where(eq(relations.userId, userId)),
         db.delete(relations).where(eq(relations.otherId, userId)),
         dropReportsOnShown(db, userId),
-        continueRemoval(db, event.requestId, userId),
+        continueRemoval(db, event, userId),
       ];
     }
     case "user.suspended":
     case "user.unsuspended":
       return [recordSuspension(db, suspendedUsers, event)];
     case "user.comments_removal_continued":
-      return removeAccount(db, event.requestId, event.data.userId);
+      return removeAccount(db, event, event.data.userId);
     default:
       return [];
   }
@@ -50,11 +51,11 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
  */
 export const REMOVAL_PAGE = 200;
 
-function continueRemoval(db: Db, requestId: string, userId: string): Statement {
+function continueRemoval(db: Db, origin: Origin, userId: string): Statement {
   return enqueue(
     db,
     outbox,
-    makeEvent("comments", requestId, "user.comments_removal_continued", { userId }),
+    makeEvent("comments", origin, "user.comments_removal_continued", { userId }),
   );
 }
 
@@ -63,11 +64,11 @@ function continueRemoval(db: Db, requestId: string, userId: string): Statement {
  * without them, then its own comments; when more remain, a user.comments_removal_continued event
  * carries on.
  */
-async function removeAccount(db: Db, requestId: string, userId: string): Promise<Statement[]> {
-  const released = await releaseHidden(db, requestId, userId);
+async function removeAccount(db: Db, origin: Origin, userId: string): Promise<Statement[]> {
+  const released = await releaseHidden(db, origin, userId);
   // A page of releases is an event's worth of statements: the comments wait for the next one.
-  if (released.length > 0) return [...released, continueRemoval(db, requestId, userId)];
-  return removeComments(db, requestId, userId);
+  if (released.length > 0) return [...released, continueRemoval(db, origin, userId)];
+  return removeComments(db, origin, userId);
 }
 
 /**
@@ -75,7 +76,7 @@ async function removeAccount(db: Db, requestId: string, userId: string): Promise
  * comment counts. The last page also takes the account's remaining reports (dismissed ones on
  * comments approved since).
  */
-async function removeComments(db: Db, requestId: string, userId: string): Promise<Statement[]> {
+async function removeComments(db: Db, origin: Origin, userId: string): Promise<Statement[]> {
   const theirs = await db
     .select({ id: comments.id, postId: comments.postId, status: comments.status })
     .from(comments)
@@ -86,7 +87,7 @@ async function removeComments(db: Db, requestId: string, userId: string): Promis
   if (page.length === 0) return [db.delete(reports).where(eq(reports.reporterId, userId))];
   const more = theirs.length > REMOVAL_PAGE;
   const announcements = page.map((comment) =>
-    makeEvent("comments", requestId, "comment.deleted", {
+    makeEvent("comments", origin, "comment.deleted", {
       commentId: comment.id,
       postId: comment.postId,
       authorId: userId,
@@ -102,7 +103,7 @@ async function removeComments(db: Db, requestId: string, userId: string): Promis
       ),
     ),
     more
-      ? continueRemoval(db, requestId, userId)
+      ? continueRemoval(db, origin, userId)
       : db.delete(reports).where(eq(reports.reporterId, userId)),
   ];
 }

@@ -8,6 +8,7 @@ import {
   makeEvent,
   moderate,
   nowIso,
+  type Origin,
   parseInput,
   REPORTS_TO_HIDE,
   reportCounts,
@@ -38,7 +39,7 @@ export async function reportComment(
       { path: "commentId", message: "is your own" },
     ]);
   }
-  const event = makeEvent("comments", scope.ctx.requestId, "comment.visibility_changed", {
+  const event = makeEvent("comments", scope.ctx, "comment.visibility_changed", {
     commentId: current.id,
     postId: current.postId,
     visible: false,
@@ -110,7 +111,7 @@ export const RELEASE_PAGE = 20;
  */
 export async function releaseHidden(
   db: Db,
-  requestId: string,
+  origin: Origin,
   reporterId: string,
 ): Promise<Statement[]> {
   const page = await db
@@ -134,7 +135,7 @@ export async function releaseHidden(
         ),
       );
     if (status !== "visible") return [release];
-    const event = makeEvent("comments", requestId, "comment.visibility_changed", {
+    const event = makeEvent("comments", origin, "comment.visibility_changed", {
       commentId: comment.id,
       postId: comment.postId,
       visible: true,

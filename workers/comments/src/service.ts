@@ -9,7 +9,14 @@ import {
   type ResolveInput,
   type UpdateCommentInput,
 } from "@flock/contracts";
-import { AppError, callService, checkHealth, defineService, type Inboxes } from "@flock/kit";
+import {
+  AppError,
+  callService,
+  checkHealth,
+  defineService,
+  type Inboxes,
+  traceEntrypoint,
+} from "@flock/kit";
 import { z } from "zod";
 import * as comments from "./comments";
 import { outbox } from "./db/schema";
@@ -106,6 +113,9 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
     }
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(CommentsService, "comments");
 
 /** An id from the caller; one that cannot be an id names nothing, so it is a 404 like any unknown one. */
 function known(id: string, what: "post" | "comment"): string {

@@ -16,4 +16,5 @@ export const bindings = {
   LIVE: "service",
   MEDIA: "service",
   SEARCH: "service",
+  METRICS: "analytics_engine",
 } as const;

@@ -45,6 +45,8 @@ export type Env = {
   /** Uploads (RPC) and GET /media/:id (its fetch handler). */
   MEDIA: Service & MediaRpc;
   SEARCH: Service & SearchRpc;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics); docs/OPERATIONS.md has the layout. */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.
@@ -54,6 +56,8 @@ export type AppEnv = {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** The request's route span, as the traceparent its RPC calls are children of. */
+    traceparent: string;
     /** The signed-in user, or null; set by the auth middleware from a verified token. */
     userId: string | null;
     /** The live session the token names, or null when signed out. */

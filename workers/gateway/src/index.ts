@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { bookmarks } from "./bookmarks";
 import { docsPage, docsPolicy } from "./docs";
 import type { Env } from "./env";
-import { authenticate, corsPolicy, refuseSuspended, requestIds } from "./middleware";
+import { authenticate, corsPolicy, refuseSuspended, requestIds, traceRequests } from "./middleware";
 import { documentation, router } from "./openapi";
 import { notFound, onError } from "./problems";
 import { limitAuthAttempts, limitWrites } from "./ratelimit";
@@ -30,6 +30,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const app = router();
 
 app.use("*", requestIds);
+app.use("*", traceRequests);
 app.use("*", refuseExampleSecret);
 app.use("*", corsPolicy);
 app.use("*", bookmarks);

@@ -1,8 +1,9 @@
-import { AppError } from "@flock/kit";
+import { AppError, endSpan, formatTraceparent, startSpan } from "@flock/kit";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { requestId } from "hono/request-id";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./env";
 import { WRITE_METHODS } from "./ratelimit";
 import { assertLive, tokenSession } from "./session";
@@ -18,6 +19,44 @@ export const requestIds = requestId({
     const given = c.req.header("x-request-id");
     return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
   },
+});
+
+/**
+ * The route pattern that answered, never the raw path (ids would make every post a metric of its
+ * own): the last handler matched, or the middleware pattern that answered before any handler did.
+ */
+function routePattern(c: Context<AppEnv>): string {
+  const routes = matchedRoutes(c);
+  const handler = routes.findLast((route) => route.method !== "ALL") ?? routes.at(-1);
+  return handler?.path ?? "unmatched";
+}
+
+/**
+ * Opens the request's route span: a child of the client's `traceparent` when it sends a valid one,
+ * else the root of a new trace (garbage is ignored, never refused). Every RPC call of the request is
+ * its child (callContext), and the answer carries it back as `traceparent`. One span line per
+ * request, with its status, once the answer is made.
+ */
+export const traceRequests = createMiddleware<AppEnv>(async (c, next) => {
+  const span = startSpan({
+    parent: c.req.header("traceparent"),
+    name: "",
+    service: "gateway",
+    kind: "route",
+    requestId: c.get("requestId"),
+    metrics: c.env.METRICS,
+  });
+  const traceparent = formatTraceparent(span);
+  c.set("traceparent", traceparent);
+  // Set before the answer is made, as the request id is, so every answer carries it, errors too.
+  c.header("traceparent", traceparent);
+  try {
+    await next();
+  } finally {
+    const status = c.res.status;
+    span.name = `${c.req.method} ${routePattern(c)}`;
+    endSpan(span, status >= 500 ? "error" : "ok", { status });
+  }
 });
 
 /**
@@ -94,8 +133,9 @@ export const corsPolicy = cors({
     "Flock-Bookmark",
     "Idempotency-Key",
     "X-Request-Id",
+    "traceparent",
   ],
   allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-  exposeHeaders: ["X-Request-Id", "Retry-After", "Flock-Bookmark"],
+  exposeHeaders: ["X-Request-Id", "Retry-After", "Flock-Bookmark", "traceparent"],
   maxAge: 600,
 });

@@ -5,8 +5,9 @@ import { noteBookmark } from "./bookmarks";
 import type { AppEnv, Env } from "./env";
 
 /**
- * The context passed with an RPC call: the request id, the authenticated user, if any, and when the
- * gateway stops waiting for a call made now, so the service can budget its own calls to others.
+ * The context passed with an RPC call: the request id, the authenticated user, if any, when the
+ * gateway stops waiting for a call made now, so the service can budget its own calls to others, and
+ * the request's route span, the parent of the work the call does.
  */
 export function callContext(c: Context<AppEnv>): CallContext {
   const sessionId = c.get("sessionId");
@@ -19,6 +20,7 @@ export function callContext(c: Context<AppEnv>): CallContext {
     ...(standing ? { standing } : {}),
     ...(bookmarks && Object.keys(bookmarks).length > 0 ? { bookmarks: { ...bookmarks } } : {}),
     deadline: Date.now() + deadlineMs(c.env),
+    traceparent: c.get("traceparent"),
   };
 }
 

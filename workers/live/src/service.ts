@@ -8,7 +8,7 @@ import {
   type Result,
   ticketUser,
 } from "@flock/contracts";
-import { AppError, actor, parseInput, toResult } from "@flock/kit";
+import { AppError, actor, parseInput, toResult, traceEntrypoint } from "@flock/kit";
 import { z } from "zod";
 import type { Env } from "./env";
 
@@ -37,11 +37,11 @@ export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
   }
 
   push(ctx: CallContext, userIds: Id[], message: LiveMessage) {
-    return run(ctx, async () => {
+    return run(ctx, async (call) => {
       const text = JSON.stringify(parseInput(LiveMessage, message));
       const ids = [...new Set(parseInput(UserIds, userIds))];
       const reached = await Promise.all(
-        ids.map((id) => this.env.USER_LIVE.getByName(id).push(text)),
+        ids.map((id) => this.env.USER_LIVE.getByName(id).push(text, call.traceparent)),
       );
       return { connected: ids.filter((_, index) => (reached[index] ?? 0) > 0) };
     });
@@ -54,6 +54,9 @@ export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
     });
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts); a push is a push span.
+traceEntrypoint(LiveService, "live", { push: "push" });
 
 /**
  * Routes an upgrade to the user its ticket names, whose object redeems the ticket and accepts the

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type EndedSessions, type IssuedTicket, LIVE_TICKET_MS } from "@flock/contracts";
+import { endSpan, startSpan } from "@flock/kit";
 import type { Env } from "./env";
 
 /** The tag each socket carries: the session whose ticket opened it, so ending the session finds it. */
@@ -61,8 +62,18 @@ export class UserLive extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Sends one message (JSON text) to each open socket; answers how many it reached. */
-  push(message: string): number {
+  /**
+   * Sends one message (JSON text) to each open socket; answers how many it reached. A push span,
+   * child of the caller's (LiveService.push).
+   */
+  push(message: string, traceparent?: string): number {
+    const span = startSpan({
+      parent: traceparent,
+      name: "live.UserLive.push",
+      service: "live",
+      kind: "push",
+      metrics: this.env.METRICS,
+    });
     let sent = 0;
     for (const socket of this.ctx.getWebSockets()) {
       try {
@@ -72,6 +83,7 @@ export class UserLive extends DurableObject<Env> {
         // A socket closing meanwhile: its close handler tidies it up.
       }
     }
+    endSpan(span, "ok", { sent });
     return sent;
   }
 

@@ -65,7 +65,7 @@ describe("claim", () => {
     expect((await service.claim(as(owner), lost, [failed])).ok).toBe(true);
     expect((await service.claim(as(owner), kept, [posted])).ok).toBe(true);
     await deliver([
-      makeEvent("posts", "test", "post.created", {
+      makeEvent("posts", { requestId: "test" }, "post.created", {
         postId: kept.id,
         authorId: owner,
         sharedPostId: null,
@@ -115,7 +115,7 @@ describe("the media inbox", () => {
     const postId = newId();
     const id = await uploadAs(owner);
     await service.claim(as(owner), { kind: "post", id: postId }, [id]);
-    const created = makeEvent("posts", "t", "post.created", {
+    const created = makeEvent("posts", { requestId: "t" }, "post.created", {
       postId,
       authorId: owner,
       sharedPostId: null,
@@ -125,7 +125,7 @@ describe("the media inbox", () => {
     expect((await deliver([created])).explicitAcks).toEqual(["m0"]);
     const [row] = await db.select().from(media).where(eq(media.id, id));
     expect(row?.confirmedAt).toEqual(expect.any(Number));
-    const deleted = makeEvent("posts", "t", "post.deleted", {
+    const deleted = makeEvent("posts", { requestId: "t" }, "post.deleted", {
       postId,
       authorId: owner,
       sharedPostId: null,
@@ -142,7 +142,7 @@ describe("the media inbox", () => {
     await service.claim(as(owner), avatar, [older]);
     await service.claim(as(owner), avatar, [newer]);
     const updated = (url: string, occurredAt: string): Event => ({
-      ...makeEvent("users", "t", "user.updated", {
+      ...makeEvent("users", { requestId: "t" }, "user.updated", {
         userId: owner,
         handle: "someone",
         displayName: "Someone",
@@ -160,7 +160,7 @@ describe("the media inbox", () => {
   it("deletes every upload of a deleted account", async () => {
     const owner = newId();
     const ids = [await uploadAs(owner), await uploadAs(owner)];
-    await deliver([makeEvent("users", "t", "user.deleted", { userId: owner })]);
+    await deliver([makeEvent("users", { requestId: "t" }, "user.deleted", { userId: owner })]);
     await cron();
     expect(await left(ids)).toEqual({ rows: 0, objects: 0 });
   });

@@ -3,4 +3,5 @@ export const bindings = {
   DB: "d1",
   BUCKET: "r2",
   MEDIA_INBOX: "queue",
+  METRICS: "analytics_engine",
 } as const;

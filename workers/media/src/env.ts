@@ -7,6 +7,8 @@ export type Env = {
   BUCKET: R2Bucket;
   /** Its own inbox: dead letters marked for replay go back there. */
   MEDIA_INBOX: Queue;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics): docs/OPERATIONS.md "Metrics". */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

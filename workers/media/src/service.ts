@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { CallContext, MediaHolder, MediaRpc } from "@flock/contracts";
-import { checkHealth, defineService } from "@flock/kit";
+import { checkHealth, defineService, traceEntrypoint } from "@flock/kit";
 import * as attachments from "./attachments";
 import type { Env } from "./env";
 import * as media from "./media";
@@ -33,3 +33,6 @@ export class MediaService extends WorkerEntrypoint<Env> implements MediaRpc {
     return checkHealth("media", this.env.DB);
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(MediaService, "media");

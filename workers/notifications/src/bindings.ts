@@ -4,4 +4,5 @@ export const bindings = {
   NOTIFICATIONS_INBOX: "queue",
   USERS: "service",
   LIVE: "service",
+  METRICS: "analytics_engine",
 } as const;

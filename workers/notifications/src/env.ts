@@ -8,6 +8,8 @@ export type Env = {
   USERS: Service & UsersRpc;
   /** Live pushes of new notifications; absent where no live worker runs (the bench's monolith): no pushes. */
   LIVE?: Service & LiveRpc;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics): docs/OPERATIONS.md "Metrics". */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

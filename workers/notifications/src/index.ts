@@ -15,16 +15,17 @@ const { queue, scheduled } = serviceHandlers<Env>({
   handle: (db, env, event) => applyEvent(db, event, handleResolver(env.USERS, eventContext(event))),
   // Best effort, after the batch: a failed push is logged, never retried (the list has it).
   settled: (db, env, events) => {
-    const requestId = events[0]?.requestId ?? "live";
-    return pushNotifications(
-      db,
-      livePush(env, requestId),
-      profileLookup(env.USERS, requestId),
-      events,
-    ).catch((error) =>
-      console.error(
-        JSON.stringify({ level: "warn", message: "live push failed", error: describeError(error) }),
-      ),
+    const [first] = events;
+    const ctx = first ? eventContext(first) : { requestId: "live", actorId: null };
+    return pushNotifications(db, livePush(env, ctx), profileLookup(env.USERS, ctx), events).catch(
+      (error) =>
+        console.error(
+          JSON.stringify({
+            level: "warn",
+            message: "live push failed",
+            error: describeError(error),
+          }),
+        ),
     );
   },
 });

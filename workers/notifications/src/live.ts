@@ -4,8 +4,11 @@ import { and, count, isNull } from "drizzle-orm";
 import { notifications } from "./db/schema";
 import { toRecord } from "./notifications";
 
-/** Sends a message to these users' live sockets; answers those who had one open. */
-export type Push = (userIds: string[], message: LiveMessage) => Promise<string[]>;
+/**
+ * Sends a message to these users' live sockets; answers those who had one open. `cause` is the event
+ * the message tells of: its push is part of that event's trace.
+ */
+export type Push = (userIds: string[], message: LiveMessage, cause?: Event) => Promise<string[]>;
 
 /** The profiles of these users, as notifications embed their actor. */
 export type Profiles = (ids: string[]) => Promise<ProfileSummary[]>;
@@ -43,12 +46,22 @@ export async function pushNotifications(
   ]);
   const actorsById = new Map(actors.map((actor) => [actor.id, actor]));
   const unread = new Map(counted.map((row) => [row.recipientId, row.unread]));
+  const causes = new Map(events.map((event) => [event.id, event]));
+  // A recipient's new count is told as part of the first of its notifications in the batch.
+  const countCause = new Map<string, Event | undefined>();
+  for (const row of [...rows].reverse()) countCause.set(row.recipientId, causes.get(row.eventId));
   await Promise.all([
     ...rows.map((row) => {
       const { actorId, ...fields } = toRecord(row);
       const notification = { ...fields, actor: actorsById.get(actorId) ?? null };
-      return push([row.recipientId], { type: "notification", notification });
+      return push(
+        [row.recipientId],
+        { type: "notification", notification },
+        causes.get(row.eventId),
+      );
     }),
-    ...recipients.map((id) => push([id], { type: "unread", count: unread.get(id) ?? 0 })),
+    ...recipients.map((id) =>
+      push([id], { type: "unread", count: unread.get(id) ?? 0 }, countCause.get(id)),
+    ),
   ]);
 }

@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { CallContext, ListQuery, MarkReadInput, NotificationsRpc } from "@flock/contracts";
-import { checkHealth, defineService } from "@flock/kit";
+import { checkHealth, defineService, traceEntrypoint } from "@flock/kit";
 import type { Env } from "./env";
 import * as notifications from "./notifications";
 import type { Scope } from "./scope";
@@ -25,7 +25,7 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
     // The reader's other devices hear the new count; after the answer, and never failing it.
     if (result.ok && reader)
       this.ctx.waitUntil(
-        livePush(this.env, ctx.requestId)([reader], {
+        livePush(this.env, ctx)([reader], {
           type: "unread",
           count: result.value.unreadCount,
         }).catch(() => undefined),
@@ -36,3 +36,6 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
     return checkHealth("notifications", this.env.DB);
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(NotificationsService, "notifications");

@@ -1,5 +1,5 @@
 import { type CallContext, ProfileSummary } from "@flock/contracts";
-import { callService } from "@flock/kit";
+import { callService, eventContext } from "@flock/kit";
 import { z } from "zod";
 import type { Env } from "./env";
 import type { ResolveHandles } from "./events";
@@ -8,22 +8,25 @@ import type { Profiles as LookUpProfiles, Push } from "./live";
 const Profiles = z.array(ProfileSummary);
 
 /** The profiles of users by id, for the actors of live pushes. A failure throws (the push sends none). */
-export function profileLookup(users: Env["USERS"], requestId: string): LookUpProfiles {
+export function profileLookup(users: Env["USERS"], ctx: CallContext): LookUpProfiles {
   return (ids) =>
-    callService({ requestId, actorId: null }, "users", (call) => users.getProfiles(call, ids), {
+    callService(ctx, "users", (call) => users.getProfiles(call, ids), {
       idempotent: true,
       schema: Profiles,
     });
 }
 
-/** The live service as the notifications domain pushes through it; a no-op where no live worker is bound. */
-export function livePush(env: Env, requestId: string): Push {
+/**
+ * The live service as the notifications domain pushes through it; a no-op where no live worker is
+ * bound. A push with a cause is made in that event's context (its trace), any other in `ctx`.
+ */
+export function livePush(env: Env, ctx: CallContext): Push {
   const { LIVE } = env;
   if (!LIVE) return async () => [];
-  return async (userIds, message) =>
+  return async (userIds, message, cause) =>
     (
       await callService(
-        { requestId, actorId: null },
+        cause ? eventContext(cause) : ctx,
         "live",
         (call) => LIVE.push(call, userIds, message),
         { idempotent: false },

@@ -52,7 +52,7 @@ const producers: Record<EventType, Service> = {
 /** An event as its producer would emit it. */
 export function eventOf<T extends EventType>(type: T, data: EventData<T>): EventOf<T> {
   // makeEvent builds the envelope of exactly this type; the union it declares loses that.
-  return makeEvent(producers[type], "test", type, data) as EventOf<T>;
+  return makeEvent(producers[type], { requestId: "test" }, type, data) as EventOf<T>;
 }
 
 /** The handles of the users a test defines, resolved the way the users service would. */

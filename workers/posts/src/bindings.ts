@@ -11,4 +11,5 @@ export const bindings = {
   LIVE: "service",
   MEDIA_INBOX: "queue",
   SEARCH_INBOX: "queue",
+  METRICS: "analytics_engine",
 } as const;

@@ -15,6 +15,8 @@ export type Env = {
   LIVE?: Service & LiveRpc;
   MEDIA_INBOX: Queue;
   SEARCH_INBOX: Queue;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics): docs/OPERATIONS.md "Metrics". */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

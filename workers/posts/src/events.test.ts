@@ -66,7 +66,7 @@ async function continueAll(type: Event["type"], graph = followGraph(), celebrity
 
 /** The event a new post sends its own inbox, which fans it out. */
 const postCreated = (postId: string, authorId: string) =>
-  makeEvent("posts", "test", "post.created", {
+  makeEvent("posts", { requestId: "test" }, "post.created", {
     postId,
     authorId,
     sharedPostId: null,
@@ -137,11 +137,17 @@ describe("the posts inbox", () => {
     const [author, fan] = [userId(), userId()];
     const post = await createPost(scopeOf(author), { body: "earlier" }, { firstFollowers: null });
     await apply(
-      makeEvent("users", "test", "user.followed", { followerId: fan, followeeId: author }),
+      makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: fan,
+        followeeId: author,
+      }),
     );
     expect(await feedOf(fan)).toEqual([post.id]);
     await apply(
-      makeEvent("users", "test", "user.unfollowed", { followerId: fan, followeeId: author }),
+      makeEvent("users", { requestId: "test" }, "user.unfollowed", {
+        followerId: fan,
+        followeeId: author,
+      }),
     );
     expect(await feedOf(fan)).toEqual([]);
   });
@@ -149,11 +155,11 @@ describe("the posts inbox", () => {
   it("keeps no backfill of a follow that an unfollow applied first has overtaken", async () => {
     const [author, fan] = [userId(), userId()];
     const post = await createPost(scopeOf(author), { body: "earlier" }, { firstFollowers: null });
-    const followed = makeEvent("users", "test", "user.followed", {
+    const followed = makeEvent("users", { requestId: "test" }, "user.followed", {
       followerId: fan,
       followeeId: author,
     });
-    const unfollowed = makeEvent("users", "test", "user.unfollowed", {
+    const unfollowed = makeEvent("users", { requestId: "test" }, "user.unfollowed", {
       followerId: fan,
       followeeId: author,
     });
@@ -169,7 +175,10 @@ describe("the posts inbox", () => {
     expect(await feedOf(fan)).toEqual([]);
 
     await apply(
-      makeEvent("users", "test", "user.followed", { followerId: fan, followeeId: author }),
+      makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: fan,
+        followeeId: author,
+      }),
     );
     expect((await feedOf(fan)).at(-1)).toEqual(post.id);
   });
@@ -177,7 +186,7 @@ describe("the posts inbox", () => {
   it("counts visible comments once however often their events arrive", async () => {
     const post = await createPost(scopeOf(userId()), { body: "discuss" }, { firstFollowers: null });
     const comment = (id: string, status: "visible" | "held") =>
-      makeEvent("comments", "test", "comment.created", {
+      makeEvent("comments", { requestId: "test" }, "comment.created", {
         commentId: id,
         postId: post.id,
         postAuthorId: post.authorId,
@@ -192,14 +201,14 @@ describe("the posts inbox", () => {
     expect(result.explicitAcks).toEqual(["m0", "m1", "m2"]);
     expect((await getPost(scopeOf(), post.id)).commentCount).toBe(1);
     await deliver([
-      makeEvent("comments", "test", "comment.visibility_changed", {
+      makeEvent("comments", { requestId: "test" }, "comment.visibility_changed", {
         commentId: "01JD0000000000000000000002",
         postId: post.id,
         visible: true,
       }),
     ]);
     await deliver([
-      makeEvent("comments", "test", "comment.deleted", {
+      makeEvent("comments", { requestId: "test" }, "comment.deleted", {
         commentId: "01JD0000000000000000000001",
         postId: post.id,
         authorId: userId(),
@@ -218,7 +227,7 @@ describe("the posts inbox", () => {
       parentAuthorId: null,
     };
     const created = (commentId: string, status: "visible" | "held") =>
-      makeEvent("comments", "test", "comment.created", {
+      makeEvent("comments", { requestId: "test" }, "comment.created", {
         commentId,
         ...about,
         authorId: userId(),
@@ -228,12 +237,12 @@ describe("the posts inbox", () => {
     const [gone, released, plain] = [newId(), newId(), newId()];
     const createdGone = created(gone, "visible");
     const createdReleased = created(released, "held");
-    const release = makeEvent("comments", "test", "comment.visibility_changed", {
+    const release = makeEvent("comments", { requestId: "test" }, "comment.visibility_changed", {
       commentId: released,
       postId: post.id,
       visible: true,
     });
-    const deletion = makeEvent("comments", "test", "comment.deleted", {
+    const deletion = makeEvent("comments", { requestId: "test" }, "comment.deleted", {
       commentId: gone,
       postId: post.id,
       authorId: userId(),
@@ -263,7 +272,7 @@ describe("the posts inbox", () => {
     const theirs = await createPost(scopeOf(other), { body: "theirs" }, { firstFollowers: null });
     const { like } = await import("./likes");
     await like(scopeOf(leaving), theirs.id);
-    await deliver([makeEvent("users", "test", "user.deleted", { userId: leaving })]);
+    await deliver([makeEvent("users", { requestId: "test" }, "user.deleted", { userId: leaving })]);
     expect((await getPost(scopeOf(), theirs.id)).likeCount).toBe(0);
     // The posts go in the follow-up event, read once the tombstone refuses new ones.
     expect((await getPost(scopeOf(), mine.id)).id).toBe(mine.id);
@@ -277,7 +286,7 @@ describe("an account the posts service knows is deleted", () => {
   it("can neither post nor like, and gets no timeline rows or author copy back", async () => {
     const [leaving, author] = [userId(), userId()];
     const theirs = await createPost(scopeOf(author), { body: "theirs" }, { firstFollowers: null });
-    await apply(makeEvent("users", "test", "user.deleted", { userId: leaving }));
+    await apply(makeEvent("users", { requestId: "test" }, "user.deleted", { userId: leaving }));
 
     const { like } = await import("./likes");
     for (const write of [
@@ -293,7 +302,10 @@ describe("an account the posts service knows is deleted", () => {
 
     // Late events: a follow's backfill, a fan-out, a profile update.
     await apply(
-      makeEvent("users", "test", "user.followed", { followerId: leaving, followeeId: author }),
+      makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: leaving,
+        followeeId: author,
+      }),
     );
     await createPost(
       scopeOf(author),
@@ -303,7 +315,7 @@ describe("an account the posts service knows is deleted", () => {
       },
     );
     await apply(
-      makeEvent("users", "test", "user.updated", {
+      makeEvent("users", { requestId: "test" }, "user.updated", {
         userId: leaving,
         handle: "ghost",
         displayName: "Ghost",
@@ -316,7 +328,10 @@ describe("an account the posts service knows is deleted", () => {
     expect(await count("SELECT count(*) AS n FROM authors WHERE id = ?", leaving)).toBe(0);
     // The follow that raced the deletion leaves no follow state of the account, either way round.
     await apply(
-      makeEvent("users", "test", "user.followed", { followerId: author, followeeId: leaving }),
+      makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: author,
+        followeeId: leaving,
+      }),
     );
     expect(
       await count(
@@ -391,7 +406,7 @@ describe("the deletion of a prolific account", () => {
     const left = () => count("SELECT count(*) AS n FROM posts WHERE author_id = ?", author);
     // Earlier tests leave follow-ups of their own: apply them first, so the pages counted are ours.
     await continueAll("user.posts_removal_continued");
-    await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
+    await apply(makeEvent("users", { requestId: "test" }, "user.deleted", { userId: author }));
     expect(await left()).toBe(rows.length);
     expect(await continueAll("user.posts_removal_continued")).toBe(3);
     expect(await left()).toBe(0);
@@ -409,7 +424,7 @@ describe("the author replica", () => {
     );
     expect((await getPost(scopeOf(), post.id)).author).toBeNull();
     const profile = (displayName: string, occurredAt: string) => ({
-      ...makeEvent("users", "test", "user.updated", {
+      ...makeEvent("users", { requestId: "test" }, "user.updated", {
         userId: author,
         handle: "writer",
         displayName,
@@ -425,7 +440,7 @@ describe("the author replica", () => {
       displayName: "New name",
       avatarUrl: null,
     });
-    await apply(makeEvent("users", "test", "user.deleted", { userId: author }));
+    await apply(makeEvent("users", { requestId: "test" }, "user.deleted", { userId: author }));
     await continueAll("user.posts_removal_continued");
     await expect(getPost(scopeOf(), post.id)).rejects.toMatchObject({ code: "not_found" });
   });
@@ -443,7 +458,7 @@ describe("celebrity status", () => {
       count("SELECT count(*) AS n FROM celebrities WHERE author_id = ?", author);
     const unfollow = async (fan: string) => {
       graph.unfollow(fan, author);
-      const event = makeEvent("users", "test", "user.unfollowed", {
+      const event = makeEvent("users", { requestId: "test" }, "user.unfollowed", {
         followerId: fan,
         followeeId: author,
       });

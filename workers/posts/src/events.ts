@@ -7,6 +7,7 @@ import {
   inList,
   isRelationEvent,
   makeEvent,
+  type Origin,
   recordRelation,
   recordSuspension,
   type Statement,
@@ -59,7 +60,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         {
           post: { id: postId, authorId },
           cursor: event.type === "post.fanout_continued" ? event.data.cursor : undefined,
-          requestId: event.requestId,
+          origin: event,
         },
         deps.celebrityFollowers,
       );
@@ -136,11 +137,11 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
         dropReportsOnShown(db, userId),
-        continuePostsRemoval(db, userId, event.requestId),
+        continuePostsRemoval(db, userId, event),
       ];
     }
     case "user.posts_removal_continued":
-      return removePosts(db, event.data.userId, event.requestId);
+      return removePosts(db, event.data.userId, event);
     case "comment.created": {
       const { commentId, postId, status } = event.data;
       return [
@@ -245,7 +246,7 @@ function recountComments(db: Db, postId: string): Statement {
  * announces each post's deletion so the other services remove its comments and notifications. When
  * more posts remain, a user.posts_removal_continued event carries on with the next page.
  */
-async function removePosts(db: Db, userId: string, requestId: string): Promise<Statement[]> {
+async function removePosts(db: Db, userId: string, origin: Origin): Promise<Statement[]> {
   const owned = await db
     .select({ id: posts.id, sharedPostId: posts.sharedPostId })
     .from(posts)
@@ -257,7 +258,7 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
   const ids = page.map((post) => post.id);
   const more = owned.length > REMOVAL_PAGE;
   const announcements = page.map((post) =>
-    makeEvent("posts", requestId, "post.deleted", {
+    makeEvent("posts", origin, "post.deleted", {
       postId: post.id,
       authorId: userId,
       sharedPostId: post.sharedPostId,
@@ -270,14 +271,14 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
     db.delete(mergedPosts).where(inList(mergedPosts.postId, ids)),
     db.delete(posts).where(inList(posts.id, ids)),
     ...enqueueAll(db, outbox, announcements),
-    ...(more ? [continuePostsRemoval(db, userId, requestId)] : []),
+    ...(more ? [continuePostsRemoval(db, userId, origin)] : []),
   ];
 }
 
-function continuePostsRemoval(db: Db, userId: string, requestId: string): Statement {
+function continuePostsRemoval(db: Db, userId: string, origin: Origin): Statement {
   return enqueue(
     db,
     outbox,
-    makeEvent("posts", requestId, "user.posts_removal_continued", { userId }),
+    makeEvent("posts", origin, "user.posts_removal_continued", { userId }),
   );
 }

@@ -1,4 +1,4 @@
-import { type Db, enqueue, makeEvent, nowIso, type Statement } from "@flock/kit";
+import { type Db, enqueue, makeEvent, nowIso, type Origin, type Statement } from "@flock/kit";
 import { eq, sql } from "drizzle-orm";
 import { celebrities, mergedPosts, outbox, timelineEntries } from "./db/schema";
 import type { Audience } from "./scope";
@@ -86,7 +86,7 @@ export function deliver(
 export async function fanOutPage(
   db: Db,
   audience: Audience,
-  fanout: { post: { id: string; authorId: string }; cursor?: string; requestId: string },
+  fanout: { post: { id: string; authorId: string }; cursor?: string; origin: Origin },
   celebrityFollowers: number,
 ): Promise<Statement[]> {
   const { post, cursor } = fanout;
@@ -102,7 +102,7 @@ export async function fanOutPage(
   }
   if (page.items.length > 0) statements.push(deliver(db, post, page.items));
   if (page.nextCursor) {
-    const next = makeEvent("posts", fanout.requestId, "post.fanout_continued", {
+    const next = makeEvent("posts", fanout.origin, "post.fanout_continued", {
       postId: post.id,
       authorId: post.authorId,
       cursor: page.nextCursor,

@@ -23,7 +23,7 @@ async function setLike(scope: Scope, postId: string, liked: boolean): Promise<Li
   const { db } = scope;
   const userId = actor(scope);
   const post = await findPost(scope, postId);
-  const event = makeEvent("posts", scope.ctx.requestId, liked ? "post.liked" : "post.unliked", {
+  const event = makeEvent("posts", scope.ctx, liked ? "post.liked" : "post.unliked", {
     postId,
     postAuthorId: post.authorId,
     userId,

@@ -27,7 +27,7 @@ function recorder(online: Set<string>) {
 }
 
 const created = (post: PostRecord) =>
-  makeEvent("posts", "test", "post.created", {
+  makeEvent("posts", { requestId: "test" }, "post.created", {
     postId: post.id,
     authorId: post.authorId,
     sharedPostId: post.sharedPostId,
@@ -80,7 +80,10 @@ describe("live pushes of new posts", () => {
     const { author, online, offline, write } = await world();
     const db = createDb(env.DB);
     const graph = followGraph();
-    const muted = makeEvent("users", "test", "user.muted", { muterId: online, mutedId: author });
+    const muted = makeEvent("users", { requestId: "test" }, "user.muted", {
+      muterId: online,
+      mutedId: author,
+    });
     await runBatch(
       db,
       await applyEvent(db, muted, { audience: graph.audience, celebrityFollowers: 1000 }),

@@ -183,7 +183,7 @@ async function insertPost(
     followers !== null &&
     (await isCelebrity(db, authorId, followers.total, scope.celebrityFollowers));
   const readers = [authorId, ...(celebrity || !followers ? [] : followers.ids)];
-  const event = makeEvent("posts", scope.ctx.requestId, "post.created", {
+  const event = makeEvent("posts", scope.ctx, "post.created", {
     postId: row.id,
     authorId,
     sharedPostId: row.sharedPostId,
@@ -326,7 +326,7 @@ export async function deletePost(scope: Scope, postId: string): Promise<null> {
  */
 export function removal(scope: Scope, post: PostRow): Statement[] {
   const { db } = scope;
-  const event = makeEvent("posts", scope.ctx.requestId, "post.deleted", {
+  const event = makeEvent("posts", scope.ctx, "post.deleted", {
     postId: post.id,
     authorId: post.authorId,
     sharedPostId: post.sharedPostId,
@@ -346,7 +346,7 @@ export function removal(scope: Scope, post: PostRow): Statement[] {
 
 /** The event that says a post's text, tags or status changed, for the copies kept elsewhere (search). */
 export function updated(scope: Scope, post: Pick<PostRow, "id" | "authorId">) {
-  return makeEvent("posts", scope.ctx.requestId, "post.updated", {
+  return makeEvent("posts", scope.ctx, "post.updated", {
     postId: post.id,
     authorId: post.authorId,
   });

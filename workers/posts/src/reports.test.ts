@@ -164,7 +164,9 @@ describe("suspended accounts", () => {
     const [suspended, other] = [userId(), userId()];
     const target = await publish(other, "a post");
     const deps = { audience: followGraph().audience, celebrityFollowers: 1000 };
-    const suspension = makeEvent("users", "test", "user.suspended", { userId: suspended });
+    const suspension = makeEvent("users", { requestId: "test" }, "user.suspended", {
+      userId: suspended,
+    });
     await runBatch(db, await applyEvent(db, suspension, deps));
     const refused = /flock_refused:account_suspended/;
     expect(await failureCode(publish(suspended, "still here"))).toMatch(refused);
@@ -172,7 +174,9 @@ describe("suspended accounts", () => {
     expect(await failureCode(reportPost(scopeOf(suspended), target.id, { reason: "x" }))).toMatch(
       refused,
     );
-    const lifted = makeEvent("users", "test", "user.unsuspended", { userId: suspended });
+    const lifted = makeEvent("users", { requestId: "test" }, "user.unsuspended", {
+      userId: suspended,
+    });
     await runBatch(db, await applyEvent(db, lifted, deps));
     // An older suspension arriving late changes nothing.
     await runBatch(db, await applyEvent(db, suspension, deps));

@@ -82,7 +82,10 @@ describe("what the search index reads", () => {
       db,
       await applyEvent(
         db,
-        makeEvent("users", "test", "user.blocked", { blockerId: author, blockedId: blocked }),
+        makeEvent("users", { requestId: "test" }, "user.blocked", {
+          blockerId: author,
+          blockedId: blocked,
+        }),
         { audience: followGraph().audience, celebrityFollowers: 1000 },
       ),
     );

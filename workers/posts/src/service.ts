@@ -23,6 +23,7 @@ import {
   describeError,
   type Inboxes,
   parseInput,
+  traceEntrypoint,
 } from "@flock/kit";
 import { z } from "zod";
 import { outbox } from "./db/schema";
@@ -248,6 +249,9 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     }
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(PostsService, "posts");
 
 /** The newest followers of an author, or null when the users service does not answer in time. */
 async function firstFollowers(

@@ -20,11 +20,11 @@ async function apply(event: Event, graph = followGraph()) {
 }
 
 const blocked = (blockerId: string, blockedId: string) =>
-  makeEvent("users", "test", "user.blocked", { blockerId, blockedId });
+  makeEvent("users", { requestId: "test" }, "user.blocked", { blockerId, blockedId });
 const unblocked = (blockerId: string, blockedId: string) =>
-  makeEvent("users", "test", "user.unblocked", { blockerId, blockedId });
+  makeEvent("users", { requestId: "test" }, "user.unblocked", { blockerId, blockedId });
 const muted = (muterId: string, mutedId: string) =>
-  makeEvent("users", "test", "user.muted", { muterId, mutedId });
+  makeEvent("users", { requestId: "test" }, "user.muted", { muterId, mutedId });
 
 /** A reader following an author and a friend, each with a post already in the reader's feed. */
 async function world() {
@@ -113,7 +113,7 @@ describe("blocks in the posts service", () => {
     const post = await createPost(scopeOf(author), { body: "in flight" }, { firstFollowers: null });
     await apply(blocked(reader, author));
     await apply(
-      makeEvent("posts", "test", "post.created", {
+      makeEvent("posts", { requestId: "test" }, "post.created", {
         postId: post.id,
         authorId: author,
         sharedPostId: null,

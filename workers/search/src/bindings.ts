@@ -3,4 +3,5 @@ export const bindings = {
   DB: "d1",
   SEARCH_INBOX: "queue",
   POSTS: "service",
+  METRICS: "analytics_engine",
 } as const;

@@ -1,6 +1,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { type CallContext, ReindexPage, type SearchQuery, type SearchRpc } from "@flock/contracts";
-import { checkHealth, defineService, newId, parseInput, runBatch } from "@flock/kit";
+import {
+  checkHealth,
+  defineService,
+  newId,
+  parseInput,
+  runBatch,
+  traceEntrypoint,
+} from "@flock/kit";
 import type { Env } from "./env";
 import { indexPosts, indexUsers } from "./events";
 import type { Scope } from "./scope";
@@ -49,3 +56,6 @@ export class SearchService extends WorkerEntrypoint<Env> implements SearchRpc {
     return checkHealth("search", this.env.DB);
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(SearchService, "search");

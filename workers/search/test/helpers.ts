@@ -16,7 +16,7 @@ export { newId };
 export function eventOf<T extends EventType>(type: T, data: EventData<T>): EventOf<T> {
   const producer = type.startsWith("post.") ? "posts" : "users";
   // makeEvent builds the envelope of exactly this type; the union it declares loses that.
-  return makeEvent(producer, "test", type, data) as EventOf<T>;
+  return makeEvent(producer, { requestId: "test" }, type, data) as EventOf<T>;
 }
 
 /** The posts service as a test defines it: what postsForIndex would answer for each id. */

@@ -64,7 +64,7 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     createdAt: now,
     updatedAt: now,
   };
-  const event = makeEvent("users", scope.ctx.requestId, "user.registered", {
+  const event = makeEvent("users", scope.ctx, "user.registered", {
     userId: row.id,
     handle: row.handle,
     displayName: row.displayName,
@@ -182,7 +182,7 @@ async function applyChanges(
     displayName: changes.displayName ?? current.displayName,
     avatarUrl: changes.avatarUrl !== undefined ? changes.avatarUrl : current.avatarUrl,
   };
-  const event = makeEvent("users", scope.ctx.requestId, "user.updated", summary);
+  const event = makeEvent("users", scope.ctx, "user.updated", summary);
   // Other services keep only the summary (handle, name, avatar): a new bio or password tells them nothing.
   const summaryChanged =
     summary.handle !== current.handle ||
@@ -212,7 +212,7 @@ export async function deleteMe(scope: Scope, raw: DeleteMeInput): Promise<null> 
   const { db } = scope;
   const id = actor(scope);
   await confirmPassword(await findById(scope, id), password, "password");
-  const event = makeEvent("users", scope.ctx.requestId, "user.deleted", { userId: id });
+  const event = makeEvent("users", scope.ctx, "user.deleted", { userId: id });
   const [deleted] = await db.batch([
     db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
     enqueueIfChanged(db, outbox, event),

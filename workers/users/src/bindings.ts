@@ -10,4 +10,5 @@ export const bindings = {
   SEND_EMAIL: "send_email",
   MAIL_FROM: "var",
   APP_URL: "var",
+  METRICS: "analytics_engine",
 } as const;

@@ -34,7 +34,6 @@ async function otherThanMe(scope: Scope, handle: string, what: "block" | "mute")
 export async function block(scope: Scope, handle: string): Promise<Profile> {
   const { db } = scope;
   const { me, target } = await otherThanMe(scope, handle, "block");
-  const { requestId } = scope.ctx;
   const pair = { blockerId: me, blockedId: target.id };
   const unfollowOf = (followerId: string, followeeId: string) => [
     db
@@ -43,7 +42,7 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
     enqueueIfChanged(
       db,
       outbox,
-      makeEvent("users", requestId, "user.unfollowed", { followerId, followeeId }),
+      makeEvent("users", scope.ctx, "user.unfollowed", { followerId, followeeId }),
     ),
   ];
   // One statement per direction: an OR of the two makes SQLite's planner fail on the partial index.
@@ -63,7 +62,7 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
       .insert(blocks)
       .values({ id: newId(), ...pair, createdAt: nowIso() })
       .onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, makeEvent("users", requestId, "user.blocked", pair)),
+    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.blocked", pair)),
     ...unfollowOf(me, target.id),
     ...unfollowOf(target.id, me),
     cancelRequest(me, target.id),
@@ -80,7 +79,7 @@ export async function unblock(scope: Scope, handle: string): Promise<Profile> {
   const pair = { blockerId: me, blockedId: target.id };
   await db.batch([
     db.delete(blocks).where(and(eq(blocks.blockerId, me), eq(blocks.blockedId, target.id))),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx.requestId, "user.unblocked", pair)),
+    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.unblocked", pair)),
   ]);
   return getProfile(scope, handle);
 }
@@ -95,7 +94,7 @@ export async function mute(scope: Scope, handle: string): Promise<Profile> {
       .insert(mutes)
       .values({ id: newId(), ...pair, createdAt: nowIso() })
       .onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx.requestId, "user.muted", pair)),
+    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.muted", pair)),
   ]);
   return getProfile(scope, handle);
 }
@@ -107,7 +106,7 @@ export async function unmute(scope: Scope, handle: string): Promise<Profile> {
   const pair = { muterId: me, mutedId: target.id };
   await db.batch([
     db.delete(mutes).where(and(eq(mutes.muterId, me), eq(mutes.mutedId, target.id))),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx.requestId, "user.unmuted", pair)),
+    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.unmuted", pair)),
   ]);
   return getProfile(scope, handle);
 }

@@ -14,6 +14,8 @@ export type Env = {
   MAIL_FROM: string;
   /** The web app's origin, which the links in those mails open (its /reset-password and /verify-email pages). */
   APP_URL: string;
+  /** Span data points (Workers Analytics Engine, dataset flock_metrics): docs/OPERATIONS.md "Metrics". */
+  METRICS?: AnalyticsEngineDataset;
 };
 
 // Fails to compile if a binding typed here is missing from bindings.ts, which a test compares with wrangler.toml.

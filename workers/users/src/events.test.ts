@@ -29,7 +29,7 @@ import { getProfile } from "./profiles";
 import { inboxes, UsersService } from "./service";
 
 function postCreated(authorId: string, postId = "01JD0000000000000000000000"): Event {
-  return makeEvent("posts", "test", "post.created", {
+  return makeEvent("posts", { requestId: "test" }, "post.created", {
     postId,
     authorId,
     sharedPostId: null,
@@ -167,7 +167,7 @@ describe("the users inbox", () => {
   it("counts an author's live posts whatever order their events arrive in", async () => {
     const author = await newUser("ordered");
     const created = (postId: string) =>
-      makeEvent("posts", "test", "post.created", {
+      makeEvent("posts", { requestId: "test" }, "post.created", {
         postId,
         authorId: author.id,
         sharedPostId: null,
@@ -175,7 +175,7 @@ describe("the users inbox", () => {
         mentions: [],
       });
     const deleted = (postId: string) =>
-      makeEvent("posts", "test", "post.deleted", {
+      makeEvent("posts", { requestId: "test" }, "post.deleted", {
         postId,
         authorId: author.id,
         sharedPostId: null,
@@ -194,7 +194,7 @@ describe("the users inbox", () => {
 
   it("retries an event meant for another inbox", async () => {
     const author = await newUser("author");
-    const event = makeEvent("users", "test", "friend.requested", {
+    const event = makeEvent("users", { requestId: "test" }, "friend.requested", {
       friendRequestId: "01JD0000000000000000000001",
       fromId: author.id,
       toId: author.id,

@@ -23,7 +23,7 @@ export async function follow(scope: Scope, handle: string): Promise<Profile> {
       { path: "handle", message: "is your own" },
     ]);
   }
-  const event = makeEvent("users", scope.ctx.requestId, "user.followed", {
+  const event = makeEvent("users", scope.ctx, "user.followed", {
     followerId,
     followeeId: target.id,
   });
@@ -42,7 +42,7 @@ export async function unfollow(scope: Scope, handle: string): Promise<Profile> {
   const { db } = scope;
   const followerId = actor(scope);
   const target = await findByHandle(scope, handle);
-  const event = makeEvent("users", scope.ctx.requestId, "user.unfollowed", {
+  const event = makeEvent("users", scope.ctx, "user.unfollowed", {
     followerId,
     followeeId: target.id,
   });

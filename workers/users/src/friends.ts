@@ -87,7 +87,7 @@ export async function sendFriendRequest(
 
   const at = now.toISOString();
   const id = newId();
-  const event = makeEvent("users", scope.ctx.requestId, "friend.requested", {
+  const event = makeEvent("users", scope.ctx, "friend.requested", {
     friendRequestId: id,
     fromId: me,
     toId: target.id,
@@ -139,7 +139,7 @@ export async function acceptFriendRequest(scope: Scope, id: string): Promise<Fri
   const { db } = scope;
   const request = await pendingRequestFor(scope, id, "to");
   const now = nowIso();
-  const event = makeEvent("users", scope.ctx.requestId, "friend.accepted", {
+  const event = makeEvent("users", scope.ctx, "friend.accepted", {
     friendRequestId: id,
     fromId: request.from.id,
     toId: request.to.id,

@@ -80,12 +80,9 @@ async function setSuspension(
   const target = await findByHandle(scope, handle);
   if (suspend && target.role === "moderator")
     throw new AppError("forbidden", "A moderator cannot be suspended; revoke the role first.");
-  const event = makeEvent(
-    "users",
-    scope.ctx.requestId,
-    suspend ? "user.suspended" : "user.unsuspended",
-    { userId: target.id },
-  );
+  const event = makeEvent("users", scope.ctx, suspend ? "user.suspended" : "user.unsuspended", {
+    userId: target.id,
+  });
   // The change, its event and its audit entry in one transaction, each only when the suspension
   // actually changed: a second moderator racing the first records and announces nothing.
   await db.batch([

@@ -15,7 +15,7 @@ import type {
   UsersRpc,
   VerifyEmailInput,
 } from "@flock/contracts";
-import { checkHealth, defineService, type Inboxes, parseInput } from "@flock/kit";
+import { checkHealth, defineService, type Inboxes, parseInput, traceEntrypoint } from "@flock/kit";
 import { z } from "zod";
 import * as accounts from "./accounts";
 import * as blocks from "./blocks";
@@ -190,3 +190,6 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return checkHealth("users", this.env.DB);
   }
 }
+
+// Each RPC method is a span of the caller's trace (kit/trace.ts).
+traceEntrypoint(UsersService, "users");
