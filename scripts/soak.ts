@@ -49,7 +49,15 @@ const sql: Sql = async (database: Database, query: string) => {
   );
 };
 
-const http = gatewayHttp(base);
+// Every request the soak sends, by status, setup included: what `npm run stats` should find in the
+// gateway's route spans for the same run.
+const sent: Record<string, number> = {};
+const gateway = gatewayHttp(base);
+const http: typeof gateway = async (...args) => {
+  const reply = await gateway(...args);
+  sent[reply.status] = (sent[reply.status] ?? 0) + 1;
+  return reply;
+};
 
 const started = Date.now();
 const totals: Pick<WorkloadResult, "requests" | "serverErrors" | "byStatus"> = {
@@ -90,6 +98,8 @@ console.log(
   `soak: ${totals.requests} requests in ${seconds.toFixed(0)} s (${(totals.requests / seconds).toFixed(1)} req/s), 5xx: ${totals.serverErrors}`,
 );
 console.log(`statuses: ${JSON.stringify(totals.byStatus)}`);
+const all = Object.values(sent).reduce((total, n) => total + n, 0);
+console.log(`gateway requests sent (setup included): ${all}, by status: ${JSON.stringify(sent)}`);
 await drain(sql, 120_000);
 const violations = await checkInvariants(sql, { celebrityFollowers: 10_000, poisonPerInbox: 0 });
 for (const violation of violations)

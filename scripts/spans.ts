@@ -1,6 +1,9 @@
 // The span lines the workers log (packages/kit/src/trace.ts), read back from wrangler's output: the
 // local store of flock's metrics, for `npm run stats` and the tracing test.
 
+/** The line `npm start` writes to its log before each run's output. */
+export const RUN_MARKER = "=== flock start";
+
 /** One span line as a worker logged it; the fields a kind does not have are absent. */
 export type SpanLine = {
   span: string;
@@ -24,6 +27,8 @@ export type SpanLine = {
   batch?: string;
   sent?: number;
   requestId?: string;
+  /** When the span started, epoch milliseconds. */
+  at: number;
 };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what it removes.

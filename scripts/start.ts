@@ -1,11 +1,16 @@
 // `npm start`: builds the web app, applies every local D1 migration, then runs all workers and their
 // queues in one `wrangler dev` process, serving the gateway (API and web app) on
-// http://localhost:8787 (PORT overrides).
-import { copyFileSync, existsSync } from "node:fs";
-import { run } from "./run.ts";
+// http://localhost:8787 (PORT overrides). wrangler's output is also appended to
+// .wrangler/logs/flock.log, where `npm run stats` reads the span lines.
+import { spawn } from "node:child_process";
+import { appendFileSync, copyFileSync, createWriteStream, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { quietEnv, run } from "./run.ts";
+import { RUN_MARKER } from "./spans.ts";
 import { devConfigs, workers } from "./workers.ts";
 
 const STATE = ".wrangler/state";
+const LOG = ".wrangler/logs/flock.log";
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
@@ -31,7 +36,10 @@ for (const worker of workers) {
 }
 
 const port = process.env.PORT ?? "8787";
-await run("wrangler", [
+mkdirSync(path.dirname(LOG), { recursive: true });
+// Each run starts with a marker line: stats reads the last run unless told otherwise.
+appendFileSync(LOG, `${RUN_MARKER} ${new Date().toISOString()} port ${port}\n`);
+await tee("wrangler", [
   "dev",
   ...devConfigs.flatMap((config) => ["-c", config]),
   "--persist-to",
@@ -47,3 +55,29 @@ await run("wrangler", [
   "LOCAL_RUN:true",
   ...process.argv.slice(2),
 ]);
+
+/**
+ * Runs a command with its output both on this console and appended to LOG; resolves when it exits
+ * 0. The console keeps every line; the file is what a run recorded.
+ */
+function tee(command: string, args: string[]): Promise<void> {
+  const log = createWriteStream(LOG, { flags: "a" });
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["inherit", "pipe", "pipe"], env: quietEnv });
+    child.stdout.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      log.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      log.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      log.end();
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(" ")} exited with ${code ?? signal}`));
+    });
+  });
+}

@@ -127,6 +127,8 @@ export function endSpan(span: Span, outcome: "ok" | "error", fields: SpanFields 
     outcome,
     ...fields,
     ...(span.requestId ? { requestId: span.requestId } : {}),
+    // When it started (epoch ms): a local log has no other clock (npm run stats --since).
+    at: span.start,
   });
   if (outcome === "ok") console.log(line);
   else console.error(line);
