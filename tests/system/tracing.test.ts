@@ -126,4 +126,18 @@ describe("one trace through every hop", () => {
       expect(route).toMatchObject({ kind: "route", parent: null, span: "GET /v1/posts" });
     }
   });
+
+  it("logs a cron span with the outbox backlog the cron leaves", async () => {
+    const author = await flock.api.signUp("cron");
+    expect((await flock.api.post("/v1/posts", { body: "sent" }, author.token)).status).toBe(201);
+    await flock.server.getWorker("flock-posts").scheduled({ cron: "* * * * *" });
+    const cron = await eventually(async () => {
+      const found = spans().findLast((span) => span.kind === "cron" && span.service === "posts");
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(cron).toMatchObject({ span: "posts.scheduled", parent: null, outcome: "ok" });
+    expect(cron?.outboxUnsent).toBeGreaterThanOrEqual(0);
+    expect(cron?.outboxOldestAgeMs).toBeGreaterThanOrEqual(0);
+  });
 });
