@@ -74,13 +74,16 @@ export const Bookmarks = z.partialRecord(
 );
 export type Bookmarks = z.infer<typeof Bookmarks>;
 
-/** What every RPC call carries: who acts (already authenticated by the gateway), the request id and the deadline. */
 /**
  * A W3C Trace Context traceparent: version 00, a 32-hex trace id, the 16-hex id of the span that
  * made the call or the event, and the flags (docs/OPERATIONS.md "Traces").
  */
 export const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
+/**
+ * What every RPC call carries: who acts (already authenticated by the gateway), the request id, the
+ * deadline and the caller's span.
+ */
 export const CallContext = z.object({
   requestId: z.string(),
   actorId: Id.nullable(),

@@ -53,8 +53,9 @@ type Pending = { event: Event; messages: Message[]; statements: Statement[]; spa
 /**
  * Applies each message of a batch exactly once, and answers the events this invocation committed
  * (each with its event span as traceparent), with the count of messages of events applied before and
- * of those it retried: parse with the contracts schema, skip events already recorded (one read for the whole batch), then run every handler's statements and the processed
- * records in one D1 batch, and ack. When that batch fails (one handler's statements fail, or a
+ * of those it retried: parse with the contracts schema, skip events already recorded (one read for
+ * the whole batch), then run every handler's statements and the processed records in one D1 batch,
+ * and ack. When that batch fails (one handler's statements fail, or a
  * concurrent delivery of an event got its processed record in first), each event's statements run
  * again in a batch of their own, so a bad message retries alone, with backoff, and the others still
  * ack; after the queue's max_retries it dead-letters.
