@@ -38,8 +38,9 @@ export const users = sqliteTable("users", {
   suspendedAt: text("suspended_at"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
-  // Steps with every change of the row, in the change's own transaction, so it orders a profile's
-  // changes as they committed; user.updated carries it (decision 0019).
+  // Steps with every change a user makes to the account (the only writes that change the summary),
+  // in the change's own transaction, so it orders profile changes as they committed; user.updated
+  // carries it (decision 0019).
   revision: integer("revision").notNull().default(0),
 });
 
