@@ -58,7 +58,6 @@ export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
   async health(): Promise<Health> {
     return { service: "live", database: "none" };
   }
-
 }
 
 /**
