@@ -53,7 +53,7 @@ export function OperationsPage() {
           <p class={`health-summary health-${health.state.data.status}`} role="status">
             {statusWords[health.state.data.status]}
           </p>
-          <div class="table-scroll">
+          <div class="table-card">
             <table class="health-table">
               <caption>Each service's health</caption>
               <thead>
