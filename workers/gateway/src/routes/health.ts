@@ -22,7 +22,8 @@ const MIN_OPERATOR_TOKEN = 32;
 
 /**
  * How long an isolate reuses its last probe of the services: a flood of health checks then costs
- * each service one query a second per isolate, not one per request.
+ * each service about one query a second per isolate (those racing the first answer probe too), not
+ * one per request.
  */
 const REUSE_MS = 1_000;
 
@@ -60,13 +61,19 @@ function probeAll(env: Env): Promise<Health[]> {
   ]);
 }
 
-let lastProbe: { at: number; answers: Promise<Health[]> } | null = null;
+let lastProbe: { at: number; answers: Health[] } | null = null;
 
-/** The services' answers, probed now or at most REUSE_MS ago (concurrent requests share one probe). */
-function answers(env: Env): Promise<Health[]> {
+/**
+ * The services' answers, probed now or at most REUSE_MS ago. What is kept is the answers, never the
+ * pending probe: a promise of another request's I/O must not be awaited by this one (workerd ties
+ * I/O to the request that started it).
+ */
+async function answers(env: Env): Promise<Health[]> {
   const now = Date.now();
-  if (!lastProbe || now - lastProbe.at >= REUSE_MS) lastProbe = { at: now, answers: probeAll(env) };
-  return lastProbe.answers;
+  if (lastProbe && now - lastProbe.at < REUSE_MS) return lastProbe.answers;
+  const found = await probeAll(env);
+  lastProbe = { at: Date.now(), answers: found };
+  return found;
 }
 
 /** A millisecond var as a threshold, or the production default when it is missing or not a number. */
