@@ -33,6 +33,6 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
     return result;
   }
   health() {
-    return checkHealth("notifications", this.env.DB);
+    return checkHealth("notifications", this.env.DB, { producer: false });
   }
 }

@@ -48,6 +48,6 @@ export class SearchService extends WorkerEntrypoint<Env> implements SearchRpc {
     });
   }
   health() {
-    return checkHealth("search", this.env.DB);
+    return checkHealth("search", this.env.DB, { producer: false });
   }
 }
