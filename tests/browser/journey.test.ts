@@ -614,6 +614,15 @@ describe("two people on flock", () => {
     expect(refused.status).toBe(403);
     await dana.page.getByRole("button", { name: "Unsuspend" }).click();
     await dana.page.getByText(`@${bob.handle} is no longer suspended.`).waitFor();
+
+    // The operations page: every service's health with its figures, which only moderators get.
+    await dana.page.getByRole("link", { name: "Operations" }).click();
+    await dana.page.getByRole("heading", { level: 1, name: "Operations" }).waitFor();
+    const services = dana.page.getByRole("table", { name: "Each service's health" });
+    for (const service of ["users", "posts", "comments", "notifications", "media", "search"])
+      await services.getByRole("row", { name: new RegExp(`^${service} `) }).waitFor();
+    await services.getByRole("columnheader", { name: "Dead letters" }).waitFor();
+    await expectAccessible(dana.page, "the operations page");
     await expectNoInjection(dana.page, dana.incidents);
   });
 

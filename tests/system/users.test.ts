@@ -374,12 +374,9 @@ describe("the gateway itself", () => {
     const reply = await flock.api.get("/v1/health");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
-      ok: true,
-      services: ["users", "posts", "comments", "notifications", "media", "search"].map(
-        (service) => ({
-          service,
-          ok: true,
-        }),
+      status: "ok",
+      services: ["users", "posts", "comments", "notifications", "media", "search", "live"].map(
+        (service) => ({ service, status: "ok" }),
       ),
     });
   });

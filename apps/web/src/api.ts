@@ -10,6 +10,8 @@ export type Comment = Schemas["Comment"];
 export type CommentPage = Schemas["CommentPage"];
 export type FieldError = Schemas["FieldError"];
 export type FriendRequest = Schemas["FriendRequest"];
+export type HealthReport = Schemas["HealthReport"];
+export type ServiceHealth = Schemas["ServiceHealth"];
 export type Notification = Schemas["Notification"];
 export type Post = Schemas["Post"];
 export type Profile = Schemas["Profile"];
@@ -115,6 +117,10 @@ client.use({
 
 function isProblem(value: unknown): value is Schemas["Problem"] {
   return typeof value === "object" && value !== null && "title" in value && "status" in value;
+}
+
+function isHealthReport(value: unknown): value is HealthReport {
+  return typeof value === "object" && value !== null && "status" in value && "services" in value;
 }
 
 /** What openapi-fetch resolves to: the parsed body as `data` on a 2xx, as `error` otherwise. */
@@ -331,6 +337,16 @@ export const api = {
         body: {},
       }),
     ),
+
+  /** Every service's health; with some service down (a 503) the report still says which. */
+  health: async (signal?: AbortSignal): Promise<HealthReport> => {
+    const reply = await client.GET("/v1/health", { signal }).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw new ApiError(0, "Could not reach flock. Check your connection and try again.");
+    });
+    if (reply.response.status === 503 && isHealthReport(reply.error)) return reply.error;
+    return answer(Promise.resolve(reply));
+  },
 
   liveTicket: () => answer(client.POST("/v1/live/ticket")),
   notifications: (q: PageQuery = {}) =>

@@ -6,6 +6,7 @@ import { VerifyEmailBanner } from "./components/verify-banner";
 import { LoginPage, SignupPage } from "./pages/auth";
 import { ModerationPage } from "./pages/moderation";
 import { NotificationsPage } from "./pages/notifications";
+import { OperationsPage } from "./pages/operations";
 import { PostPage } from "./pages/post";
 import { ProfilePage } from "./pages/profile";
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from "./pages/recovery";
@@ -73,6 +74,13 @@ function Header({ state, route }: { state: Session; route: Route }) {
                   <li>
                     <NavLink href="/moderation" current={at("moderation")}>
                       Moderation
+                    </NavLink>
+                  </li>
+                )}
+                {user.role === "moderator" && (
+                  <li>
+                    <NavLink href="/operations" current={at("operations")}>
+                      Operations
                     </NavLink>
                   </li>
                 )}
@@ -221,6 +229,8 @@ function Page({ route, user }: { route: Route; user: User | null }) {
       return <SignedIn user={user}>{() => <NotificationsPage />}</SignedIn>;
     case "moderation":
       return <SignedIn user={user}>{() => <ModerationPage />}</SignedIn>;
+    case "operations":
+      return <SignedIn user={user}>{() => <OperationsPage />}</SignedIn>;
     case "search":
       return <SearchPage />;
     case "not-found":

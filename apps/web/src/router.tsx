@@ -57,6 +57,7 @@ export type Route =
   | { page: "settings" }
   | { page: "notifications" }
   | { page: "moderation" }
+  | { page: "operations" }
   | { page: "search" }
   | { page: "post"; id: string }
   | { page: "tag"; tag: string }
@@ -82,6 +83,7 @@ export function match(path: string): Route {
     if (first === "explore" || first === "login" || first === "signup") return { page: first };
     if (first === "settings" || first === "notifications" || first === "moderation")
       return { page: first };
+    if (first === "operations") return { page: first };
     if (first === "search") return { page: first };
     if (first === "forgot-password" || first === "reset-password" || first === "verify-email")
       return { page: first };

@@ -125,14 +125,49 @@ export function mentionLimited<Schema extends z.ZodType<string>>(schema: Schema)
   });
 }
 
-/** What each service's `health()` RPC answers. */
-export const Health = z
-  .object({ service: z.string(), ok: z.boolean(), detail: z.string().optional() })
-  .meta({ id: "Health" });
+/** A service's state as GET /v1/health reports it: `down` when it or its database does not answer. */
+export const HealthStatus = z.enum(["ok", "degraded", "down"]).meta({ id: "HealthStatus" });
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+const Count = z.number().int().min(0);
+const AgeMs = z.number().int().min(0).nullable();
+
+/** The figures behind a service's status, for moderators and operators (docs/OPERATIONS.md). */
+export const HealthDetails = z
+  .object({
+    unsentEvents: Count.meta({ description: "Outbox rows not yet sent to a queue" }),
+    oldestUnsentAgeMs: AgeMs.meta({
+      description: "Age of the oldest unsent outbox row in milliseconds; null when none is unsent",
+    }),
+    deadLetters: Count.meta({ description: "Messages kept in the service's dead_letters table" }),
+    oldestUnprocessedAgeMs: AgeMs.meta({
+      description:
+        "Age of the oldest inbox message that failed and is neither applied nor dead-lettered yet, " +
+        "in milliseconds since it was enqueued; null when none is waiting",
+    }),
+  })
+  .meta({ id: "HealthDetails" });
+export type HealthDetails = z.infer<typeof HealthDetails>;
+
+/**
+ * What each service's `health()` RPC answers: facts, which the gateway judges against its
+ * thresholds. `database` is `none` for a service without one (live); `details` come with `ok`.
+ */
+export const Health = z.object({
+  service: z.string().max(30),
+  database: z.enum(["ok", "down", "none"]),
+  details: HealthDetails.optional(),
+});
 export type Health = z.infer<typeof Health>;
 
-/** GET /v1/health: every service's health, `ok` when all of them are up. */
+/** One service in GET /v1/health; `details` only for a moderator's token or the operator token. */
+export const ServiceHealth = z
+  .object({ service: z.string(), status: HealthStatus, details: HealthDetails.optional() })
+  .meta({ id: "ServiceHealth" });
+export type ServiceHealth = z.infer<typeof ServiceHealth>;
+
+/** GET /v1/health: the worst of the services' states, and each one's. */
 export const HealthReport = z
-  .object({ ok: z.boolean(), services: z.array(Health) })
+  .object({ status: HealthStatus, services: z.array(ServiceHealth) })
   .meta({ id: "HealthReport" });
 export type HealthReport = z.infer<typeof HealthReport>;

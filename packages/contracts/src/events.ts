@@ -27,12 +27,19 @@ function event<const T extends string, D extends z.ZodRawShape>(type: T, data: D
   });
 }
 
-const follow = { followerId: Id, followeeId: Id };
+/**
+ * Where the change stands among all changes of its subject, counted by the producer in the change's
+ * own transaction: consumers order by it, since an event id says when the event was made, not when
+ * its write committed (decision 0019). Absent on events written before revisions existed.
+ */
+const Revision = z.number().int().nonnegative().optional();
+const follow = { followerId: Id, followeeId: Id, revision: Revision };
 const profile = {
   userId: Id,
   handle: z.string(),
   displayName: z.string(),
   avatarUrl: z.string().nullable(),
+  revision: Revision,
 };
 const friendRequest = { friendRequestId: Id, fromId: Id, toId: Id };
 const block = { blockerId: Id, blockedId: Id };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type CallContext, Id } from "./common";
+import { type CallContext, type Health, Id } from "./common";
 import type { Result } from "./errors";
 import { Notification } from "./notifications";
 import { Post } from "./posts";
@@ -55,4 +55,6 @@ export interface LiveRpc {
   push(ctx: CallContext, userIds: Id[], message: LiveMessage): Promise<Result<{ connected: Id[] }>>;
   /** Closes the sockets of ended sessions, so an ended session hears nothing more. */
   endSessions(ctx: CallContext, ended: EndedSessions): Promise<Result<{ closed: number }>>;
+  /** Answers at all: the live worker has no database, so answering is all its health is. */
+  health(): Promise<Health>;
 }

@@ -28,6 +28,8 @@ export function inboxFailuresTable() {
     error: text("error").notNull(),
     attempts: integer("attempts").notNull(),
     failedAt: integer("failed_at").notNull(),
+    /** When the message was first enqueued (its first failure's `message.timestamp`): how long it has waited. */
+    enqueuedAt: integer("enqueued_at"),
   });
 }
 export type InboxFailuresTable = ReturnType<typeof inboxFailuresTable>;
@@ -49,6 +51,7 @@ export async function recordFailure(
     error: describeError(error).slice(0, 1000),
     attempts: message.attempts,
     failedAt: Date.now(),
+    enqueuedAt: message.timestamp.getTime(),
   };
   await db
     .insert(failures)

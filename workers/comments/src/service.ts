@@ -94,7 +94,7 @@ export class CommentsService extends WorkerEntrypoint<Env> implements CommentsRp
     return this.#service.read(ctx, (scope) => moderation.listCommentsAudit(scope, query));
   }
   health() {
-    return checkHealth("comments", this.env.DB);
+    return checkHealth("comments", this.env.DB, { producer: true });
   }
 
   /** The post and its author, from the posts service: the comments service keeps no posts. */

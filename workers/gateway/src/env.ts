@@ -30,6 +30,15 @@ export type Env = {
    * milliseconds; at most 60000 (and that when unset). Tests shorten it to watch the window close.
    */
   SESSION_RECHECK_MS?: string;
+  /** An outbox row unsent for longer than this (ms) makes GET /v1/health report its service degraded. */
+  HEALTH_STUCK_MS: string;
+  /** An inbox message waiting for longer than this (ms) makes GET /v1/health report its service degraded. */
+  HEALTH_LAG_MS: string;
+  /**
+   * Presented as `Flock-Operator-Token` on GET /v1/health, it shows every service's figures, as a
+   * moderator's token does. Optional: unset, or shorter than 32 characters, no token matches it.
+   */
+  OPERATOR_TOKEN?: string;
   /** Sign-up and sign-in attempts per client address. */
   AUTH_LIMITER: RateLimit;
   /** Sign-in attempts per account (the login named), from any address. */

@@ -12,7 +12,7 @@ import { auth } from "./routes/auth";
 import { blocks, myBlocks } from "./routes/blocks";
 import { comments } from "./routes/comments";
 import { feed } from "./routes/feed";
-import { health } from "./routes/health";
+import { health, OPERATOR_HEADER } from "./routes/health";
 import { live } from "./routes/live";
 import { me } from "./routes/me";
 import { images, uploads } from "./routes/media";
@@ -79,6 +79,12 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",
   scheme: "bearer",
   bearerFormat: "JWT",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
+  type: "apiKey",
+  in: "header",
+  name: OPERATOR_HEADER,
+  description: "The OPERATOR_TOKEN secret; only GET /v1/health reads it.",
 });
 app.doc31("/openapi.json", documentation);
 app.get("/docs", docsPolicy, docsPage);

@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   CallContext,
   type EndedSessions,
+  type Health,
   Id,
   LiveMessage,
   type LiveRpc,
@@ -52,6 +53,10 @@ export class LiveService extends WorkerEntrypoint<Env> implements LiveRpc {
       const which = parseInput(Ended, ended);
       return { closed: await this.env.USER_LIVE.getByName(which.userId).endSessions(which) };
     });
+  }
+  /** It has no database: answering at all is its health. */
+  async health(): Promise<Health> {
+    return { service: "live", database: "none" };
   }
 }
 

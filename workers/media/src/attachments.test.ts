@@ -157,6 +157,35 @@ describe("the media inbox", () => {
     expect(await left([newer])).toEqual({ rows: 1, objects: 1 });
   });
 
+  it("keeps the avatar whose change committed last, though its event was made first", async () => {
+    for (const order of ["replaced first", "shown first"] as const) {
+      const owner = newId();
+      const [first, second] = [await uploadAs(owner), await uploadAs(owner)];
+      const avatar = { kind: "avatar" as const, id: owner };
+      await service.claim(as(owner), avatar, [first]);
+      await service.claim(as(owner), avatar, [second]);
+      // Two changes raced: the one naming `first` made its event earlier but committed later
+      // (revision 2), so the account shows `first`.
+      const updated = (id: string, revision: number, occurredAt: string): Event => ({
+        ...makeEvent("users", { requestId: "t" }, "user.updated", {
+          userId: owner,
+          handle: "someone",
+          displayName: "Someone",
+          avatarUrl: `/media/${id}`,
+          revision,
+        }),
+        occurredAt,
+      });
+      const shown = updated(first, 2, "2026-12-01T10:00:00.000Z");
+      const replaced = updated(second, 1, "2026-12-01T10:00:01.000Z");
+      for (const event of order === "replaced first" ? [replaced, shown] : [shown, replaced])
+        await deliver([event]);
+      await cron();
+      expect(await left([first]), order).toEqual({ rows: 1, objects: 1 });
+      expect(await left([second]), order).toEqual({ rows: 0, objects: 0 });
+    }
+  });
+
   it("deletes every upload of a deleted account", async () => {
     const owner = newId();
     const ids = [await uploadAs(owner), await uploadAs(owner)];

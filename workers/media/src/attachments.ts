@@ -97,7 +97,8 @@ const AVATAR_URL = /^\/media\/([0-9A-HJKMNP-TV-Z]{26})$/;
 /**
  * What an event does to uploads: a new post confirms its attachments, a deleted post or account
  * releases its uploads, and an account's new avatar confirms that upload and releases the avatar it
- * replaced (the newest by the event's time wins, whatever order the events arrive in).
+ * replaced (the newest change wins, by the users service's commit order, whatever order the events
+ * arrive in).
  */
 export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
   const at = Date.parse(event.occurredAt);
@@ -119,18 +120,20 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
       const { userId, avatarUrl } = event.data;
       const current = avatarUrl ? AVATAR_URL.exec(avatarUrl)?.[1] : undefined;
       const avatars = and(eq(media.attachedKind, "avatar"), eq(media.attachedTo, userId));
+      // Which change is newer: the profile's revision, counted at commit by the users service, as
+      // two changes racing may make their events in the other order; then the event's time (the
+      // order of changes from before revisions, all 0).
+      const revision = event.data.revision ?? 0;
+      const mine = sql`(${revision}, ${at})`;
+      const olderThanMine = sql`(coalesce(${media.holderRevision}, 0), ${media.confirmedAt}) < ${mine}`;
       const statements: Statement[] = [];
       if (current)
         statements.push(
           db
             .update(media)
-            .set({ confirmedAt: at })
+            .set({ confirmedAt: at, holderRevision: revision })
             .where(
-              and(
-                avatars,
-                eq(media.id, current),
-                or(isNull(media.confirmedAt), lt(media.confirmedAt, at)),
-              ),
+              and(avatars, eq(media.id, current), or(isNull(media.confirmedAt), olderThanMine)),
             ),
         );
       // An event overtaken by a newer one names an avatar already replaced: it goes at once.
@@ -140,18 +143,18 @@ export async function applyEvent(db: Db, event: Event): Promise<Statement[]> {
             db,
             and(
               eq(media.id, current),
-              sql`EXISTS (SELECT 1 FROM ${media} AS newer WHERE newer.attached_kind = 'avatar' AND newer.attached_to = ${userId} AND newer.confirmed_at > ${at})`,
+              sql`EXISTS (SELECT 1 FROM ${media} AS newer WHERE newer.attached_kind = 'avatar' AND newer.attached_to = ${userId} AND newer.id <> ${current} AND newer.confirmed_at IS NOT NULL AND (coalesce(newer.holder_revision, 0), newer.confirmed_at) > ${mine})`,
             ),
           ),
         );
-      // Every confirmed avatar older than this event is one it replaced (or removed).
+      // Every confirmed avatar older than this change is one it replaced (or removed).
       statements.push(
         release(
           db,
           and(
             avatars,
             isNotNull(media.confirmedAt),
-            lt(media.confirmedAt, at),
+            olderThanMine,
             current ? ne(media.id, current) : undefined,
           ),
         ),

@@ -30,7 +30,7 @@ export class MediaService extends WorkerEntrypoint<Env> implements MediaRpc {
     return images.fetch(request, this.env, this.ctx);
   }
   health() {
-    return checkHealth("media", this.env.DB);
+    return checkHealth("media", this.env.DB, { producer: false });
   }
 }
 

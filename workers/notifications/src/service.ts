@@ -33,7 +33,7 @@ export class NotificationsService extends WorkerEntrypoint<Env> implements Notif
     return result;
   }
   health() {
-    return checkHealth("notifications", this.env.DB);
+    return checkHealth("notifications", this.env.DB, { producer: false });
   }
 }
 

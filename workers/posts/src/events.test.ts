@@ -183,6 +183,98 @@ describe("the posts inbox", () => {
     expect((await feedOf(fan)).at(-1)).toEqual(post.id);
   });
 
+  it("follows a pair as the users service committed it, not as the event ids sort", async () => {
+    const author = userId();
+    const post = await createPost(scopeOf(author), { body: "earlier" }, { firstFollowers: null });
+    // Each fan's unfollow made its event first, then lost the race to commit to a follow (revision
+    // 1), and committed after it (revision 2): users ends with no follow, though the follow's id
+    // is the newer. Delivered either way round, in one queue batch or in two.
+    for (const order of ["follow first", "unfollow first", "one batch"] as const) {
+      const fan = userId();
+      const unfollowed = makeEvent("users", { requestId: "test" }, "user.unfollowed", {
+        followerId: fan,
+        followeeId: author,
+        revision: 2,
+      });
+      const followed = makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: fan,
+        followeeId: author,
+        revision: 1,
+      });
+      expect(unfollowed.id < followed.id).toBe(true);
+      if (order === "one batch") await deliver([followed, unfollowed]);
+      else if (order === "follow first") {
+        await deliver([followed]);
+        expect(await feedOf(fan)).toEqual([post.id]);
+        await deliver([unfollowed]);
+      } else for (const event of [unfollowed, followed]) await deliver([event]);
+      expect(await feedOf(fan), order).toEqual([]);
+      expect(
+        await count(
+          "SELECT count(*) AS n FROM follow_states WHERE follower_id = ? AND followee_id = ? AND following = 0 AND revision = 2",
+          fan,
+          author,
+        ),
+      ).toBe(1);
+      // A fan-out that read the follower list before the unfollow committed adds nothing.
+      const later = await createPost(
+        scopeOf(author),
+        { body: "later" },
+        { firstFollowers: { ids: [fan], total: 1 } },
+      );
+      expect(await feedOf(fan)).toEqual([]);
+      const stale = followGraph();
+      stale.follow(fan, author);
+      expect(await apply(postCreated(later.id, author), stale)).toBe(true);
+      expect(await feedOf(fan)).toEqual([]);
+    }
+  });
+
+  it("keeps the follow that committed last, though its event is the older", async () => {
+    const author = userId();
+    const post = await createPost(scopeOf(author), { body: "earlier" }, { firstFollowers: null });
+    for (const order of ["follow first", "unfollow first"] as const) {
+      const fan = userId();
+      const followed = makeEvent("users", { requestId: "test" }, "user.followed", {
+        followerId: fan,
+        followeeId: author,
+        revision: 3,
+      });
+      const unfollowed = makeEvent("users", { requestId: "test" }, "user.unfollowed", {
+        followerId: fan,
+        followeeId: author,
+        revision: 2,
+      });
+      const events = order === "follow first" ? [followed, unfollowed] : [unfollowed, followed];
+      for (const event of events) await deliver([event]);
+      expect(await feedOf(fan), order).toEqual([post.id]);
+    }
+  });
+
+  it("keeps the profile change that committed last, though its event is the older", async () => {
+    const author = userId();
+    const summary = (displayName: string, revision: number) =>
+      makeEvent("users", { requestId: "test" }, "user.updated", {
+        userId: author,
+        handle: `author_${author.slice(-6).toLowerCase()}`,
+        displayName,
+        avatarUrl: null,
+        revision,
+      });
+    const committedLast = summary("Newest", 2);
+    const committedFirst = summary("Older", 1);
+    await deliver([committedFirst]);
+    await deliver([committedLast]);
+    const name = () =>
+      env.DB.prepare("SELECT display_name AS name FROM authors WHERE id = ?")
+        .bind(author)
+        .first<string>("name");
+    expect(await name()).toBe("Newest");
+    // Stale, though made later: nothing changes.
+    await deliver([summary("Stale", 1)]);
+    expect(await name()).toBe("Newest");
+  });
+
   it("counts visible comments once however often their events arrive", async () => {
     const post = await createPost(scopeOf(userId()), { body: "discuss" }, { firstFollowers: null });
     const comment = (id: string, status: "visible" | "held") =>

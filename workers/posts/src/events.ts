@@ -78,7 +78,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     case "user.followed": {
       const { followerId, followeeId } = event.data;
       return [
-        followState(db, event, followerId, followeeId, true),
+        followState(db, event, true),
         db
           .insert(timelineEntries)
           .select(
@@ -93,7 +93,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
       const { followerId, followeeId } = event.data;
       return [
         ...(await reconsiderCelebrity(db, followeeId, deps)),
-        followState(db, event, followerId, followeeId, false),
+        followState(db, event, false),
         db.delete(timelineEntries).where(
           and(
             eq(timelineEntries.userId, followerId),
@@ -107,16 +107,18 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
     case "user.registered":
     case "user.updated": {
       const { userId, handle, displayName, avatarUrl } = event.data;
+      const revision = event.data.revision ?? 0;
       const row = { id: userId, handle, displayName, avatarUrl, updatedAt: event.occurredAt };
       return [
         db
           .insert(authors)
-          .values(row)
+          .values({ ...row, revision })
           .onConflictDoUpdate({
             target: authors.id,
-            set: { handle, displayName, avatarUrl, updatedAt: event.occurredAt },
-            // Events may arrive out of order: an older change never overwrites a newer one.
-            setWhere: sql`${authors.updatedAt} < ${event.occurredAt}`,
+            set: { handle, displayName, avatarUrl, updatedAt: event.occurredAt, revision },
+            // Events may arrive out of order, and may have been made in another order than their
+            // writes committed: the users service's revision says which change is newer.
+            setWhere: sql`(${authors.revision}, ${authors.updatedAt}) < (${revision}, ${event.occurredAt})`,
           }),
       ];
     }
@@ -205,21 +207,26 @@ async function reconsiderCelebrity(
   ];
 }
 
-/** Records a follow or unfollow unless a newer one of the same pair was applied first. */
+/**
+ * Records a follow or unfollow unless a newer one of the same pair was applied first. Newer is by
+ * the pair's revision, which the users service counts in each change's transaction: two requests
+ * racing may make their events in one order and commit in the other, and then the event id would
+ * keep the follow that users no longer has. Events from before revisions (0) are ordered by id.
+ */
 function followState(
   db: Db,
-  event: Event,
-  followerId: string,
-  followeeId: string,
+  event: Extract<Event, { type: "user.followed" | "user.unfollowed" }>,
   following: boolean,
 ): Statement {
+  const { followerId, followeeId } = event.data;
+  const revision = event.data.revision ?? 0;
   return db
     .insert(followStates)
-    .values({ followerId, followeeId, following, eventId: event.id })
+    .values({ followerId, followeeId, following, eventId: event.id, revision })
     .onConflictDoUpdate({
       target: [followStates.followerId, followStates.followeeId],
-      set: { following, eventId: event.id },
-      setWhere: sql`${followStates.eventId} < ${event.id}`,
+      set: { following, eventId: event.id, revision },
+      setWhere: sql`(${followStates.revision}, ${followStates.eventId}) < (${revision}, ${event.id})`,
     });
 }
 

@@ -200,7 +200,7 @@ export class PostsService extends WorkerEntrypoint<Env> implements PostsRpc {
     return this.#service.atPrimary(ctx, (scope) => live.notePresence(scope, userId));
   }
   health() {
-    return checkHealth("posts", this.env.DB);
+    return checkHealth("posts", this.env.DB, { producer: true });
   }
 
   /**

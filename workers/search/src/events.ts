@@ -26,8 +26,11 @@ export async function applyEvent(db: Db, event: Event, readPosts: ReadPosts): Pr
       ];
     case "user.registered":
     case "user.updated": {
-      const { userId, handle, displayName, avatarUrl } = event.data;
-      return indexUsers(db, [{ id: userId, handle, displayName, avatarUrl }], event.id);
+      const { userId, handle, displayName, avatarUrl, revision = 0 } = event.data;
+      return indexUsers(db, [{ id: userId, handle, displayName, avatarUrl }], {
+        eventId: event.id,
+        revision,
+      });
     }
     case "user.deleted": {
       const { userId } = event.data;
@@ -123,12 +126,18 @@ export function indexPosts(db: Db, ids: readonly string[], read: IndexedPost[]):
 }
 
 /**
- * The statements that record accounts as of `eventId`: an older event arriving later changes
- * nothing, and a deleted account is not put back.
+ * The statements that record accounts as of a profile revision and an event: a change that
+ * committed before the one recorded, arriving later, changes nothing (the revision decides, then
+ * the event id), and a deleted account is not put back.
  */
-export function indexUsers(db: Db, profiles: ProfileSummary[], eventId: string): Statement[] {
+export function indexUsers(
+  db: Db,
+  profiles: ProfileSummary[],
+  asOf: { eventId: string; revision: number },
+): Statement[] {
   if (profiles.length === 0) return [];
   const ids = profiles.map((profile) => profile.id);
+  const { eventId, revision } = asOf;
   return [
     ...profiles.map((profile) => {
       const row = {
@@ -137,6 +146,7 @@ export function indexUsers(db: Db, profiles: ProfileSummary[], eventId: string):
         displayName: profile.displayName,
         avatarUrl: profile.avatarUrl,
         eventId,
+        revision,
       };
       return db
         .insert(indexedUsers)
@@ -148,8 +158,9 @@ export function indexUsers(db: Db, profiles: ProfileSummary[], eventId: string):
             displayName: row.displayName,
             avatarUrl: row.avatarUrl,
             eventId,
+            revision,
           },
-          setWhere: sql`${indexedUsers.eventId} < ${eventId}`,
+          setWhere: sql`(${indexedUsers.revision}, ${indexedUsers.eventId}) < (${revision}, ${eventId})`,
         });
     }),
     db

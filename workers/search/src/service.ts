@@ -40,20 +40,22 @@ export class SearchService extends WorkerEntrypoint<Env> implements SearchRpc {
       const page = parseInput(ReindexPage, raw);
       const posts = page.posts ?? [];
       const users = page.users ?? [];
-      // As of now: an event older than this read, arriving later, does not undo it.
+      // As of now, among changes from before revisions; a profile change's own event (revision 1
+      // and up) still decides, as the summaries here carry no revision: each committed change's
+      // event arrives in the end, and the newest of them stands.
       await runBatch(db, [
         ...indexPosts(
           db,
           posts.map((post) => post.id),
           posts,
         ),
-        ...indexUsers(db, users, newId()),
+        ...indexUsers(db, users, { eventId: newId(), revision: 0 }),
       ]);
       return { posts: posts.length, users: users.length };
     });
   }
   health() {
-    return checkHealth("search", this.env.DB);
+    return checkHealth("search", this.env.DB, { producer: false });
   }
 }
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import {
   device,
   failureCode,
+  heldAtCommit,
   newUser,
+  outboxEvents,
   outboxTypes,
   PASSWORD,
   scopeOf,
@@ -221,5 +223,33 @@ describe("accounts", () => {
     const profile = await getProfile(scopeOf(), staying.handle);
     expect([profile.followerCount, profile.followingCount]).toEqual([0, 0]);
     expect(await outboxTypes()).toContain("user.deleted");
+  });
+
+  it("sends a profile change as it committed, with its revision, though another overtook it", async () => {
+    const ann = await newUser("ann");
+    let release = () => {};
+    const open = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The rename reads the account and builds its event, then waits while a new name commits.
+    const held = heldAtCommit(scopeOf(ann.id), open);
+    const renamed = `${ann.handle.slice(0, 24)}_new`;
+    const renaming = updateAccount(held.scope, { handle: renamed });
+    await held.reached;
+    await updateAccount(scopeOf(ann.id), { displayName: "Ann Other" });
+    release();
+    await renaming;
+
+    const events = await outboxEvents("user.updated", ann.id);
+    const latest = events
+      .flatMap((event) => (event.type === "user.updated" ? [event.data] : []))
+      .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0))
+      .at(-1);
+    // The rename's event was made first but committed last: it carries the name it did not
+    // change as the row has it, not as it read it, and the newest revision.
+    expect(latest).toMatchObject({ handle: renamed, displayName: "Ann Other", revision: 2 });
+    expect(events.map((event) => event.id).sort()[0]).toBe(
+      events.find((event) => event.type === "user.updated" && event.data.revision === 2)?.id,
+    );
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "@flock/contracts";
 import {
   AppError,
+  type Db,
   enqueue,
   enqueueIfChanged,
   isUniqueViolation,
@@ -31,7 +32,7 @@ import {
   normalizeLogin,
   verifyPassword,
 } from "@flock/kit/auth";
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { outbox, users } from "./db/schema";
 import { verification } from "./email-tokens";
 import { findById, standingOf, toUser, type UserRow } from "./profiles";
@@ -63,12 +64,14 @@ export async function register(scope: Scope, raw: RegisterInput, device: Device)
     suspendedAt: null,
     createdAt: now,
     updatedAt: now,
+    revision: 0,
   };
   const event = makeEvent("users", scope.ctx, "user.registered", {
     userId: row.id,
     handle: row.handle,
     displayName: row.displayName,
     avatarUrl: row.avatarUrl,
+    revision: row.revision,
   });
   const session = openSession(scope, row.id, device);
   const verify = await verification(scope, row);
@@ -188,9 +191,14 @@ async function applyChanges(
     summary.handle !== current.handle ||
     summary.displayName !== current.displayName ||
     summary.avatarUrl !== current.avatarUrl;
-  const update = db.update(users).set(changes).where(eq(users.id, current.id)).returning();
+  const update = db
+    .update(users)
+    .set({ ...changes, revision: sql`${users.revision} + 1` })
+    .where(eq(users.id, current.id))
+    .returning();
   const others: Statement[] = [];
-  if (summaryChanged) others.push(enqueue(db, outbox, event));
+  if (summaryChanged)
+    others.push(enqueue(db, outbox, event), asCommitted(db, event.id, current.id));
   // Whoever knew the old password (or held a token while it was the password) is signed out.
   if (input.password !== undefined) others.push(endOthers(scope));
   const verify = email ? await verification(scope, { id: current.id, email }) : null;
@@ -200,6 +208,20 @@ async function applyChanges(
   if (!row) throw new AppError("not_found", "That account no longer exists.");
   if (verify) scope.mailer.send(verify.mail);
   return toUser(row);
+}
+
+/**
+ * Rewrites a queued user.updated with the profile as its own transaction leaves it, and the row's
+ * revision: the summary built before the write may be stale where a concurrent change committed
+ * between the read and the write, and consumers order by the revision (decision 0019).
+ */
+function asCommitted(db: Db, eventId: string, userId: string): Statement {
+  return db
+    .update(outbox)
+    .set({
+      payload: sql`(SELECT json_set(${outbox.payload}, '$.data.handle', ${users.handle}, '$.data.displayName', ${users.displayName}, '$.data.avatarUrl', ${users.avatarUrl}, '$.data.revision', ${users.revision}) FROM ${users} WHERE ${users.id} = ${userId})`,
+    })
+    .where(eq(outbox.id, eventId));
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from "@flock/kit";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { blocks, follows, friendRequests, mutes, outbox, users } from "./db/schema";
+import { revisedIfChanged } from "./follows";
 import { endFriendship } from "./friends";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
@@ -39,10 +40,11 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
     db
       .delete(follows)
       .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId))),
-    enqueueIfChanged(
+    ...revisedIfChanged(
       db,
-      outbox,
       makeEvent("users", scope.ctx, "user.unfollowed", { followerId, followeeId }),
+      followerId,
+      followeeId,
     ),
   ];
   // One statement per direction: an OR of the two makes SQLite's planner fail on the partial index.

@@ -1,15 +1,17 @@
-import type { ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
+import type { Event, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
 import {
   AppError,
+  type Db,
   decodeCursor,
   enqueueIfChanged,
   makeEvent,
   newId,
   nowIso,
+  type Statement,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { follows, outbox, users } from "./db/schema";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { followRevisions, follows, outbox, users } from "./db/schema";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
 
@@ -32,7 +34,7 @@ export async function follow(scope: Scope, handle: string): Promise<Profile> {
       .insert(follows)
       .values({ id: newId(), followerId, followeeId: target.id, createdAt: nowIso() })
       .onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, event),
+    ...revisedIfChanged(db, event, followerId, target.id),
   ]);
   return getProfile(scope, handle);
 }
@@ -50,9 +52,42 @@ export async function unfollow(scope: Scope, handle: string): Promise<Profile> {
     db
       .delete(follows)
       .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, target.id))),
-    enqueueIfChanged(db, outbox, event),
+    ...revisedIfChanged(db, event, followerId, target.id),
   ]);
   return getProfile(scope, handle);
+}
+
+/**
+ * The statements that follow a follow's or an unfollow's write in its batch: when that write changed
+ * a row, they step the pair's revision, enqueue the event and write the revision into the queued
+ * event, all in the write's transaction. So a revision counts the pair's committed changes, in commit
+ * order, which the posts inbox trusts over the event ids (decision 0019).
+ */
+export function revisedIfChanged(
+  db: Db,
+  event: Event,
+  followerId: string,
+  followeeId: string,
+): Statement[] {
+  return [
+    db
+      .insert(followRevisions)
+      // The WHERE reads the change count of the write just before; it also keeps SQLite from
+      // reading the ON CONFLICT as a join constraint.
+      .select(sql`SELECT ${followerId}, ${followeeId}, 1 WHERE changes() > 0`)
+      .onConflictDoUpdate({
+        target: [followRevisions.followerId, followRevisions.followeeId],
+        set: { revision: sql`${followRevisions.revision} + 1` },
+      }),
+    // changes() now counts the revision's step, which happened exactly when the write changed a row.
+    enqueueIfChanged(db, outbox, event),
+    db
+      .update(outbox)
+      .set({
+        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${followRevisions.revision} FROM ${followRevisions} WHERE ${followRevisions.followerId} = ${followerId} AND ${followRevisions.followeeId} = ${followeeId}))`,
+      })
+      .where(eq(outbox.id, event.id)),
+  ];
 }
 
 export async function listFollowers(

@@ -187,7 +187,7 @@ export class UsersService extends WorkerEntrypoint<Env> implements UsersRpc {
     return this.#service.read(ctx, (scope) => moderation.listModerationAudit(scope, query));
   }
   health() {
-    return checkHealth("users", this.env.DB);
+    return checkHealth("users", this.env.DB, { producer: true });
   }
 }
 

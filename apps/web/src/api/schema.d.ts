@@ -803,7 +803,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each service's status; 503 when any is down */
+        /**
+         * Each service's status: 503 when any is down
+         * @description `degraded` when a service holds dead letters, has an outbox row unsent for longer than HEALTH_STUCK_MS, or an inbox message waiting for longer than HEALTH_LAG_MS (five minutes each in production); `down` when a service or its database does not answer within 2 s. With a moderator's token, or the operator token in the Flock-Operator-Token header, each service also has its `details`; any other token, or a wrong operator token, gets the plain view. Answers from the last second may be reused.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -1284,13 +1287,25 @@ export interface components {
             postCount: number;
         };
         HealthReport: {
-            ok: boolean;
-            services: components["schemas"]["Health"][];
+            status: components["schemas"]["HealthStatus"];
+            services: components["schemas"]["ServiceHealth"][];
         };
-        Health: {
+        /** @enum {string} */
+        HealthStatus: "ok" | "degraded" | "down";
+        ServiceHealth: {
             service: string;
-            ok: boolean;
-            detail?: string;
+            status: components["schemas"]["HealthStatus"];
+            details?: components["schemas"]["HealthDetails"];
+        };
+        HealthDetails: {
+            /** @description Outbox rows not yet sent to a queue */
+            unsentEvents: number;
+            /** @description Age of the oldest unsent outbox row in milliseconds; null when none is unsent */
+            oldestUnsentAgeMs: number | null;
+            /** @description Messages kept in the service's dead_letters table */
+            deadLetters: number;
+            /** @description Age of the oldest inbox message that failed and is neither applied nor dead-lettered yet, in milliseconds since it was enqueued; null when none is waiting */
+            oldestUnprocessedAgeMs: number | null;
         };
         LiveTicket: {
             /** @description Single use, valid 60 s, bound to the session that asked for it */
@@ -4764,7 +4779,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description All services are up */
+            /** @description Every service answers: ok or degraded */
             200: {
                 headers: {
                     [name: string]: unknown;

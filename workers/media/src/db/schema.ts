@@ -25,6 +25,12 @@ export const media = sqliteTable(
     claimedAt: integer("claimed_at"),
     /** When the holder's own event confirmed the attachment (a claim alone does not keep an upload). */
     confirmedAt: integer("confirmed_at"),
+    /**
+     * For an avatar, the profile revision (the users service's commit order) of the change that
+     * confirmed it: the newest change decides which avatar stands (decision 0019). Null before
+     * revisions, and for posts.
+     */
+    holderRevision: integer("holder_revision"),
     deletingAt: integer("deleting_at"),
   },
   (table) => [

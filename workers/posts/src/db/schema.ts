@@ -134,8 +134,14 @@ export const authors = sqliteTable(
     handle: text("handle").notNull(),
     displayName: text("display_name").notNull(),
     avatarUrl: text("avatar_url"),
-    /** When the users service made the change: an older event never overwrites a newer one. */
+    /** When the users service made the change. */
     updatedAt: text("updated_at").notNull(),
+    /**
+     * The profile's revision as the users service committed it: an older change arriving later
+     * never overwrites a newer one (decision 0019). 0 for events from before revisions, which
+     * `updatedAt` orders among themselves.
+     */
+    revision: integer("revision").notNull().default(0),
   },
   (table) => [index("authors_by_handle").on(table.handle)],
 );
@@ -148,8 +154,9 @@ export const authors = sqliteTable(
 export const deletedUsers = deletedUsersTable();
 
 /**
- * Whether each reader follows each author, as of the newest follow or unfollow event applied. A
- * backfill or fan-out that lands after a newer unfollow adds nothing (the same triggers).
+ * Whether each reader follows each author, as of the newest follow or unfollow applied: newest by
+ * the users service's commit order (`revision`), not by event id (decision 0019). A backfill or
+ * fan-out that lands after a newer unfollow adds nothing.
  */
 export const followStates = sqliteTable(
   "follow_states",
@@ -157,7 +164,10 @@ export const followStates = sqliteTable(
     followerId: text("follower_id").notNull(),
     followeeId: text("followee_id").notNull(),
     following: integer("following", { mode: "boolean" }).notNull(),
+    /** The event that set `following`: while it is the newest word, its backfill or delete runs. */
     eventId: text("event_id").notNull(),
+    /** The pair's revision in the users service; 0 for events from before revisions, by event id. */
+    revision: integer("revision").notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.followerId, table.followeeId] })],
 );

@@ -62,6 +62,11 @@ export const indexedUsers = sqliteTable("indexed_users", {
   avatarUrl: text("avatar_url"),
   /** The event the row is as of: an older one arriving late changes nothing. */
   eventId: text("event_id").notNull(),
+  /**
+   * The profile's revision (the users service's commit order), which decides before the event id:
+   * two changes racing may make their events in the other order (decision 0019). 0 before revisions.
+   */
+  revision: integer("revision").notNull().default(0),
 });
 
 /**

@@ -38,6 +38,10 @@ export const users = sqliteTable("users", {
   suspendedAt: text("suspended_at"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
+  // Steps with every change a user makes to the account (the only writes that change the summary),
+  // in the change's own transaction, so it orders profile changes as they committed; user.updated
+  // carries it (decision 0019).
+  revision: integer("revision").notNull().default(0),
 });
 
 export const follows = sqliteTable(
@@ -57,6 +61,30 @@ export const follows = sqliteTable(
     primaryKey({ columns: [table.followerId, table.followeeId] }),
     index("follows_by_followee").on(table.followeeId, table.id),
     index("follows_by_follower").on(table.followerId, table.id),
+  ],
+);
+
+/**
+ * How many times each pair's follow has changed, counted in the transaction of each change: the
+ * primary serializes writes, so revisions order a pair's follows and unfollows as they committed,
+ * which their event ids (made before the write) need not. Each user.followed / user.unfollowed
+ * carries its revision (decision 0019); an account's deletion takes its rows with it.
+ */
+export const followRevisions = sqliteTable(
+  "follow_revisions",
+  {
+    followerId: text("follower_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    followeeId: text("followee_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    revision: integer("revision").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.followerId, table.followeeId] }),
+    // The cascade from a deleted followee looks its rows up by this.
+    index("follow_revisions_by_followee").on(table.followeeId),
   ],
 );
 

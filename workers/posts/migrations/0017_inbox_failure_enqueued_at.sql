@@ -1,0 +1,1 @@
+ALTER TABLE `inbox_failures` ADD `enqueued_at` integer;

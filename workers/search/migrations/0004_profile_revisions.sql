@@ -1,0 +1,1 @@
+ALTER TABLE `indexed_users` ADD `revision` integer DEFAULT 0 NOT NULL;
