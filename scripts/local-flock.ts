@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { serveFigures } from "./figures.ts";
 import { quietEnv } from "./run.ts";
 import { devConfigs, workers } from "./workers.ts";
 
@@ -95,6 +96,8 @@ export async function startLocalFlock(options: {
   const [port, inspector] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const out = openSync(options.log, "a");
+  // The operations page's figures, from this run's span lines (scripts/figures.ts).
+  const figures = await serveFigures(options.log);
   const child = spawn(
     process.execPath,
     [
@@ -113,6 +116,8 @@ export async function startLocalFlock(options: {
         // A local run: loopback is not rate limited and the example secret is allowed (wrangler.toml).
         "--var",
         "LOCAL_RUN:true",
+        "--var",
+        `LOCAL_FIGURES_URL:${figures.url}`,
       ],
       ...(options.args ?? []),
     ],
@@ -126,7 +131,7 @@ export async function startLocalFlock(options: {
     },
   );
   closeSync(out);
-  const stop = () => stopGroup(child);
+  const stop = () => stopGroup(child).finally(() => figures.close());
 
   const deadline = Date.now() + (options.startupMs ?? 180_000);
   while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {

@@ -1,10 +1,12 @@
 // `npm start`: builds the web app, applies every local D1 migration, then runs all workers and their
 // queues in one `wrangler dev` process, serving the gateway (API and web app) on
 // http://localhost:8787 (PORT overrides). wrangler's output is also appended to
-// .wrangler/logs/flock.log, where `npm run stats` reads the span lines.
+// .wrangler/logs/flock.log, where `npm run stats` and the operations page (scripts/figures.ts) read
+// the span lines.
 import { spawn } from "node:child_process";
 import { appendFileSync, copyFileSync, createWriteStream, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { serveFigures } from "./figures.ts";
 import { quietEnv, run } from "./run.ts";
 import { RUN_MARKER } from "./spans.ts";
 import { devConfigs, workers } from "./workers.ts";
@@ -39,6 +41,8 @@ const port = process.env.PORT ?? "8787";
 mkdirSync(path.dirname(LOG), { recursive: true });
 // Each run starts with a marker line: stats reads the last run unless told otherwise.
 appendFileSync(LOG, `${RUN_MARKER} ${new Date().toISOString()} port ${port}\n`);
+// The operations page's figures, from this log's span lines: Analytics Engine's stand-in locally.
+const figures = await serveFigures(LOG);
 await tee("wrangler", [
   "dev",
   ...devConfigs.flatMap((config) => ["-c", config]),
@@ -53,8 +57,10 @@ await tee("wrangler", [
   // and the example secret is allowed (wrangler.toml says why).
   "--var",
   "LOCAL_RUN:true",
+  "--var",
+  `LOCAL_FIGURES_URL:${figures.url}`,
   ...process.argv.slice(2),
-]);
+]).finally(() => figures.close());
 
 /**
  * Runs a command with its output both on this console and appended to LOG; resolves when it exits

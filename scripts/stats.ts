@@ -9,6 +9,7 @@
 //   npm run stats -- --log other.log      another log (local-flock's, a saved one)
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { percentile } from "./figures.ts";
 import { RUN_MARKER, type SpanLine, spansIn } from "./spans.ts";
 
 const { values: flags } = parseArgs({
@@ -39,15 +40,6 @@ if (flags.since !== undefined) {
   const from = Date.now() - minutes * 60_000;
   spans = spans.filter((span) => span.at >= from);
   scope = `the last ${minutes} min of ${flags.log}`;
-}
-
-/** The nearest-rank percentile of some numbers (0 for none). */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return (
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
-  );
 }
 
 const percent = (part: number, whole: number) =>

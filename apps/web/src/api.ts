@@ -12,6 +12,7 @@ export type FieldError = Schemas["FieldError"];
 export type FriendRequest = Schemas["FriendRequest"];
 export type HealthReport = Schemas["HealthReport"];
 export type ServiceHealth = Schemas["ServiceHealth"];
+export type OperationsFigures = Schemas["OperationsFigures"];
 export type Notification = Schemas["Notification"];
 export type Post = Schemas["Post"];
 export type Profile = Schemas["Profile"];
@@ -347,6 +348,10 @@ export const api = {
     if (reply.response.status === 503 && isHealthReport(reply.error)) return reply.error;
     return answer(Promise.resolve(reply));
   },
+
+  /** For moderators: the last hour's figures per route, RPC method and queue. */
+  figures: (signal?: AbortSignal) =>
+    answer(client.GET("/v1/operations/figures", { params: { query: { minutes: 60 } }, signal })),
 
   liveTicket: () => answer(client.POST("/v1/live/ticket")),
   notifications: (q: PageQuery = {}) =>

@@ -6,6 +6,7 @@ export * from "./live";
 export * from "./media";
 export * from "./moderation";
 export * from "./notifications";
+export * from "./operations";
 export * from "./posts";
 export * from "./search";
 export * from "./users";

@@ -39,6 +39,17 @@ export type Env = {
    * moderator's token does. Optional: unset, or shorter than 32 characters, no token matches it.
    */
   OPERATOR_TOKEN?: string;
+  /**
+   * The account whose Analytics Engine the operations page's figures are read from, with a token
+   * that may read it (Account Analytics Read); without both, there are no figures in production.
+   */
+  ANALYTICS_ACCOUNT_ID: string;
+  ANALYTICS_API_TOKEN?: string;
+  /**
+   * Local runs only (honoured with LOCAL_RUN): where `npm start` and the test runners serve the
+   * figures of the run's span lines (scripts/figures.ts). Empty in wrangler.toml.
+   */
+  LOCAL_FIGURES_URL: string;
   /** Sign-up and sign-in attempts per client address. */
   AUTH_LIMITER: RateLimit;
   /** Sign-in attempts per account (the login named), from any address. */

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { gateway } from "../test/helpers";
-import { presentsOperatorToken, thresholds } from "./routes/health";
+import { presentsOperatorToken } from "./operator";
+import { thresholds } from "./routes/health";
 
 const OPERATOR = { OPERATOR_TOKEN: "operator-token-0123456789abcdef-0123" };
 

@@ -99,5 +99,8 @@ export const bearer: Security = [{ bearerAuth: [] }];
 /** Public routes whose answer depends on who asks (a `viewer` field, your own held comments). */
 export const optionalBearer: Security = [{}, { bearerAuth: [] }];
 
+/** Routes for moderators, or for the operator's monitoring with the operator token. */
+export const moderatorOrOperator: Security = [{ bearerAuth: [] }, { operatorToken: [] }];
+
 /** Public routes whose answer is the same for everyone. */
 export const anyone: Security = [];

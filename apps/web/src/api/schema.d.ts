@@ -816,6 +816,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operations/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last hour's figures: per route and RPC method, and per queue
+         * @description For moderators and the operator token (Flock-Operator-Token). Counts, error counts and p50/p99 durations per route and RPC method, and per queue the messages consumed, retried and dead-lettered and how long the oldest waited, over the last `minutes` (60 unless asked). From Analytics Engine in production, from the run's span lines locally (docs/OPERATIONS.md); 503 when the gateway has no source for them.
+         */
+        get: operations["getFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/live/ticket": {
         parameters: {
             query?: never;
@@ -1306,6 +1326,30 @@ export interface components {
             deadLetters: number;
             /** @description Age of the oldest inbox message that failed and is neither applied nor dead-lettered yet, in milliseconds since it was enqueued; null when none is waiting */
             oldestUnprocessedAgeMs: number | null;
+        };
+        OperationsFigures: {
+            /** @enum {string} */
+            source: "analytics-engine" | "local-log";
+            minutes: number;
+            routes: components["schemas"]["LatencyFigures"][];
+            methods: components["schemas"]["LatencyFigures"][];
+            queues: components["schemas"]["QueueFigures"][];
+        };
+        LatencyFigures: {
+            name: string;
+            count: number;
+            clientErrors: number;
+            serverErrors: number;
+            p50Ms: number;
+            p99Ms: number;
+        };
+        QueueFigures: {
+            queue: string;
+            consumed: number;
+            retried: number;
+            deadLettered: number;
+            oldestAgeP50Ms: number;
+            oldestAgeMaxMs: number;
         };
         LiveTicket: {
             /** @description Single use, valid 60 s, bound to the session that asked for it */
@@ -4804,6 +4848,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+        };
+    };
+    getFigures: {
+        parameters: {
+            query?: {
+                minutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationsFigures"];
+                };
+            };
+            /** @description Not signed in, or the token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, one entry per field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

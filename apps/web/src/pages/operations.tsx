@@ -1,4 +1,4 @@
-import type { HealthReport, ServiceHealth } from "../api";
+import type { HealthReport, OperationsFigures, ServiceHealth } from "../api";
 import { api } from "../api";
 import { ErrorNote, Loading, PageTitle, useAsync, usePageTitle } from "../components/ui";
 import { count } from "../format";
@@ -31,6 +31,117 @@ function ServiceRow({ entry }: { entry: ServiceHealth }) {
       <td>{details ? count(details.deadLetters) : "—"}</td>
       <td>{details ? age(details.oldestUnprocessedAgeMs) : "—"}</td>
     </tr>
+  );
+}
+
+type Latency = OperationsFigures["routes"][number];
+
+function LatencyTable({
+  caption,
+  first,
+  rows,
+}: {
+  caption: string;
+  first: string;
+  rows: Latency[];
+}) {
+  if (rows.length === 0) return null;
+  return (
+    <div class="table-card">
+      <table class="health-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{first}</th>
+            <th scope="col">Count</th>
+            <th scope="col">4xx</th>
+            <th scope="col">5xx</th>
+            <th scope="col">p50</th>
+            <th scope="col">p99</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.name}>
+              <th scope="row">{row.name}</th>
+              <td>{count(row.count)}</td>
+              <td>{count(row.clientErrors)}</td>
+              <td>{count(row.serverErrors)}</td>
+              <td>{age(Math.round(row.p50Ms))}</td>
+              <td>{age(Math.round(row.p99Ms))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * The last hour's figures (GET /v1/operations/figures): Analytics Engine in production, the run's
+ * span lines locally; when the gateway has neither, it says so.
+ */
+function LastHour() {
+  const figures = useAsync((signal) => api.figures(signal), []);
+  return (
+    <section aria-labelledby="last-hour" class="last-hour">
+      <h2 id="last-hour">Last hour</h2>
+      {figures.state.status === "loading" && <Loading />}
+      {figures.state.status === "error" && (
+        <ErrorNote error={figures.state.error} retry={figures.reload} />
+      )}
+      {figures.state.status === "ready" && (
+        <>
+          <p class="muted">
+            {figures.state.data.source === "analytics-engine"
+              ? "From Analytics Engine."
+              : "From this local run's span lines."}
+          </p>
+          {figures.state.data.routes.length === 0 && (
+            <p class="muted">No requests in the last hour.</p>
+          )}
+          <LatencyTable
+            caption="Requests per route"
+            first="Route"
+            rows={figures.state.data.routes}
+          />
+          <LatencyTable
+            caption="Calls per RPC method"
+            first="Method"
+            rows={figures.state.data.methods}
+          />
+          {figures.state.data.queues.length > 0 && (
+            <div class="table-card">
+              <table class="health-table">
+                <caption>Queues</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Queue</th>
+                    <th scope="col">Consumed</th>
+                    <th scope="col">Retried</th>
+                    <th scope="col">Dead-lettered</th>
+                    <th scope="col">Oldest waited (median)</th>
+                    <th scope="col">Oldest waited (most)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {figures.state.data.queues.map((row) => (
+                    <tr key={row.queue}>
+                      <th scope="row">{row.queue}</th>
+                      <td>{count(row.consumed)}</td>
+                      <td>{count(row.retried)}</td>
+                      <td>{count(row.deadLettered)}</td>
+                      <td>{age(Math.round(row.oldestAgeP50Ms))}</td>
+                      <td>{age(Math.round(row.oldestAgeMaxMs))}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
   );
 }
 
@@ -80,15 +191,7 @@ export function OperationsPage() {
           </div>
         </>
       )}
-      {/*
-        LAST HOUR'S FIGURES (issue 17 item 5): the lead fills this section from the metrics work
-        (requests, error rates, p50/p99 per route, queue lag over the last hour). Nothing is shown
-        until those figures come from the server: none are made up here.
-      */}
-      <section aria-labelledby="last-hour" class="last-hour">
-        <h2 id="last-hour">Last hour</h2>
-        <p class="muted">The last hour's figures are not available yet.</p>
-      </section>
+      <LastHour />
     </section>
   );
 }

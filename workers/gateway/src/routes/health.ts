@@ -11,14 +11,9 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
 import { json, problems, router } from "../openapi";
+import { OPERATOR_HEADER, presentsOperatorToken } from "../operator";
 
 const HEALTH_DEADLINE_MS = 2_000;
-
-/** The header an operator's monitoring sends the OPERATOR_TOKEN secret in. */
-export const OPERATOR_HEADER = "Flock-Operator-Token";
-
-/** Shorter operator tokens are ignored: a guessable one would open the figures to anyone. */
-const MIN_OPERATOR_TOKEN = 32;
 
 /**
  * How long an isolate reuses its last probe of the services: a flood of health checks then costs
@@ -88,24 +83,6 @@ export function thresholds(env: Pick<Env, "HEALTH_STUCK_MS" | "HEALTH_LAG_MS">):
     stuckMs: msVar(env.HEALTH_STUCK_MS, DEFAULT_HEALTH_THRESHOLDS.stuckMs),
     lagMs: msVar(env.HEALTH_LAG_MS, DEFAULT_HEALTH_THRESHOLDS.lagMs),
   };
-}
-
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-}
-
-/**
- * Whether a request presents the operator token. Both sides are hashed first, so the comparison
- * takes the same time whatever the length or the first differing byte of what was sent.
- */
-export async function presentsOperatorToken(
-  env: Pick<Env, "OPERATOR_TOKEN">,
-  presented: string | undefined,
-): Promise<boolean> {
-  const expected = env.OPERATOR_TOKEN ?? "";
-  if (expected.length < MIN_OPERATOR_TOKEN || !presented) return false;
-  const [a, b] = await Promise.all([digest(presented), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
 }
 
 /** Whether the request may see each service's figures: a moderator's token or the operator token. */
