@@ -19,6 +19,7 @@ import {
   deletedUsers,
   followStates,
   idempotencyKeys,
+  likeRevisions,
   likes,
   mergedPosts,
   outbox,
@@ -135,6 +136,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(mergedPosts).where(eq(mergedPosts.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
+        db.delete(likeRevisions).where(eq(likeRevisions.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
         dropReportsOnShown(db, userId),
@@ -272,6 +274,7 @@ async function removePosts(db: Db, userId: string, requestId: string): Promise<S
   );
   return [
     db.delete(likes).where(inList(likes.postId, ids)),
+    db.delete(likeRevisions).where(inList(likeRevisions.postId, ids)),
     db.delete(postTags).where(inList(postTags.postId, ids)),
     db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
     db.delete(mergedPosts).where(inList(mergedPosts.postId, ids)),
