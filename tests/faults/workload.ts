@@ -570,7 +570,8 @@ const FLOOR_SHARE = 0.25;
 /**
  * Kinds whose targets the racing clients often take away first: a report names any comment the
  * client has seen, and most of those are deleted with their post or account by the time it is sent;
- * editing a post needs one still there. A tenth of their draws, so a run whose races took the
+ * reporting a post likewise names any post seen (and is refused for the reporter's own post, or
+ * while the reporter is suspended); editing a post needs one still there. A tenth of their draws, so a run whose races took the
  * targets away does not fail for it. Attaching needs an upload still free and its owner still
  * standing, undoing a block, a mute or a suspension one that still stands, and deleting a comment
  * one of the client's own still there: in 26 runs each of them saw none succeed in some run with
@@ -578,6 +579,7 @@ const FLOOR_SHARE = 0.25;
  */
 const FLOOR_SHARES: Partial<Record<WriteKind, number>> = {
   report: 0.1,
+  reportPost: 0.1,
   editPost: 0.1,
   attach: 0,
   avatar: 0,
