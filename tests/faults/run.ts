@@ -253,7 +253,7 @@ for (const seed of seeds) {
     if (result.succeeded[kind] < floor[kind])
       violations.push({
         invariant: `at least ${floor[kind]} ${kind} writes succeed`,
-        detail: { succeeded: result.succeeded[kind] },
+        detail: { succeeded: result.succeeded[kind], refused: result.refused[kind] },
       });
   }
   // A 500 is a bug: show what the workers logged for it.

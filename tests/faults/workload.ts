@@ -107,6 +107,8 @@ export type WorkloadResult = {
   byStatus: Record<string, number>;
   /** Writes that succeeded (2xx), by kind. */
   succeeded: Record<WriteKind, number>;
+  /** The statuses of the writes that did not, by kind: what a floor's violation says it met. */
+  refused: Record<WriteKind, Record<string, number>>;
   /** How many racing pairs were sent. */
   races: number;
   /** Tokens whose session ended (logout, a password change elsewhere, the account's deletion). */
@@ -149,6 +151,11 @@ type World = {
   moderator: Person | null;
   /** The handles the moderator has suspended and not yet unsuspended. */
   suspended: Set<string>;
+  /**
+   * The handles whose account deletion was sent, from the moment it was sent (an answer lost to an
+   * outage may still have deleted it): their reads within the session window see them leaving.
+   */
+  leaving: Set<string>;
 };
 
 /** The gateway as the steps call it: each call says which kind of write it is, or a read. */
@@ -276,14 +283,17 @@ function stepsFor(
     const id = ok(reply.status) ? (reply.body as { id: string }).id : null;
     // Read-your-writes: a new post (not a keyed retry, which may answer an older one) is there for
     // its author at once, by id and in their feed, before any other client knows of it to delete it.
-    if (id && readBack && !key["idempotency-key"]) await readOwnPost(token, id);
+    if (id && readBack && !key["idempotency-key"]) await readOwnPost(author, token, id);
     if (id && !world.posts.some((post) => post.id === id)) world.posts.push({ id, author });
   };
-  const readOwnPost = async (token: string, postId: string) => {
+  const readOwnPost = async (author: Person, token: string, postId: string) => {
     const byId = await call("read", "GET", `/v1/posts/${postId}`, token);
     const feed = await call("read", "GET", "/v1/feed?limit=20", token);
     // A 401 or 503 (a session another step ended, an injected outage) tells nothing either way.
     if ([byId.status, feed.status].some((status) => status === 401 || status >= 500)) return;
+    // Nor does a read by an author another client is deleting: their token works for the session
+    // window, but their feed rows go with the account at once and their posts a page at a time after.
+    if (world.leaving.has(author.handle)) return;
     options.readBacks.count += 1;
     const items = feed.status === 200 ? (feed.body as { items: Array<{ id: string }> }).items : [];
     const inFeed = items.some((item) => item.id === postId);
@@ -380,6 +390,7 @@ function stepsFor(
     if (ok(reply.status)) forgetPost(post.id);
   };
   const deleteAccount = async (leaving: Person) => {
+    world.leaving.add(leaving.handle);
     const reply = await call("deleteAccount", "DELETE", "/v1/me", leaving.token, {
       password: PASSWORD,
     });
@@ -559,7 +570,8 @@ const FLOOR_SHARE = 0.25;
 /**
  * Kinds whose targets the racing clients often take away first: a report names any comment the
  * client has seen, and most of those are deleted with their post or account by the time it is sent;
- * editing a post needs one still there. A tenth of their draws, so a run whose races took the
+ * reporting a post likewise names any post seen (and is refused for the reporter's own post, or
+ * while the reporter is suspended); editing a post needs one still there. A tenth of their draws, so a run whose races took the
  * targets away does not fail for it. Attaching needs an upload still free and its owner still
  * standing, undoing a block, a mute or a suspension one that still stands, and deleting a comment
  * one of the client's own still there: in 26 runs each of them saw none succeed in some run with
@@ -567,6 +579,7 @@ const FLOOR_SHARE = 0.25;
  */
 const FLOOR_SHARES: Partial<Record<WriteKind, number>> = {
   report: 0.1,
+  reportPost: 0.1,
   editPost: 0.1,
   attach: 0,
   avatar: 0,
@@ -619,12 +632,14 @@ export async function runWorkload(
     ended: [],
     moderator: null,
     suspended: new Set(),
+    leaving: new Set(),
   };
   const result: WorkloadResult = {
     requests: 0,
     serverErrors: 0,
     byStatus: {},
     succeeded: Object.fromEntries(writeKinds.map((kind) => [kind, 0])) as Record<WriteKind, number>,
+    refused: Object.fromEntries(writeKinds.map((kind) => [kind, {}])) as WorkloadResult["refused"],
     races: 0,
     ended: world.ended,
     staleAccepted: [],
@@ -658,6 +673,10 @@ export async function runWorkload(
     result.byStatus[reply.status] = (result.byStatus[reply.status] ?? 0) + 1;
     if (reply.status >= 500) result.serverErrors += 1;
     if (kind !== "read" && ok(reply.status)) result.succeeded[kind] += 1;
+    else if (kind !== "read") {
+      const refused = result.refused[kind];
+      refused[reply.status] = (refused[reply.status] ?? 0) + 1;
+    }
     return reply;
   };
 

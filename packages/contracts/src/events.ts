@@ -42,8 +42,9 @@ const profile = {
   revision: Revision,
 };
 const friendRequest = { friendRequestId: Id, fromId: Id, toId: Id };
-const block = { blockerId: Id, blockedId: Id };
-const mute = { muterId: Id, mutedId: Id };
+const block = { blockerId: Id, blockedId: Id, revision: Revision };
+const mute = { muterId: Id, mutedId: Id, revision: Revision };
+const like = { postId: Id, postAuthorId: Id, userId: Id, revision: Revision };
 
 /** Every event any service emits: one discriminated union on `type`. */
 export const Event = z.discriminatedUnion("type", [
@@ -71,8 +72,8 @@ export const Event = z.discriminatedUnion("type", [
   // A post's text, tags or status changed (an edit, a hold, a hide, a release): whoever keeps a copy
   // of what it says reads it again from the posts service.
   event("post.updated", { postId: Id, authorId: Id }),
-  event("post.liked", { postId: Id, postAuthorId: Id, userId: Id }),
-  event("post.unliked", { postId: Id, postAuthorId: Id, userId: Id }),
+  event("post.liked", like),
+  event("post.unliked", like),
   event("comment.created", {
     commentId: Id,
     postId: Id,

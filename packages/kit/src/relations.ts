@@ -6,7 +6,9 @@ import type { Db, Statement } from "./db";
 /**
  * The copy of the users service's blocks and mutes a service that honours them declares in its
  * schema: one row per (user, other, kind), as of the newest event about the pair, so a block and
- * its unblock that arrive out of order still leave the newer word standing.
+ * its unblock that arrive out of order still leave the newer word standing. Newest by the users
+ * service's commit order (`revision`), then by event id: a block and an unblock racing can commit in
+ * the other order than their ids sort.
  */
 export function relationsTable() {
   return sqliteTable(
@@ -17,6 +19,8 @@ export function relationsTable() {
       kind: text("kind", { enum: ["block", "mute"] }).notNull(),
       active: integer("active", { mode: "boolean" }).notNull(),
       eventId: text("event_id").notNull(),
+      /** The pair's revision in the users service (decision 0019); 0 for events from before it. */
+      revision: integer("revision").notNull().default(0),
     },
     (table) => [
       primaryKey({ columns: [table.userId, table.otherId, table.kind] }),
@@ -70,14 +74,15 @@ function relationOf(event: RelationEvent): {
 
 /** The statement that records a block or mute event, unless a newer one about the pair came first. */
 export function recordRelation(db: Db, table: RelationsTable, event: RelationEvent): Statement {
-  const row = { ...relationOf(event), eventId: event.id };
+  const revision = event.data.revision ?? 0;
+  const row = { ...relationOf(event), eventId: event.id, revision };
   return db
     .insert(table)
     .values(row)
     .onConflictDoUpdate({
       target: [table.userId, table.otherId, table.kind],
-      set: { active: row.active, eventId: event.id },
-      setWhere: sql`${table.eventId} < ${event.id}`,
+      set: { active: row.active, eventId: event.id, revision },
+      setWhere: sql`(${table.revision}, ${table.eventId}) < (${revision}, ${event.id})`,
     });
 }
 

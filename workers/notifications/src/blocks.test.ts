@@ -53,4 +53,20 @@ describe("notifications across blocks and mutes", () => {
     await apply(mention(muter, "muted_h"), users);
     expect((await inboxOf(muted)).map((n) => n.type)).toEqual(["mention"]);
   });
+
+  it("order a block and an unblock by the revision they committed with, not by their ids", async () => {
+    const [blocker, other] = [newUserId(), newUserId()];
+    // The unblock made its event first but committed after the block (decision 0019).
+    const unblocked = eventOf("user.unblocked", {
+      blockerId: blocker,
+      blockedId: other,
+      revision: 2,
+    });
+    const blocked = eventOf("user.blocked", { blockerId: blocker, blockedId: other, revision: 1 });
+    await apply(unblocked);
+    await apply(blocked);
+    const users = directory({ blocker_h: blocker });
+    await apply(mention(other, "blocker_h"), users);
+    expect((await inboxOf(blocker)).map((n) => n.type)).toEqual(["mention"]);
+  });
 });

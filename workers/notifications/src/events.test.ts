@@ -367,6 +367,47 @@ describe("likes taken back", () => {
   });
 });
 
+describe("likes and unlikes that committed in the other order than their ids", () => {
+  // The posts service counts a revision per like at commit (decision 0019): here the unlike made its
+  // event first (the older id) but committed after the like, so the revisions say it stands.
+  const race = (postId: string, author: string, fan: string) => {
+    const unliked = eventOf("post.unliked", {
+      postId,
+      postAuthorId: author,
+      userId: fan,
+      revision: 2,
+    });
+    const like = eventOf("post.liked", { postId, postAuthorId: author, userId: fan, revision: 1 });
+    return { unliked, like };
+  };
+
+  it("takes the like back whichever of the two arrives first", async () => {
+    for (const likeFirst of [true, false]) {
+      const [author, fan, postId] = [newUserId(), newUserId(), newPostId()];
+      const { unliked, like } = race(postId, author, fan);
+      expect(unliked.id < like.id).toBe(true);
+      for (const event of likeFirst ? [like, unliked] : [unliked, like]) await apply(event);
+      expect(await inboxOf(author)).toEqual([]);
+    }
+  });
+
+  it("keeps only the newest like by commit, whatever order the events arrive in", async () => {
+    const [author, fan, postId] = [newUserId(), newUserId(), newPostId()];
+    // Liked again after the unlike committed, in an event made before both.
+    const again = eventOf("post.liked", { postId, postAuthorId: author, userId: fan, revision: 3 });
+    const { unliked, like } = race(postId, author, fan);
+    await apply(like);
+    await apply(again);
+    await apply(unliked);
+    const items = await inboxOf(author);
+    expect(items).toHaveLength(1);
+    const row = await env.DB.prepare("SELECT event_id FROM notifications WHERE id = ?")
+      .bind(items[0]?.id)
+      .first<{ event_id: string }>();
+    expect(row?.event_id).toBe(again.id);
+  });
+});
+
 describe("cascades", () => {
   it("notifies no one of a post, comment or account that was deleted before the event arrived", async () => {
     const [author, fan, leaving, postId, otherPost] = [

@@ -1,4 +1,4 @@
-import type { Event, NotificationType } from "@flock/contracts";
+import type { Event, EventOf, NotificationType } from "@flock/contracts";
 import {
   blockedBetween,
   type Db,
@@ -8,8 +8,8 @@ import {
   recordRelation,
   type Statement,
 } from "@flock/kit";
-import { and, eq, gt, lt, lte, or, sql } from "drizzle-orm";
-import { followNotices, notifications, relations, tombstones, unlikes } from "./db/schema";
+import { and, eq, gt, lte, or, sql } from "drizzle-orm";
+import { followNotices, likeStates, notifications, relations, tombstones } from "./db/schema";
 
 /** The ids of the users who hold these handles; handles nobody holds are left out. */
 export type ResolveHandles = (handles: string[]) => Promise<string[]>;
@@ -95,40 +95,13 @@ export async function applyEvent(
     case "post.liked": {
       const { userId, postId, postAuthorId } = event.data;
       return [
+        recordLikeState(db, event, true),
         ...notify(db, event, userId, [{ type: "like", recipientId: postAuthorId, postId }]),
-        // A like taken back by a newer unlike, applied before this event arrived, stands no more.
-        db
-          .delete(notifications)
-          .where(
-            and(
-              eq(notifications.eventId, event.id),
-              sql`EXISTS (SELECT 1 FROM ${unlikes} WHERE ${unlikes.userId} = ${userId} AND ${unlikes.postId} = ${postId} AND ${unlikes.eventId} > ${event.id})`,
-            ),
-          ),
+        standingLikeOnly(db, event),
       ];
     }
     case "post.unliked":
-      return [
-        db
-          .insert(unlikes)
-          .values({ userId: event.data.userId, postId: event.data.postId, eventId: event.id })
-          .onConflictDoUpdate({
-            target: [unlikes.userId, unlikes.postId],
-            set: { eventId: event.id },
-            setWhere: lt(unlikes.eventId, event.id),
-          }),
-        db.delete(notifications).where(
-          and(
-            eq(notifications.postId, event.data.postId),
-            eq(notifications.type, "like"),
-            eq(notifications.actorId, event.data.userId),
-            eq(notifications.recipientId, event.data.postAuthorId),
-            // Event ids sort by when they were made: a like made after this unlike, but delivered
-            // before it, is a like that still stands.
-            lt(notifications.eventId, event.id),
-          ),
-        ),
-      ];
+      return [recordLikeState(db, event, false), standingLikeOnly(db, event)];
     case "post.created": {
       const { postId, authorId, sharedPostAuthorId, mentions } = event.data;
       const drafts: Draft[] = [];
@@ -163,7 +136,7 @@ export async function applyEvent(
     case "post.deleted":
       return [
         bury(db, event, "post", event.data.postId),
-        db.delete(unlikes).where(eq(unlikes.postId, event.data.postId)),
+        db.delete(likeStates).where(eq(likeStates.postId, event.data.postId)),
         db.delete(notifications).where(eq(notifications.postId, event.data.postId)),
       ];
     case "comment.deleted":
@@ -176,7 +149,7 @@ export async function applyEvent(
         bury(db, event, "user", event.data.userId),
         db.delete(relations).where(eq(relations.userId, event.data.userId)),
         db.delete(relations).where(eq(relations.otherId, event.data.userId)),
-        db.delete(unlikes).where(eq(unlikes.userId, event.data.userId)),
+        db.delete(likeStates).where(eq(likeStates.userId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.recipientId, event.data.userId)),
         db.delete(notifications).where(eq(notifications.actorId, event.data.userId)),
         db.delete(followNotices).where(eq(followNotices.actorId, event.data.userId)),
@@ -204,6 +177,47 @@ function claimFollowNotice(db: Db, event: Event, actorId: string, recipientId: s
       set: { eventId: event.id, notifiedAt: event.occurredAt },
       setWhere: lte(followNotices.notifiedAt, dayBefore),
     });
+}
+
+/**
+ * Makes this like or unlike the pair's recorded state when it is newer: by the posts service's
+ * revision, counted at commit, then by event id (events from before revisions count as 0).
+ */
+function recordLikeState(
+  db: Db,
+  event: EventOf<"post.liked" | "post.unliked">,
+  liked: boolean,
+): Statement {
+  const { userId, postId } = event.data;
+  const revision = event.data.revision ?? 0;
+  return db
+    .insert(likeStates)
+    .values({ userId, postId, liked, revision, eventId: event.id })
+    .onConflictDoUpdate({
+      target: [likeStates.userId, likeStates.postId],
+      set: { liked, revision, eventId: event.id },
+      setWhere: sql`(${likeStates.revision}, ${likeStates.eventId}) < (${revision}, ${event.id})`,
+    });
+}
+
+/**
+ * Takes back every like notification of the pair but the one of the like recorded as its newest
+ * change, if that is a like: a like that committed before a newer unlike, or before a newer like
+ * whose own notification stands, no longer does, whatever order their events arrived in.
+ */
+function standingLikeOnly(db: Db, event: EventOf<"post.liked" | "post.unliked">): Statement {
+  const { userId, postId, postAuthorId } = event.data;
+  return db
+    .delete(notifications)
+    .where(
+      and(
+        eq(notifications.postId, postId),
+        eq(notifications.type, "like"),
+        eq(notifications.actorId, userId),
+        eq(notifications.recipientId, postAuthorId),
+        sql`NOT EXISTS (SELECT 1 FROM ${likeStates} WHERE ${likeStates.userId} = ${userId} AND ${likeStates.postId} = ${postId} AND ${likeStates.liked} = 1 AND ${likeStates.eventId} = ${notifications.eventId})`,
+      ),
+    );
 }
 
 /** Records that a user, post or comment is gone, so that late events about it notify no one. */

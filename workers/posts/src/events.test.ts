@@ -24,7 +24,8 @@ import { likes, posts, postTags, processedEvents, timelineEntries } from "./db/s
 import { applyEvent, REMOVAL_PAGE } from "./events";
 import { ASYNC_FANOUT_PAGE } from "./fanout";
 import worker from "./index";
-import { createPost, getPost, type PostRow } from "./posts";
+import { like } from "./likes";
+import { createPost, deletePost, getPost, type PostRow } from "./posts";
 import { homeFeed } from "./timelines";
 
 const db = () => createDb(env.DB);
@@ -503,6 +504,31 @@ describe("the deletion of a prolific account", () => {
     expect(await continueAll("user.posts_removal_continued")).toBe(3);
     expect(await left()).toBe(0);
     expect(await announced()).toBe(rows.length);
+  });
+});
+
+describe("like revisions", () => {
+  it("go with the liked post, with its author's posts and with the liker's account", async () => {
+    const [fan, author, other, third] = [userId(), userId(), userId(), userId()];
+    const post = (by: string) =>
+      createPost(scopeOf(by), { body: "liked" }, { firstFollowers: null });
+    const [kept, deleted, removed] = [await post(third), await post(other), await post(author)];
+    const counted = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT post_id FROM like_revisions WHERE user_id = ? ORDER BY post_id",
+        )
+          .bind(fan)
+          .all<{ post_id: string }>()
+      ).results.map((row) => row.post_id);
+    for (const post of [kept, deleted, removed]) await like(scopeOf(fan), post.id);
+    await deletePost(scopeOf(other), deleted.id);
+    await continueAll("user.posts_removal_continued");
+    await apply(makeEvent("users", { requestId: "test" }, "user.deleted", { userId: author }));
+    await continueAll("user.posts_removal_continued");
+    expect(await counted()).toEqual([kept.id]);
+    await apply(makeEvent("users", { requestId: "test" }, "user.deleted", { userId: fan }));
+    expect(await counted()).toEqual([]);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   deletedUsers,
   followStates,
   idempotencyKeys,
+  likeRevisions,
   likes,
   mergedPosts,
   outbox,
@@ -136,6 +137,7 @@ export async function applyEvent(db: Db, event: Event, deps: EventDeps): Promise
         db.delete(celebrities).where(eq(celebrities.authorId, userId)),
         db.delete(mergedPosts).where(eq(mergedPosts.authorId, userId)),
         db.delete(likes).where(eq(likes.userId, userId)),
+        db.delete(likeRevisions).where(eq(likeRevisions.userId, userId)),
         db.delete(timelineEntries).where(eq(timelineEntries.userId, userId)),
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, userId)),
         dropReportsOnShown(db, userId),
@@ -273,6 +275,7 @@ async function removePosts(db: Db, userId: string, origin: Origin): Promise<Stat
   );
   return [
     db.delete(likes).where(inList(likes.postId, ids)),
+    db.delete(likeRevisions).where(inList(likeRevisions.postId, ids)),
     db.delete(postTags).where(inList(postTags.postId, ids)),
     db.delete(timelineEntries).where(inList(timelineEntries.postId, ids)),
     db.delete(mergedPosts).where(inList(mergedPosts.postId, ids)),

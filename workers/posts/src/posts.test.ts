@@ -1,12 +1,14 @@
 import { env } from "cloudflare:workers";
-import { inboxesFor } from "@flock/contracts";
+import { type Event, inboxesFor } from "@flock/contracts";
 import { toResult } from "@flock/kit";
+import { gate, heldAtCommit } from "@flock/testing/race";
 import { describe, expect, it } from "vitest";
 import {
   CELEBRITY,
   celebrityWithFans,
   failureCode,
   followGraph,
+  outboxEvents,
   outboxTypes,
   scopeOf,
   userId,
@@ -21,6 +23,9 @@ import {
   updatePost,
 } from "./posts";
 import { homeFeed, publicTimeline, userTimeline } from "./timelines";
+
+const revisionOf = (event: Event | undefined) =>
+  event && "revision" in event.data ? event.data.revision : undefined;
 
 const feedIds = async (reader: string) =>
   (await homeFeed(scopeOf(reader), { limit: 100 })).items.map((post) => post.id);
@@ -240,6 +245,26 @@ describe("posts", () => {
     expect(await unlike(scopeOf(fan), post.id)).toEqual({ liked: false, likeCount: 0 });
     expect(await failureCode(like(scopeOf(fan), "01JD0000000000000000000000"))).toBe("not_found");
     expect(await failureCode(like(scopeOf(null), post.id))).toBe("unauthorized");
+  });
+
+  it("numbers a like's changes in commit order, whatever order their events were made in", async () => {
+    const [author, fan] = [userId(), userId()];
+    const post = await createPost(scopeOf(author), { body: "racing" }, { firstFollowers: null });
+    // The unlike makes its event first but commits after the like that overtakes it.
+    const { open, release } = gate();
+    const held = heldAtCommit(scopeOf(fan), open);
+    const unliking = unlike(held.scope, post.id);
+    await held.reached;
+    await like(scopeOf(fan), post.id);
+    release();
+    await unliking;
+
+    expect((await getPost(scopeOf(fan), post.id)).viewer?.liked).toBe(false);
+    const liked = await outboxEvents("post.liked", post.id);
+    const unliked = await outboxEvents("post.unliked", post.id);
+    // Ids say the unlike is older; the revisions say it committed last, and so it stands.
+    expect(String(unliked[0]?.id) < String(liked[0]?.id)).toBe(true);
+    expect([...liked, ...unliked].map(revisionOf)).toEqual([1, 2]);
   });
 
   it("refuses a like that lands after its post was deleted, and keeps no like of it", async () => {

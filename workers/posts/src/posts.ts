@@ -25,6 +25,7 @@ import {
 import { and, eq } from "drizzle-orm";
 import {
   idempotencyKeys,
+  likeRevisions,
   likes,
   mergedPosts,
   outbox,
@@ -333,6 +334,7 @@ export function removal(scope: Scope, post: PostRow): Statement[] {
   });
   return [
     db.delete(likes).where(eq(likes.postId, post.id)),
+    db.delete(likeRevisions).where(eq(likeRevisions.postId, post.id)),
     db.delete(postTags).where(eq(postTags.postId, post.id)),
     db
       .delete(timelineEntries)

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { ListQuery, Standing } from "@flock/contracts";
+import type { Event, ListQuery, Standing } from "@flock/contracts";
 import { createDb, encodeCursor, newId } from "@flock/kit";
 import type { Audience, Scope } from "../src/scope";
 import { mediaClaims } from "../src/service";
@@ -91,6 +91,16 @@ export async function outboxTypes(): Promise<string[]> {
     type: string;
   }>();
   return results.map((row) => row.type);
+}
+
+/** The outbox's events of `type` naming `about`, oldest id first, as the relay would send them. */
+export async function outboxEvents(type: Event["type"], about: string): Promise<Event[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT payload FROM outbox WHERE type = ? AND payload LIKE ? ORDER BY id",
+  )
+    .bind(type, `%${about}%`)
+    .all<{ payload: string }>();
+  return results.map((row) => JSON.parse(row.payload) as Event);
 }
 
 export { failureCode } from "@flock/testing/expect";

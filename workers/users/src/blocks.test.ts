@@ -1,6 +1,15 @@
+import type { Event } from "@flock/contracts";
 import { toResult } from "@flock/kit";
+import { gate } from "@flock/testing/race";
 import { describe, expect, it } from "vitest";
-import { failureCode, newUser, outboxTypes, scopeOf } from "../test/helpers";
+import {
+  failureCode,
+  heldAtCommit,
+  newUser,
+  outboxEvents,
+  outboxTypes,
+  scopeOf,
+} from "../test/helpers";
 import { block, listRestricted, mute, unblock, unmute } from "./blocks";
 import { follow } from "./follows";
 import { acceptFriendRequest, listFriendRequests, listFriends, sendFriendRequest } from "./friends";
@@ -73,6 +82,40 @@ describe("blocks", () => {
     expect(await failureCode(block(scopeOf(me.id), me.handle))).toBe("validation");
     expect(await failureCode(mute(scopeOf(me.id), me.handle))).toBe("validation");
     expect(await failureCode(block(scopeOf(null), me.handle))).toBe("unauthorized");
+  });
+});
+
+describe("block and mute revisions", () => {
+  const revisionOf = (event: Event | undefined) =>
+    event && "revision" in event.data ? event.data.revision : undefined;
+
+  it("number a pair's blocks and mutes in commit order, whatever order their events were made in", async () => {
+    const [me, other] = [await newUser("me"), await newUser("other")];
+    // Each undo makes its event first but commits after the block or mute that overtakes it.
+    for (const [undo, make] of [
+      [unblock, block],
+      [unmute, mute],
+    ] as const) {
+      const { open, release } = gate();
+      const held = heldAtCommit(scopeOf(me.id), open);
+      const undoing = undo(held.scope, other.handle);
+      await held.reached;
+      await make(scopeOf(me.id), other.handle);
+      release();
+      await undoing;
+    }
+    const viewer = (await getProfile(scopeOf(me.id), other.handle)).viewer;
+    expect(viewer).toMatchObject({ blocking: false, muting: false });
+    for (const [made, undone] of [
+      ["user.blocked", "user.unblocked"],
+      ["user.muted", "user.unmuted"],
+    ] as const) {
+      const [first] = await outboxEvents(made, other.id);
+      const [last] = await outboxEvents(undone, other.id);
+      // Ids say the undo is older; the revisions say it committed last, and so it stands.
+      expect(String(last?.id) < String(first?.id)).toBe(true);
+      expect([revisionOf(first), revisionOf(last)]).toEqual([1, 2]);
+    }
   });
 });
 

@@ -1,16 +1,26 @@
-import type { ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
+import type { Event, ListQuery, Page, Profile, ProfileSummary } from "@flock/contracts";
 import {
   AppError,
+  type Db,
   decodeCursor,
   enqueueIfChanged,
   makeEvent,
   newId,
   nowIso,
+  type Statement,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt } from "drizzle-orm";
-import { blocks, follows, friendRequests, mutes, outbox, users } from "./db/schema";
-import { revisedIfChanged } from "./follows";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import {
+  blocks,
+  follows,
+  friendRequests,
+  mutes,
+  outbox,
+  relationRevisions,
+  users,
+} from "./db/schema";
+import { revisedIfChanged as followRevised } from "./follows";
 import { endFriendship } from "./friends";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
@@ -40,7 +50,7 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
     db
       .delete(follows)
       .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId))),
-    ...revisedIfChanged(
+    ...followRevised(
       db,
       makeEvent("users", scope.ctx, "user.unfollowed", { followerId, followeeId }),
       followerId,
@@ -64,7 +74,13 @@ export async function block(scope: Scope, handle: string): Promise<Profile> {
       .insert(blocks)
       .values({ id: newId(), ...pair, createdAt: nowIso() })
       .onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.blocked", pair)),
+    ...revisedIfChanged(
+      db,
+      makeEvent("users", scope.ctx, "user.blocked", pair),
+      "block",
+      me,
+      target.id,
+    ),
     ...unfollowOf(me, target.id),
     ...unfollowOf(target.id, me),
     cancelRequest(me, target.id),
@@ -81,7 +97,13 @@ export async function unblock(scope: Scope, handle: string): Promise<Profile> {
   const pair = { blockerId: me, blockedId: target.id };
   await db.batch([
     db.delete(blocks).where(and(eq(blocks.blockerId, me), eq(blocks.blockedId, target.id))),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.unblocked", pair)),
+    ...revisedIfChanged(
+      db,
+      makeEvent("users", scope.ctx, "user.unblocked", pair),
+      "block",
+      me,
+      target.id,
+    ),
   ]);
   return getProfile(scope, handle);
 }
@@ -96,7 +118,13 @@ export async function mute(scope: Scope, handle: string): Promise<Profile> {
       .insert(mutes)
       .values({ id: newId(), ...pair, createdAt: nowIso() })
       .onConflictDoNothing(),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.muted", pair)),
+    ...revisedIfChanged(
+      db,
+      makeEvent("users", scope.ctx, "user.muted", pair),
+      "mute",
+      me,
+      target.id,
+    ),
   ]);
   return getProfile(scope, handle);
 }
@@ -108,9 +136,47 @@ export async function unmute(scope: Scope, handle: string): Promise<Profile> {
   const pair = { muterId: me, mutedId: target.id };
   await db.batch([
     db.delete(mutes).where(and(eq(mutes.muterId, me), eq(mutes.mutedId, target.id))),
-    enqueueIfChanged(db, outbox, makeEvent("users", scope.ctx, "user.unmuted", pair)),
+    ...revisedIfChanged(
+      db,
+      makeEvent("users", scope.ctx, "user.unmuted", pair),
+      "mute",
+      me,
+      target.id,
+    ),
   ]);
   return getProfile(scope, handle);
+}
+
+/**
+ * The statements that follow a block's, unblock's, mute's or unmute's write in its batch: when that
+ * write changed a row they step the pair's revision of that kind, enqueue the event and write the
+ * revision into it, in the write's transaction, as follows.ts does for follows (decision 0019).
+ */
+function revisedIfChanged(
+  db: Db,
+  event: Event,
+  kind: "block" | "mute",
+  userId: string,
+  otherId: string,
+): Statement[] {
+  return [
+    db
+      .insert(relationRevisions)
+      // The WHERE reads the change count of the write just before; it also keeps SQLite from
+      // reading the ON CONFLICT as a join constraint.
+      .select(sql`SELECT ${userId}, ${otherId}, ${kind}, 1 WHERE changes() > 0`)
+      .onConflictDoUpdate({
+        target: [relationRevisions.userId, relationRevisions.otherId, relationRevisions.kind],
+        set: { revision: sql`${relationRevisions.revision} + 1` },
+      }),
+    enqueueIfChanged(db, outbox, event),
+    db
+      .update(outbox)
+      .set({
+        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${relationRevisions.revision} FROM ${relationRevisions} WHERE ${relationRevisions.userId} = ${userId} AND ${relationRevisions.otherId} = ${otherId} AND ${relationRevisions.kind} = ${kind}))`,
+      })
+      .where(eq(outbox.id, event.id)),
+  ];
 }
 
 /** Each list of accounts the actor keeps away: whose rows, whom they name, and their keyset. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { Event, SignIn, User } from "@flock/contracts";
-import { createDb, type Db } from "@flock/kit";
+import { createDb } from "@flock/kit";
 import { recordedMail, type SentMail, sentMail } from "@flock/testing/mail";
 import { register } from "../src/accounts";
 import { type MailedPage, mailer } from "../src/mail";
@@ -72,33 +72,6 @@ export async function outboxTypes(): Promise<string[]> {
   return results.map((row) => row.type);
 }
 
-/**
- * A scope whose write batch waits for `open`, once it has made its event: two requests whose
- * events are made in one order and committed in the other, as isolates racing can do.
- */
-export function heldAtCommit(
-  scope: Scope,
-  open: Promise<void>,
-): { scope: Scope; reached: Promise<void> } {
-  let reach = () => {};
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve;
-  });
-  const db = new Proxy(scope.db, {
-    get(target, property) {
-      if (property === "batch")
-        return async (...args: Parameters<Db["batch"]>) => {
-          reach();
-          await open;
-          return target.batch(...args);
-        };
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { scope: { ...scope, db }, reached };
-}
-
 /** The outbox's events of `type` naming `about`, oldest id first, as the relay would send them. */
 export async function outboxEvents(type: Event["type"], about: string): Promise<Event[]> {
   const { results } = await env.DB.prepare(
@@ -110,3 +83,4 @@ export async function outboxEvents(type: Event["type"], about: string): Promise<
 }
 
 export { failureCode } from "@flock/testing/expect";
+export { heldAtCommit } from "@flock/testing/race";

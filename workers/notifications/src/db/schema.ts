@@ -6,7 +6,14 @@ import {
   relationsTable,
 } from "@flock/kit";
 import { sql } from "drizzle-orm";
-import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 export const notifications = sqliteTable(
   "notifications",
@@ -49,14 +56,18 @@ export const tombstones = sqliteTable("tombstones", {
 });
 
 /**
- * The newest take-back of each user's like of a post. A like event can arrive after the unlike that
- * followed it: a like older than the newest unlike notifies no one.
+ * The newest like or unlike of each user's like of a post, newest by the posts service's commit order
+ * (`revision`), then by event id for events from before revisions (decision 0019). Only the like this
+ * row names, while it says liked, keeps its notification: a like event that arrives after a newer
+ * unlike, or an unlike that committed before the like it raced, leaves no notification standing wrongly.
  */
-export const unlikes = sqliteTable(
-  "unlikes",
+export const likeStates = sqliteTable(
+  "like_states",
   {
     userId: text("user_id").notNull(),
     postId: text("post_id").notNull(),
+    liked: integer("liked", { mode: "boolean" }).notNull(),
+    revision: integer("revision").notNull().default(0),
     eventId: text("event_id").notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.postId] })],

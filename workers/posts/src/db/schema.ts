@@ -89,6 +89,25 @@ export const likes = sqliteTable(
 );
 
 /**
+ * How many times each user's like of each post changed, counted in the like's or unlike's own write
+ * transaction and carried in its event, so notifications can tell which of a racing like and unlike
+ * committed last (decision 0019). Removed with the post and with the account, neither of which comes
+ * back, so a pair's count never restarts.
+ */
+export const likeRevisions = sqliteTable(
+  "like_revisions",
+  {
+    postId: text("post_id").notNull(),
+    userId: text("user_id").notNull(),
+    revision: integer("revision").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.userId] }),
+    index("like_revisions_by_user").on(table.userId),
+  ],
+);
+
+/**
  * The home timeline, fanned out on write: one row per (reader, post). A feed page is one range of
  * the primary key, however many accounts the reader follows.
  */

@@ -88,6 +88,30 @@ export const followRevisions = sqliteTable(
   ],
 );
 
+/**
+ * How many times each pair's block or mute has changed, counted like follow_revisions in each
+ * change's transaction and carried in its event, so the relations copies other services keep order
+ * a racing block and unblock (or mute and unmute) as they committed (decision 0019).
+ */
+export const relationRevisions = sqliteTable(
+  "relation_revisions",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    otherId: text("other_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["block", "mute"] }).notNull(),
+    revision: integer("revision").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.otherId, table.kind] }),
+    // The cascade from a deleted other account looks its rows up by this.
+    index("relation_revisions_by_other").on(table.otherId),
+  ],
+);
+
 export const friendRequests = sqliteTable(
   "friend_requests",
   {
