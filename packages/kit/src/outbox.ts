@@ -5,8 +5,15 @@ import {
   inboxesFor,
   type Service,
 } from "@flock/contracts";
-import { and, isNull, lt, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { and, eq, getTableColumns, isNull, lt, sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  type SQLiteColumn,
+  type SQLiteTable,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
 import { type Db, inList, insertGroups, type Statement } from "./db";
 import { describeError } from "./errors";
 import { newId, nowIso } from "./ids";
@@ -101,6 +108,63 @@ export function enqueueIfChanged(db: Db, outbox: OutboxTable, event: Event): Sta
     .select(
       sql`SELECT ${event.id}, ${event.type}, ${JSON.stringify(event)}, ${Date.now()}, NULL, 0 WHERE changes() > 0`,
     );
+}
+
+/**
+ * The revision counter a producer keeps for an item whose changes can race (a follow pair, a like,
+ * a block): the table, its revision column, and the item's key columns with their values, in the
+ * table's column order, the revision last.
+ */
+export type Revisions = {
+  table: SQLiteTable;
+  revision: SQLiteColumn;
+  key: ReadonlyArray<readonly [SQLiteColumn, string]>;
+};
+
+/**
+ * The statements that follow an item's write in its batch: when that write changed a row, they step
+ * the item's revision, enqueue the event and write the revision into the queued event (its
+ * `data.revision`), all in the write's transaction. SQLite on the primary runs one write transaction
+ * at a time, so revisions order an item's changes as they committed, which consumers trust over the
+ * event ids (docs/decisions/0019-commit-ordered-follows.md).
+ */
+export function enqueueRevised(
+  db: Db,
+  outbox: OutboxTable,
+  event: Event,
+  revisions: Revisions,
+): Statement[] {
+  const { table, revision, key } = revisions;
+  const values = sql.join(
+    key.map(([, value]) => sql`${value}`),
+    sql`, `,
+  );
+  const matches = sql.join(
+    key.map(([column, value]) => sql`${column} = ${value}`),
+    sql` AND `,
+  );
+  const columns = getTableColumns(table);
+  const counter = Object.keys(columns).find((name) => columns[name] === revision) ?? revision.name;
+  return [
+    db
+      .insert(table)
+      // The key's values, then a first revision: the table's columns in order. The WHERE reads the
+      // change count of the write just before (triggers' changes are not counted); it also keeps
+      // SQLite from reading the ON CONFLICT as a join constraint.
+      .select(sql`SELECT ${values}, 1 WHERE changes() > 0`)
+      .onConflictDoUpdate({
+        target: key.map(([column]) => column),
+        set: { [counter]: sql`${revision} + 1` },
+      }),
+    // changes() now counts the revision's step, which happened exactly when the write changed a row.
+    enqueueIfChanged(db, outbox, event),
+    db
+      .update(outbox)
+      .set({
+        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${revision} FROM ${table} WHERE ${matches}))`,
+      })
+      .where(eq(outbox.id, event.id)),
+  ];
 }
 
 /**

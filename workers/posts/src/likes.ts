@@ -1,6 +1,6 @@
 import type { LikeState } from "@flock/contracts";
-import { enqueueIfChanged, makeEvent, nowIso } from "@flock/kit";
-import { and, eq, sql } from "drizzle-orm";
+import { enqueueRevised, makeEvent, nowIso } from "@flock/kit";
+import { and, eq } from "drizzle-orm";
 import { likeRevisions, likes, outbox, posts } from "./db/schema";
 import { findPost } from "./posts";
 import { actor, type Scope } from "./scope";
@@ -36,23 +36,14 @@ async function setLike(scope: Scope, postId: string, liked: boolean): Promise<Li
     : db.delete(likes).where(and(eq(likes.postId, postId), eq(likes.userId, userId)));
   const [, , , , counted] = await db.batch([
     change,
-    db
-      .insert(likeRevisions)
-      // The WHERE reads the change count of the like's write just before (triggers' changes are not
-      // counted); it also keeps SQLite from reading the ON CONFLICT as a join constraint.
-      .select(sql`SELECT ${postId}, ${userId}, 1 WHERE changes() > 0`)
-      .onConflictDoUpdate({
-        target: [likeRevisions.postId, likeRevisions.userId],
-        set: { revision: sql`${likeRevisions.revision} + 1` },
-      }),
-    // changes() now counts the revision's step, which happened exactly when the like changed.
-    enqueueIfChanged(db, outbox, event),
-    db
-      .update(outbox)
-      .set({
-        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${likeRevisions.revision} FROM ${likeRevisions} WHERE ${likeRevisions.postId} = ${postId} AND ${likeRevisions.userId} = ${userId}))`,
-      })
-      .where(eq(outbox.id, event.id)),
+    ...enqueueRevised(db, outbox, event, {
+      table: likeRevisions,
+      revision: likeRevisions.revision,
+      key: [
+        [likeRevisions.postId, postId],
+        [likeRevisions.userId, userId],
+      ],
+    }),
     db.select({ likeCount: posts.likeCount }).from(posts).where(eq(posts.id, postId)),
   ]);
   return { liked, likeCount: counted[0]?.likeCount ?? post.likeCount };

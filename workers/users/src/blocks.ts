@@ -3,14 +3,14 @@ import {
   AppError,
   type Db,
   decodeCursor,
-  enqueueIfChanged,
+  enqueueRevised,
   makeEvent,
   newId,
   nowIso,
   type Statement,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import {
   blocks,
   follows,
@@ -159,24 +159,15 @@ function revisedIfChanged(
   userId: string,
   otherId: string,
 ): Statement[] {
-  return [
-    db
-      .insert(relationRevisions)
-      // The WHERE reads the change count of the write just before; it also keeps SQLite from
-      // reading the ON CONFLICT as a join constraint.
-      .select(sql`SELECT ${userId}, ${otherId}, ${kind}, 1 WHERE changes() > 0`)
-      .onConflictDoUpdate({
-        target: [relationRevisions.userId, relationRevisions.otherId, relationRevisions.kind],
-        set: { revision: sql`${relationRevisions.revision} + 1` },
-      }),
-    enqueueIfChanged(db, outbox, event),
-    db
-      .update(outbox)
-      .set({
-        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${relationRevisions.revision} FROM ${relationRevisions} WHERE ${relationRevisions.userId} = ${userId} AND ${relationRevisions.otherId} = ${otherId} AND ${relationRevisions.kind} = ${kind}))`,
-      })
-      .where(eq(outbox.id, event.id)),
-  ];
+  return enqueueRevised(db, outbox, event, {
+    table: relationRevisions,
+    revision: relationRevisions.revision,
+    key: [
+      [relationRevisions.userId, userId],
+      [relationRevisions.otherId, otherId],
+      [relationRevisions.kind, kind],
+    ],
+  });
 }
 
 /** Each list of accounts the actor keeps away: whose rows, whom they name, and their keyset. */

@@ -3,14 +3,14 @@ import {
   AppError,
   type Db,
   decodeCursor,
-  enqueueIfChanged,
+  enqueueRevised,
   makeEvent,
   newId,
   nowIso,
   type Statement,
   toPage,
 } from "@flock/kit";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { followRevisions, follows, outbox, users } from "./db/schema";
 import { findByHandle, getProfile, summaryColumns, toSummary } from "./profiles";
 import { actor, type Scope } from "./scope";
@@ -69,25 +69,14 @@ export function revisedIfChanged(
   followerId: string,
   followeeId: string,
 ): Statement[] {
-  return [
-    db
-      .insert(followRevisions)
-      // The WHERE reads the change count of the write just before; it also keeps SQLite from
-      // reading the ON CONFLICT as a join constraint.
-      .select(sql`SELECT ${followerId}, ${followeeId}, 1 WHERE changes() > 0`)
-      .onConflictDoUpdate({
-        target: [followRevisions.followerId, followRevisions.followeeId],
-        set: { revision: sql`${followRevisions.revision} + 1` },
-      }),
-    // changes() now counts the revision's step, which happened exactly when the write changed a row.
-    enqueueIfChanged(db, outbox, event),
-    db
-      .update(outbox)
-      .set({
-        payload: sql`json_set(${outbox.payload}, '$.data.revision', (SELECT ${followRevisions.revision} FROM ${followRevisions} WHERE ${followRevisions.followerId} = ${followerId} AND ${followRevisions.followeeId} = ${followeeId}))`,
-      })
-      .where(eq(outbox.id, event.id)),
-  ];
+  return enqueueRevised(db, outbox, event, {
+    table: followRevisions,
+    revision: followRevisions.revision,
+    key: [
+      [followRevisions.followerId, followerId],
+      [followRevisions.followeeId, followeeId],
+    ],
+  });
 }
 
 export async function listFollowers(
