@@ -3,8 +3,12 @@
 // another user and as the owner. A route missing from its table fails the test, so a new route cannot
 // ship without saying who may use it.
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { image } from "@flock/testing/images";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveFigures } from "../../scripts/figures.ts";
 import { client, eventually, PASSWORD, type Reply, sessionOf } from "./client";
 import { type Flock, startFlock } from "./harness";
 import { type Operation, operationsOf, realWorldOperations } from "./openapi";
@@ -294,14 +298,20 @@ const table: Record<
     body: () => ({}),
   },
   "GET /v1/moderation/audit": { access: "moderator" },
+  "GET /v1/operations/figures": { access: "moderator" },
 };
 
 let operations: Operation[] = [];
 let routes: string[] = [];
 let moderator: Person;
+let figures: Awaited<ReturnType<typeof serveFigures>>;
 
 beforeAll(async () => {
-  server = await startFlock();
+  // The figures' local source, as npm start serves it, so their route answers whom it lets in.
+  const log = path.join(mkdtempSync(path.join(tmpdir(), "flock-authz-")), "flock.log");
+  writeFileSync(log, "");
+  figures = await serveFigures(log);
+  server = await startFlock({ LOCAL_FIGURES_URL: figures.url });
   api = client(server);
   moderator = await makeModerator(server, await api.signUp("moderator"));
   operations = operationsOf((await api.get("/openapi.json")).body);
@@ -309,6 +319,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  await figures?.close();
 });
 
 /**
